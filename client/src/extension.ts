@@ -1,0 +1,1 @@
+// placeholder: the VS Code client lands here

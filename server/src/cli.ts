@@ -1,0 +1,1 @@
+// placeholder: the CLI adapter lands here

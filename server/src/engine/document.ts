@@ -1,0 +1,448 @@
+// A values file parsed once per version: the `yaml` AST with source ranges, an anchor table
+// built in one document-order pass, LSP positions, path lookup and a bounded conversion to
+// plain values. Rules ask this module for nodes and ranges; they never parse YAML themselves.
+import {
+  Alias,
+  Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  Pair,
+  parseAllDocuments,
+  Scalar,
+  visit,
+  YAMLMap,
+  YAMLSeq,
+} from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import type { JsonValue, Position, Range, ValuePath } from './types';
+
+/** Limits that keep hostile input cheap: alias bombs, absurd nesting. */
+export const LIMITS = {
+  /** Total number of value nodes that alias expansion may produce for one document. */
+  maxExpandedNodes: 2_000_000,
+  /** Nesting depth beyond which conversion stops (the node is reported and treated as null). */
+  maxDepth: 500,
+};
+
+export interface ParseProblem {
+  kind: 'syntax' | 'duplicate-key' | 'alias-limit' | 'depth-limit' | 'binary' | 'multi-document';
+  message: string;
+  range: Range;
+  /** For duplicate keys: the first occurrence of the key. */
+  firstRange?: Range;
+}
+
+/** Where a value sits in the file: the value node and, when it is a map entry, its key. */
+export interface NodeLocation {
+  node: YamlNode | null;
+  /** The key scalar when the value is a map entry. */
+  key?: Scalar;
+  pair?: Pair;
+  /** Set when the path went through an alias or merge key: the location is that alias. */
+  viaAlias?: Alias;
+}
+
+export interface ValuesDocument {
+  path: string;
+  text: string;
+  version?: number;
+  /** The root node of the first YAML document (Helm reads only the first). */
+  root: YamlNode | null;
+  yamlDoc: Document.Parsed | null;
+  problems: ParseProblem[];
+  /** Plain values as Helm would see them (aliases and merge keys applied); null if unusable. */
+  values: JsonValue;
+  /** True when the values could not be built faithfully (alias bomb, depth limit, binary). */
+  valuesIncomplete: boolean;
+  positionAt(offset: number): Position;
+  offsetAt(position: Position): number;
+  rangeOf(node: { range?: [number, number, number] | null } | null | undefined): Range;
+  /** Range of an offset span. */
+  spanRange(start: number, end: number): Range;
+  /** Find the node at a values path, following aliases and merge keys. */
+  locate(path: ValuePath): NodeLocation | undefined;
+  /** The anchor node an alias refers to (the nearest definition before it). */
+  aliasTarget(alias: Alias): YamlNode | undefined;
+  /** Text of a 0-based line, without its line break. */
+  lineText(line: number): string;
+  lineCount: number;
+}
+
+const MERGE_KEY = '<<';
+
+export function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && key.value === MERGE_KEY && (key as Scalar).type === 'PLAIN';
+}
+
+/** Line starts as offsets; LSP lines break at \n, \r\n and \r. */
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+export function looksBinary(text: string): boolean {
+  const sample = text.length > 8192 ? text.slice(0, 8192) : text;
+  if (sample.includes('\u0000')) return true;
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffd) control++;
+  }
+  return sample.length > 0 && control / sample.length > 0.1;
+}
+
+export function parseValuesDocument(path: string, text: string, version?: number): ValuesDocument {
+  const lineStarts = computeLineStarts(text);
+  const positionAt = (offset: number): Position => {
+    const o = Math.max(0, Math.min(offset, text.length));
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - lineStarts[lo] };
+  };
+  const offsetAt = (p: Position): number => {
+    if (p.line >= lineStarts.length) return text.length;
+    if (p.line < 0) return 0;
+    const lineEnd = p.line + 1 < lineStarts.length ? lineStarts[p.line + 1] : text.length;
+    return Math.min(lineStarts[p.line] + Math.max(0, p.character), lineEnd);
+  };
+  const spanRange = (start: number, end: number): Range => ({ start: positionAt(start), end: positionAt(end) });
+  const lineText = (line: number): string => {
+    if (line < 0 || line >= lineStarts.length) return '';
+    const end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
+    return text.slice(lineStarts[line], end).replace(/\r?\n$|\r$/, '');
+  };
+  const toEndOfLine = (offset: number): Range => {
+    const start = positionAt(offset);
+    const len = lineText(start.line).length;
+    const endChar = Math.max(len, start.character);
+    return { start, end: { line: start.line, character: endChar === start.character ? endChar : endChar } };
+  };
+
+  const problems: ParseProblem[] = [];
+  const base = {
+    path,
+    text,
+    version,
+    positionAt,
+    offsetAt,
+    spanRange,
+    lineText,
+    lineCount: lineStarts.length,
+    rangeOf(node: { range?: [number, number, number] | null } | null | undefined): Range {
+      if (!node || !node.range) return spanRange(0, 0);
+      return spanRange(node.range[0], node.range[1]);
+    },
+  };
+
+  if (looksBinary(text)) {
+    problems.push({
+      kind: 'binary',
+      message: 'This file looks binary (it contains NUL or control bytes), not YAML text; it was not parsed.',
+      range: toEndOfLine(0),
+    });
+    return {
+      ...base,
+      root: null,
+      yamlDoc: null,
+      problems,
+      values: null,
+      valuesIncomplete: true,
+      locate: () => undefined,
+      aliasTarget: () => undefined,
+    };
+  }
+
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    version: '1.1', // Helm reads values with go-yaml v2: YAML 1.1 booleans and merge keys
+    merge: true,
+    uniqueKeys: false, // duplicates are reported by our own pass, with both locations
+    prettyErrors: false,
+    keepSourceTokens: false,
+  });
+  const docList = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
+  const yamlDoc = (docList[0] as Document.Parsed | undefined) ?? null;
+
+  for (const d of docList) {
+    for (const err of d.errors) {
+      problems.push({ kind: 'syntax', message: cleanYamlMessage(err.message), range: toEndOfLine(err.pos[0]) });
+    }
+  }
+  if (docList.length > 1) {
+    const second = docList[1];
+    const start = second.range ? second.range[0] : 0;
+    problems.push({
+      kind: 'multi-document',
+      message: 'Helm reads only the first YAML document of a values file; everything after this `---` is ignored.',
+      range: toEndOfLine(start),
+    });
+  }
+
+  const root = (yamlDoc?.contents as YamlNode | null) ?? null;
+
+  // One document-order pass: anchor table (alias → nearest preceding definition) and duplicate keys.
+  const anchorAt = new Map<Alias, YamlNode>();
+  const currentAnchors = new Map<string, YamlNode>();
+  if (yamlDoc) {
+    visit(yamlDoc, {
+      Node(_key, node) {
+        const anchored = node as YamlNode & { anchor?: string };
+        if (isAlias(node)) {
+          const target = currentAnchors.get(node.source);
+          if (target) anchorAt.set(node, target);
+          else
+            problems.push({
+              kind: 'syntax',
+              message: `Unknown alias *${node.source}: no anchor &${node.source} is defined before it.`,
+              range: base.rangeOf(node),
+            });
+        } else if (anchored.anchor) {
+          currentAnchors.set(anchored.anchor, node as YamlNode);
+        }
+        if (isMap(node)) checkDuplicateKeys(node, problems, base.rangeOf);
+      },
+    });
+  }
+
+  const aliasTarget = (alias: Alias) => anchorAt.get(alias);
+  const conversion = convertValues(root, aliasTarget);
+  if (conversion.problem) {
+    problems.push({
+      kind: conversion.problem.kind,
+      message: conversion.problem.message,
+      range: conversion.problem.node ? base.rangeOf(conversion.problem.node) : toEndOfLine(0),
+    });
+  }
+
+  const locate = (path: ValuePath): NodeLocation | undefined => locatePath(root, path, aliasTarget);
+
+  return {
+    ...base,
+    root,
+    yamlDoc,
+    problems,
+    values: conversion.value,
+    valuesIncomplete: Boolean(conversion.problem),
+    locate,
+    aliasTarget,
+  };
+}
+
+function cleanYamlMessage(message: string): string {
+  // `yaml` appends " at line L, column C:" and a source excerpt; the range already says where.
+  const first = message.split('\n')[0];
+  return first.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return key.value === null ? 'null' : String(key.value);
+  return undefined;
+}
+
+function checkDuplicateKeys(
+  map: YAMLMap,
+  problems: ParseProblem[],
+  rangeOf: (n: { range?: [number, number, number] | null }) => Range,
+): void {
+  if (map.items.length < 2) return;
+  const seen = new Map<string, Scalar>();
+  for (const pair of map.items) {
+    if (isMergeKey(pair.key)) continue;
+    const text = keyText(pair.key);
+    if (text === undefined) continue;
+    const first = seen.get(text);
+    if (first) {
+      const firstRange = rangeOf(first);
+      problems.push({
+        kind: 'duplicate-key',
+        message: `Duplicate key "${text}" (first defined on line ${firstRange.start.line + 1}). Helm rejects values files with duplicate keys.`,
+        range: rangeOf(pair.key as Scalar),
+        firstRange,
+      });
+    } else seen.set(text, pair.key as Scalar);
+  }
+}
+
+interface ConversionResult {
+  value: JsonValue;
+  problem?: { kind: 'alias-limit' | 'depth-limit'; message: string; node?: YamlNode };
+}
+
+/**
+ * Converts the AST to plain values with aliases shared (not copied) and merge keys applied.
+ * The expanded size is counted per anchor once, so an alias bomb is detected in linear time
+ * and stops conversion before any consumer walks an exponential tree.
+ */
+function convertValues(root: YamlNode | null, aliasTarget: (a: Alias) => YamlNode | undefined): ConversionResult {
+  if (!root) return { value: null };
+  const cache = new Map<YamlNode, { value: JsonValue; size: number }>();
+  let problem: ConversionResult['problem'];
+  let expanded = 0;
+
+  const convert = (node: YamlNode | null | undefined, depth: number): { value: JsonValue; size: number } => {
+    if (problem || !node) return { value: null, size: 1 };
+    if (depth > LIMITS.maxDepth) {
+      problem = {
+        kind: 'depth-limit',
+        message: `Nesting deeper than ${LIMITS.maxDepth} levels; values below this point are not checked.`,
+        node,
+      };
+      return { value: null, size: 1 };
+    }
+    if (isAlias(node)) {
+      const target = aliasTarget(node);
+      if (!target) return { value: null, size: 1 };
+      const res = cache.get(target) ?? convert(target, depth + 1);
+      expanded += res.size;
+      if (expanded > LIMITS.maxExpandedNodes && !problem) {
+        problem = {
+          kind: 'alias-limit',
+          message: `Aliases expand to more than ${LIMITS.maxExpandedNodes.toLocaleString('en-US')} values (an "alias bomb"); values are not checked beyond this alias.`,
+          node,
+        };
+      }
+      return res;
+    }
+    const cached = cache.get(node);
+    if (cached) return cached;
+    let result: { value: JsonValue; size: number };
+    if (isMap(node)) {
+      const obj: { [k: string]: JsonValue } = {};
+      let size = 1;
+      // Merge keys first in order (earlier sources win among merges), explicit keys override.
+      const merged: Array<{ [k: string]: JsonValue }> = [];
+      for (const pair of node.items) {
+        if (isMergeKey(pair.key)) {
+          const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+          for (const s of sources) {
+            const r = convert(s as YamlNode, depth + 1);
+            size += r.size;
+            if (r.value && typeof r.value === 'object' && !Array.isArray(r.value)) merged.push(r.value);
+          }
+        }
+      }
+      for (let i = merged.length - 1; i >= 0; i--) Object.assign(obj, merged[i]);
+      for (const pair of node.items) {
+        if (isMergeKey(pair.key)) continue;
+        const k = isScalar(pair.key) ? keyText(pair.key) : stringifyComplexKey(pair.key);
+        if (k === undefined) continue;
+        const r = convert(pair.value as YamlNode, depth + 1);
+        size += r.size;
+        obj[k] = r.value;
+      }
+      result = { value: obj, size };
+    } else if (isSeq(node)) {
+      const arr: JsonValue[] = [];
+      let size = 1;
+      for (const item of node.items) {
+        const r = convert(item as YamlNode, depth + 1);
+        size += r.size;
+        arr.push(r.value);
+      }
+      result = { value: arr, size };
+    } else if (isScalar(node)) {
+      result = { value: scalarValue(node), size: 1 };
+    } else {
+      result = { value: null, size: 1 };
+    }
+    cache.set(node, result);
+    return result;
+  };
+
+  const { value } = convert(root, 0);
+  return { value: problem?.kind === 'alias-limit' ? value : value, problem };
+}
+
+function stringifyComplexKey(key: unknown): string | undefined {
+  if (key === null || key === undefined) return 'null';
+  return String((key as { toString(): string }).toString());
+}
+
+function scalarValue(node: Scalar): JsonValue {
+  const v = node.value as unknown;
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(node.source ?? v);
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return node.source ?? '';
+  return String(v);
+}
+
+function locatePath(
+  root: YamlNode | null,
+  path: ValuePath,
+  aliasTarget: (a: Alias) => YamlNode | undefined,
+): NodeLocation | undefined {
+  let loc: NodeLocation = { node: root };
+  let viaAlias: Alias | undefined;
+  for (const segment of path) {
+    let node = loc.node;
+    let hops = 0;
+    while (node && isAlias(node) && hops++ < 100) {
+      viaAlias = viaAlias ?? node;
+      node = aliasTarget(node) ?? null;
+    }
+    if (!node) return undefined;
+    if (isMap(node)) {
+      const found = findInMap(node, String(segment), aliasTarget, 0);
+      if (!found) return undefined;
+      loc = { node: (found.pair.value as YamlNode) ?? null, key: found.pair.key as Scalar, pair: found.pair };
+      if (found.viaAlias) viaAlias = viaAlias ?? found.viaAlias;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as YamlNode | undefined;
+      if (item === undefined) return undefined;
+      loc = { node: item };
+    } else return undefined;
+  }
+  if (viaAlias) loc.viaAlias = viaAlias;
+  return loc;
+}
+
+function findInMap(
+  map: YAMLMap,
+  key: string,
+  aliasTarget: (a: Alias) => YamlNode | undefined,
+  depth: number,
+): { pair: Pair; viaAlias?: Alias } | undefined {
+  // Explicit keys win over merged ones; the last duplicate wins as in go-yaml.
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const pair = map.items[i];
+    if (!isMergeKey(pair.key) && keyText(pair.key) === key) return { pair };
+  }
+  if (depth > 20) return undefined;
+  for (const pair of map.items) {
+    if (!isMergeKey(pair.key)) continue;
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (const s of sources) {
+      if (!isAlias(s)) continue;
+      const target = aliasTarget(s);
+      if (target && isMap(target)) {
+        const found = findInMap(target, key, aliasTarget, depth + 1);
+        if (found) return { pair: found.pair, viaAlias: s };
+      }
+    }
+  }
+  return undefined;
+}
+
+export { isAlias, isMap, isPair, isScalar, isSeq };
+export type { YamlNode, YAMLMap, YAMLSeq, Scalar, Pair, Alias };

@@ -1,0 +1,41 @@
+// A FileHost over the local disk, with optional in-memory overlays (editor buffers).
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import type { FileHost } from './types';
+
+/** Files larger than this are not read as values (a clear finding is better than a stall). */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+export class DiskHost implements FileHost {
+  private readonly overlays = new Map<string, { text: string; version: number }>();
+
+  readFile(path: string): string | undefined {
+    const abs = nodePath.resolve(path);
+    const overlay = this.overlays.get(abs);
+    if (overlay) return overlay.text;
+    try {
+      const stat = fs.statSync(abs);
+      if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return undefined;
+      return fs.readFileSync(abs, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  version(path: string): number | undefined {
+    return this.overlays.get(nodePath.resolve(path))?.version;
+  }
+
+  /** Makes `text` the content of `path` (an open editor buffer) until `close`. */
+  open(path: string, text: string, version: number): void {
+    this.overlays.set(nodePath.resolve(path), { text, version });
+  }
+
+  close(path: string): void {
+    this.overlays.delete(nodePath.resolve(path));
+  }
+
+  isOpen(path: string): boolean {
+    return this.overlays.has(nodePath.resolve(path));
+  }
+}

@@ -1,0 +1,21 @@
+// yaml/syntax and yaml/duplicate-key: problems the parser (and our one-pass walk) found.
+import type { RuleModule } from './types';
+
+export const yamlRules: RuleModule = {
+  name: 'yaml',
+  check(ctx) {
+    for (const p of ctx.doc.problems) {
+      if (p.kind === 'duplicate-key') {
+        ctx.report({
+          code: 'yaml/duplicate-key',
+          message: p.message,
+          range: p.range,
+          related: p.firstRange ? [{ path: ctx.doc.path, range: p.firstRange, message: 'first definition' }] : undefined,
+        });
+      } else {
+        const severity = p.kind === 'multi-document' ? 'warning' : undefined;
+        ctx.report({ code: 'yaml/syntax', message: p.message, range: p.range, severity });
+      }
+    }
+  },
+};

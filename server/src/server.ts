@@ -1,0 +1,1 @@
+// placeholder: the LSP adapter lands here
