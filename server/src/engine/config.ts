@@ -199,7 +199,12 @@ function sanitizeInput(values: { [k: string]: JsonValue }): ConfigInput {
   if (Array.isArray(v.layers)) out.layers = v.layers.filter((l) => Array.isArray(l)).map((l) => l.filter((p) => typeof p === 'string'));
   if (Array.isArray(v.files)) out.files = v.files.filter((f) => typeof f === 'string');
   if (Array.isArray(v.schemas)) out.schemas = v.schemas.filter((s) => s && typeof s === 'object' && typeof s.path === 'string');
-  if (v.rules && typeof v.rules === 'object' && !Array.isArray(v.rules)) out.rules = v.rules;
+  if (v.rules && typeof v.rules === 'object' && !Array.isArray(v.rules)) {
+    // `off` unquoted is the boolean false in YAML 1.1; it means what the user wrote.
+    out.rules = Object.fromEntries(
+      Object.entries(v.rules as Record<string, unknown>).map(([id, sev]) => [id, sev === false ? 'off' : sev]),
+    ) as Record<string, SeveritySetting>;
+  }
   return out;
 }
 

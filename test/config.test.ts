@@ -1,0 +1,118 @@
+import { strict as assert } from 'node:assert';
+import { Engine } from '../server/src/engine/lint';
+import { isValuesFile, resolveConfig } from '../server/src/engine/config';
+import { MemoryHost, range } from './helpers';
+
+describe('config', () => {
+  it('finds .airgap-lint.yaml in the nearest ancestor and fills in the distribution preset', () => {
+    const host = new MemoryHost({
+      '/repo/.airgap-lint.yaml': 'cluster:\n  distribution: openshift\nmirror:\n  registry: harbor.corp:5000\n',
+      '/repo/charts/app/values.yaml': 'a: 1\n',
+    });
+    const config = resolveConfig('/repo/charts/app', host);
+    assert.equal(config.configPath, '/repo/.airgap-lint.yaml');
+    assert.deepEqual(config.cluster.podCIDR, ['10.128.0.0/14']);
+    assert.deepEqual(config.cluster.serviceCIDR, ['172.30.0.0/16']);
+    assert.equal(config.cluster.apiServerIP, '172.30.0.1');
+    assert.equal(config.cluster.known, true);
+    assert.equal(config.mirror.registry, 'harbor.corp:5000');
+    assert.deepEqual(config.runtimes, ['go', 'python', 'curl']);
+    assert.equal(config.problems.length, 0);
+  });
+
+  it('lets explicit values win over the preset and the file win over settings', () => {
+    const host = new MemoryHost({
+      '/r/.airgap-lint.yaml': 'cluster:\n  distribution: gke\n  podCIDR: [10.8.0.0/14, 10.12.0.0/14]\nruntimes: [node]\n',
+    });
+    const config = resolveConfig('/r', host, {
+      cluster: { distribution: 'k3s', cloud: 'none' },
+      mirror: { registry: 'from-settings.example' },
+      rules: { 'yaml/duplicate-key': 'warning' },
+    });
+    assert.equal(config.cluster.distribution, 'gke');
+    assert.deepEqual(config.cluster.podCIDR, ['10.8.0.0/14', '10.12.0.0/14']);
+    assert.deepEqual(config.cluster.serviceCIDR, ['34.118.224.0/20']);
+    assert.equal(config.cluster.cloud, 'none', 'settings fill in what the file does not set');
+    assert.equal(config.mirror.registry, 'from-settings.example');
+    assert.deepEqual(config.runtimes, ['node']);
+    assert.equal(config.runtimesExplicit, true);
+    assert.equal(config.rules['yaml/duplicate-key'], 'warning');
+  });
+
+  it('without any profile the cluster is unknown', () => {
+    const config = resolveConfig('/nothing', new MemoryHost());
+    assert.equal(config.configPath, undefined);
+    assert.equal(config.cluster.known, false);
+    assert.equal(config.cluster.clusterDomain, 'cluster.local');
+  });
+
+  it('reports config/invalid with ranges on the offending key or value, and keeps the valid parts', () => {
+    const text = [
+      'cluster:',
+      '  distribution: gkee',
+      '  podCIDR: 10.0.0.0/14',
+      'mirorr:',
+      '  registry: x',
+      'rules:',
+      '  yaml/syntax: loud',
+      '',
+    ].join('\n');
+    const host = new MemoryHost({ '/c/.airgap-lint.yaml': text });
+    const config = resolveConfig('/c', host);
+    const byMessage = config.problems.map((p) => [p.code, p.range, p.message]);
+    assert.deepEqual(
+      byMessage.map(([code, r]) => [code, r]),
+      [
+        ['config/invalid', range(3, 0, 3, 6)],
+        ['config/invalid', range(1, 16, 1, 20)],
+        ['config/invalid', range(6, 15, 6, 19)],
+      ],
+    );
+    assert.match(String(byMessage[0][2]), /Unknown key "mirorr"/);
+    assert.match(String(byMessage[1][2]), /cluster\.distribution must be one of: eks, gke/);
+    assert.deepEqual(config.cluster.podCIDR, ['10.0.0.0/14'], 'valid keys are still used');
+  });
+
+  it('lints the config file itself and flags a broken config on values files', () => {
+    const host = new MemoryHost({
+      '/p/.airgap-lint.yaml': 'runtimes: [go, rust]\n',
+      '/p/values.yaml': 'a: 1\n',
+    });
+    const engine = new Engine(host);
+    const own = engine.lint('/p/.airgap-lint.yaml').findings;
+    assert.equal(own.length, 1);
+    assert.equal(own[0].code, 'config/invalid');
+    assert.deepEqual(own[0].range, range(0, 15, 0, 19));
+    const values = engine.lint('/p/values.yaml').findings;
+    assert.equal(values.length, 1);
+    assert.equal(values[0].code, 'config/invalid');
+    assert.equal(values[0].related?.[0].path, '/p/.airgap-lint.yaml');
+  });
+
+  it('applies rule severities and off from the config', () => {
+    const host = new MemoryHost({
+      '/s/.airgap-lint.yaml': 'rules:\n  yaml/duplicate-key: warning\n',
+      '/s/values.yaml': 'a: 1\na: 2\nb: [\n',
+      // unquoted `off` is boolean false in YAML 1.1 (as Helm users write it): still means off
+      '/t/.airgap-lint.yaml': 'rules:\n  yaml/duplicate-key: off\n',
+      '/t/values.yaml': 'a: 1\na: 2\n',
+    });
+    const engine = new Engine(host);
+    const s = engine.lint('/s/values.yaml').findings;
+    assert.deepEqual(
+      s.map((f) => [f.code, f.severity]),
+      [
+        ['yaml/duplicate-key', 'warning'],
+        ['yaml/syntax', 'error'],
+      ],
+    );
+    assert.deepEqual(engine.lint('/t/values.yaml').findings, []);
+  });
+
+  it('matches the default values file patterns and nothing else', () => {
+    for (const yes of ['values.yaml', 'values-airgap.yaml', 'values.prod.yml', 'prod-values.yaml', '/a/b/values-ocp.yml'])
+      assert.ok(isValuesFile(yes), yes);
+    for (const no of ['deployment.yaml', 'Chart.yaml', 'values.json', 'myvalues.yaml', 'values-x.txt'])
+      assert.ok(!isValuesFile(no), no);
+  });
+});

@@ -1,0 +1,28 @@
+// Test helpers: an in-memory FileHost and small range builders.
+import * as nodePath from 'node:path';
+import type { FileHost, Range } from '../server/src/engine/types';
+
+export const REPO = nodePath.resolve(__dirname, '..');
+export const CORPUS = nodePath.resolve(REPO, '../shared/corpus');
+export const VECTORS = nodePath.resolve(REPO, '../shared/vectors');
+export const FIXTURES = nodePath.join(REPO, 'test/fixtures');
+
+/** Files held in memory, keyed by absolute path (relative keys are resolved against `/mem`). */
+export class MemoryHost implements FileHost {
+  readonly files = new Map<string, string>();
+  constructor(files: Record<string, string> = {}) {
+    for (const [p, text] of Object.entries(files)) this.set(p, text);
+  }
+  set(path: string, text: string): this {
+    this.files.set(nodePath.resolve('/mem', path), text);
+    return this;
+  }
+  readFile(path: string): string | undefined {
+    return this.files.get(nodePath.resolve(path));
+  }
+}
+
+/** 0-based range from line/char pairs. */
+export function range(sl: number, sc: number, el: number, ec: number): Range {
+  return { start: { line: sl, character: sc }, end: { line: el, character: ec } };
+}
