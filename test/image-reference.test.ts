@@ -246,6 +246,14 @@ describe('image references: offsets and error spans', () => {
     assert.deepEqual(!r.ok && r.span, { start: 0, end: 1 });
     const t = parseReference('quay.io/org/img:v1 ');
     assert.deepEqual(!t.ok && t.span, { start: 18, end: 19 });
+    const longTag = parseReference(`nginx:${'a'.repeat(129)}`);
+    assert.deepEqual(!longTag.ok && [longTag.error, longTag.span], ['ErrReferenceInvalidFormat', { start: 6, end: 135 }]);
+    const shortDigest = parseReference('repo:v1@sha256:abc');
+    assert.deepEqual(!shortDigest.ok && shortDigest.span, { start: 8, end: 18 });
+    const doubleSlash = parseReference('quay.io//org/img:v1');
+    assert.deepEqual(!doubleSlash.ok && doubleSlash.span, { start: 0, end: 16 });
+    const colonAtEnd = parseReference('quay.io/org/img:');
+    assert.deepEqual(!colonAtEnd.ok && colonAtEnd.span, { start: 15, end: 16 });
   });
 
   it('never throws or hangs on hostile input', () => {

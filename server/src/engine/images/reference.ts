@@ -187,13 +187,29 @@ function splitName(name: string, offset: number): { domain?: string; path: strin
   return { domain: m[1], path: m[2], domainSpan: shift(m.indices[1], offset), pathSpan };
 }
 
-/** Span for ErrReferenceInvalidFormat: the first character no reference may contain, else all of it. */
+/**
+ * Span for ErrReferenceInvalidFormat (upstream says only "invalid reference format"): the first
+ * character no reference may contain; else the part that breaks its own grammar (digest, tag,
+ * then name); else the whole input.
+ */
 function invalidFormatSpan(s: string): Span {
   const bad = REFERENCE_ALPHABET.exec(s);
   if (bad) {
     const cp = s.codePointAt(bad.index)!;
     return { start: bad.index, end: bad.index + (cp > 0xffff ? 2 : 1) };
   }
+  const at = s.indexOf('@');
+  const beforeDigest = at >= 0 ? s.slice(0, at) : s;
+  if (at >= 0 && !referenceRegexps.anchoredDigest.test(s.slice(at + 1))) return { start: at + 1, end: s.length };
+  const colon = beforeDigest.lastIndexOf(':');
+  let nameEnd = beforeDigest.length;
+  if (colon > beforeDigest.lastIndexOf('/')) {
+    const tag = beforeDigest.slice(colon + 1);
+    // An empty tag has no text to point at: point at its colon.
+    if (!referenceRegexps.anchoredTag.test(tag)) return tag ? { start: colon + 1, end: beforeDigest.length } : { start: colon, end: colon + 1 };
+    nameEnd = colon;
+  }
+  if (!referenceRegexps.anchoredName.test(s.slice(0, nameEnd))) return { start: 0, end: nameEnd };
   return { start: 0, end: s.length };
 }
 
