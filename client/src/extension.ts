@@ -1,1 +1,79 @@
-// placeholder: the VS Code client lands here
+// The VS Code extension: starts the bundled language server over IPC and hands it the values
+// files and the config file. Everything the user sees (diagnostics, quick fixes) comes from
+// the server; this file stays a thin adapter.
+import * as path from 'node:path';
+import { commands, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
+import {
+  LanguageClient,
+  TransportKind,
+  type DocumentSelector,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+
+const CLIENT_ID = 'airgapLint'; // also the prefix of `airgapLint.trace.server`
+const CLIENT_NAME = 'Air-Gap Lint';
+
+/** The default values-file names (product.md "Which files"), as globs over the workspace. */
+const DEFAULT_PATTERNS = ['values.yaml', 'values-*.yaml', 'values.*.yaml', '*-values.yaml'].flatMap((p) => [p, p.replace(/\.yaml$/, '.yml')]);
+const CONFIG_FILES = ['.airgap-lint.yaml', '.airgap-lint.yml'];
+
+let client: LanguageClient | undefined;
+
+/**
+ * Documents the server gets: the default patterns, the config file, and any extra patterns from
+ * the `airgapLint.files` setting (the server still applies the configured patterns per folder).
+ */
+function documentSelector(): DocumentSelector {
+  const configured = workspace.getConfiguration('airgapLint').get<unknown>('files');
+  const extra = Array.isArray(configured) ? configured.filter((p): p is string => typeof p === 'string' && p.trim() !== '') : [];
+  const patterns = new Set([...DEFAULT_PATTERNS, ...CONFIG_FILES, ...extra].map((p) => (p.startsWith('**/') ? p : `**/${p}`)));
+  return [...patterns].map((pattern) => ({ scheme: 'file', pattern }));
+}
+
+function createClient(context: ExtensionContext, outputChannel: LogOutputChannel): LanguageClient {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: documentSelector(),
+    synchronize: { configurationSection: 'airgapLint' },
+    outputChannel,
+  };
+  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}
+
+export async function activate(context: ExtensionContext): Promise<void> {
+  const outputChannel = window.createOutputChannel(CLIENT_NAME, { log: true });
+  context.subscriptions.push(outputChannel);
+  client = createClient(context, outputChannel);
+
+  const restart = async () => {
+    const previous = client;
+    client = createClient(context, outputChannel);
+    await previous?.dispose();
+    await client.start();
+  };
+
+  context.subscriptions.push(
+    commands.registerCommand('airgapLint.restartServer', async () => {
+      await restart();
+      outputChannel.appendLine('Air-Gap Lint server restarted.');
+    }),
+    commands.registerCommand('airgapLint.showOutput', () => outputChannel.show(true)),
+    // The document selector is fixed when the client starts: new file patterns need a restart.
+    workspace.onDidChangeConfiguration(async (event) => {
+      if (event.affectsConfiguration('airgapLint.files')) await restart();
+    }),
+  );
+
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  const current = client;
+  client = undefined;
+  await current?.dispose();
+}

@@ -1,1 +1,386 @@
-// placeholder: the LSP adapter lands here
+// The language server: LSP wiring around the engine, nothing else. Any LSP client can run it
+// (`node dist/server.js --stdio`); VS Code starts it over IPC (`--node-ipc`).
+//
+// Flow: the client's buffers become overlays of one DiskHost; an edit schedules a debounced
+// lint of that document and of the open documents that depend on it (same folder, same layer
+// stack); results computed for an outdated version are dropped; closing a document clears its
+// diagnostics and drops what the engines cached for it.
+import * as nodePath from 'node:path';
+import {
+  CodeActionKind,
+  CodeActionTriggerKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type DiagnosticTag,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { version as serverVersion } from '../../package.json';
+import { DiskHost, isConfigFile, isValuesFile, type Engine } from './engine';
+import { fixAllAction, FIX_ALL_KIND, quickFixes, wantsKind } from './lsp/code-actions';
+import { toDiagnostic, type DiagnosticSupport } from './lsp/diagnostics';
+import { Folders } from './lsp/folders';
+import { describeError } from './lsp/log';
+import { DebounceScheduler } from './lsp/scheduler';
+import { DEFAULT_DEBOUNCE_MS } from './lsp/settings';
+import { UriMap, uriToPath } from './lsp/uri';
+
+/** Files whose changes on disk matter: configs, values files (layers) and JSON Schemas. */
+const WATCHED_GLOBS = ['**/.airgap-lint.{yaml,yml}', '**/*values*.{yaml,yml}', '**/*schema*.json', '**/Chart.yaml'];
+
+/** A lint slower than this is worth a line in the log (which file, how long; never its text). */
+const SLOW_LINT_MS = 1000;
+
+interface ClientSupport {
+  configuration: boolean;
+  configurationDynamic: boolean;
+  watchedFilesDynamic: boolean;
+  workspaceFolders: boolean;
+  diagnosticVersion: boolean;
+  diagnostics: DiagnosticSupport;
+}
+
+function openConnection(): Connection {
+  try {
+    return createConnection(ProposedFeatures.all);
+  } catch {
+    process.stderr.write(
+      'airgap-lint language server: choose a transport, e.g. `node dist/server.js --stdio` (or --node-ipc, --socket=PORT, --pipe=NAME).\n',
+    );
+    process.exit(2);
+  }
+}
+
+const connection = openConnection();
+const documents = new TextDocuments(TextDocument);
+const host = new DiskHost();
+const uris = new UriMap();
+const scheduler = new DebounceScheduler<string>();
+/** URIs that were just opened: their first lint runs without waiting for the debounce. */
+const justOpened = new Set<string>();
+/** URIs with non-empty diagnostics on the client, so that they can be cleared later. */
+const published = new Set<string>();
+
+let support: ClientSupport = {
+  configuration: false,
+  configurationDynamic: false,
+  watchedFilesDynamic: false,
+  workspaceFolders: false,
+  diagnosticVersion: false,
+  diagnostics: { relatedInformation: false, codeDescription: false, tags: new Set() },
+};
+/** Settings pushed by `didChangeConfiguration`, for clients that cannot answer `workspace/configuration`. */
+let pushedSettings: unknown;
+
+const folders = new Folders(
+  host,
+  async (scopeUri) =>
+    support.configuration ? connection.workspace.getConfiguration({ scopeUri, section: 'airgapLint' }) : pushedSettings,
+  logError,
+);
+let workspaceFolderList: Array<{ uri: string }> = [];
+
+function logError(message: string, err: unknown): void {
+  try {
+    connection.console.error(`${message} ${describeError(err)}`);
+  } catch {
+    // The connection is gone; nothing left to tell.
+  }
+}
+
+/** Runs a handler so that an exception is logged instead of taking the server down. */
+function guard<T>(what: string, fallback: T, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    logError(`airgap-lint: ${what} failed.`, err);
+    return fallback;
+  }
+}
+
+async function guardAsync<T>(what: string, fallback: T, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    logError(`airgap-lint: ${what} failed.`, err);
+    return fallback;
+  }
+}
+
+// ---------------------------------------------------------------------------- lifecycle
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = params.capabilities;
+  const publish = caps.textDocument?.publishDiagnostics;
+  support = {
+    configuration: !!caps.workspace?.configuration,
+    configurationDynamic: !!caps.workspace?.didChangeConfiguration?.dynamicRegistration,
+    watchedFilesDynamic: !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+    workspaceFolders: !!caps.workspace?.workspaceFolders,
+    diagnosticVersion: !!publish?.versionSupport,
+    diagnostics: {
+      relatedInformation: !!publish?.relatedInformation,
+      codeDescription: !!publish?.codeDescriptionSupport,
+      tags: new Set<DiagnosticTag>(publish?.tagSupport?.valueSet ?? []),
+    },
+  };
+  workspaceFolderList = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : []);
+  folders.setFolders(workspaceFolderList);
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      workspace: support.workspaceFolders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
+    },
+    serverInfo: { name: 'airgap-lint', version: serverVersion },
+  };
+});
+
+connection.onInitialized(() => {
+  if (support.configurationDynamic) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'airgapLint' });
+  }
+  if (support.watchedFilesDynamic) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })),
+    });
+  }
+  if (support.workspaceFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders((event) =>
+      guard('updating workspace folders', undefined, () => {
+        const removed = new Set(event.removed.map((f) => f.uri));
+        workspaceFolderList = [...workspaceFolderList.filter((f) => !removed.has(f.uri)), ...event.added];
+        folders.setFolders(workspaceFolderList);
+        scheduleAll();
+      }),
+    );
+  }
+});
+
+// ---------------------------------------------------------------------------- validation
+
+function debounceFor(path: string): number {
+  return folders.peek(path)?.settings.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+}
+
+function schedule(uri: string, path: string, delayMs = debounceFor(path)): void {
+  scheduler.schedule(uri, delayMs, () => void validate(uri));
+}
+
+function scheduleAll(): void {
+  for (const doc of documents.all()) {
+    const path = uriToPath(doc.uri);
+    if (path) schedule(doc.uri, path);
+  }
+}
+
+/**
+ * Open documents whose findings may change when `path` changes: the same folder (chart
+ * schema, sibling layers) and any layer stack that holds both files.
+ */
+function scheduleDependents(path: string): void {
+  const dir = nodePath.dirname(path);
+  for (const doc of documents.all()) {
+    const other = uriToPath(doc.uri);
+    if (!other || other === path) continue;
+    const related =
+      nodePath.dirname(other) === dir ||
+      (folders.peek(other)?.engine.configFor(other).layers.some((stack) => stack.includes(path) && stack.includes(other)) ?? false);
+    if (related) schedule(doc.uri, other);
+  }
+}
+
+function shouldLint(engine: Engine, path: string): boolean {
+  if (isConfigFile(path)) return true;
+  const config = engine.configFor(path);
+  return isValuesFile(path, config.files, config.baseDir);
+}
+
+function clearDiagnostics(uri: string): void {
+  if (!published.delete(uri)) return;
+  void connection.sendDiagnostics({ uri, diagnostics: [] });
+}
+
+async function validate(uri: string): Promise<void> {
+  await guardAsync(`validating ${uri}`, undefined, async () => {
+    const doc = documents.get(uri);
+    const path = uriToPath(uri);
+    if (!doc || !path) return;
+    const version = doc.version;
+    const state = await folders.stateFor(path);
+    if (documents.get(uri)?.version !== version) return; // edited or closed meanwhile: a newer run is scheduled
+    if (!shouldLint(state.engine, path)) {
+      clearDiagnostics(uri);
+      return;
+    }
+    const started = performance.now();
+    const result = state.engine.lint(path);
+    const elapsed = performance.now() - started;
+    if (elapsed > SLOW_LINT_MS) connection.console.log(`airgap-lint: linting ${path} took ${Math.round(elapsed)} ms.`);
+    // Drop results for a version the client no longer shows.
+    if (documents.get(uri)?.version !== version) return;
+    const diagnostics = result.findings
+      .filter((f) => f.path === path) // findings in other files are published with those files
+      .map((f) => toDiagnostic(f, version, support.diagnostics, (p) => uris.uriFor(p)));
+    if (diagnostics.length) published.add(uri);
+    else published.delete(uri);
+    void connection.sendDiagnostics({ uri, version: support.diagnosticVersion ? version : undefined, diagnostics });
+  });
+}
+
+// ---------------------------------------------------------------------------- documents
+
+documents.onDidOpen((event) => {
+  justOpened.add(event.document.uri);
+});
+
+documents.onDidChangeContent((event) =>
+  guard('handling a document change', undefined, () => {
+    const { uri } = event.document;
+    const path = uriToPath(uri);
+    const opening = justOpened.delete(uri);
+    if (!path) return;
+    const text = event.document.getText();
+    // Opening a buffer that matches the disk changes nothing for other documents.
+    const othersAffected = !opening || host.readFile(path) !== text;
+    uris.remember(path, uri);
+    host.open(path, text, event.document.version);
+    if (isConfigFile(path) && othersAffected) {
+      folders.invalidateConfigs();
+      scheduleAll();
+      return;
+    }
+    schedule(uri, path, opening ? 0 : debounceFor(path));
+    if (othersAffected) scheduleDependents(path);
+  }),
+);
+
+documents.onDidClose((event) =>
+  guard('handling a document close', undefined, () => {
+    const { uri } = event.document;
+    scheduler.cancel(uri);
+    justOpened.delete(uri);
+    published.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    const path = uriToPath(uri);
+    if (!path) return;
+    const state = folders.peek(path);
+    // Layers that were read only for this document are not needed any more either.
+    const stacks = state?.engine.configFor(path).layers.filter((stack) => stack.includes(path)) ?? [];
+    host.close(path);
+    // Closing a buffer with unsaved changes: the others now see the file on disk instead.
+    const othersAffected = host.readFile(path) !== event.document.getText();
+    uris.forget(path);
+    folders.forget(path);
+    for (const layer of new Set(stacks.flat())) if (!host.isOpen(layer)) folders.forget(layer);
+    const folderStillInUse = documents.all().some((d) => {
+      const other = uriToPath(d.uri);
+      return other !== undefined && folders.peek(other) === state;
+    });
+    if (state && !folderStillInUse) folders.resetEngine(state); // frees schemas, configs and layers it cached
+    if (!othersAffected) return;
+    if (isConfigFile(path)) {
+      folders.invalidateConfigs();
+      scheduleAll();
+    } else {
+      scheduleDependents(path);
+    }
+  }),
+);
+
+// ---------------------------------------------------------------------------- settings and files
+
+connection.onDidChangeConfiguration((params) =>
+  guard('applying new settings', undefined, () => {
+    if (!support.configuration) {
+      pushedSettings = (params.settings as { airgapLint?: unknown } | null)?.airgapLint;
+    }
+    void folders.reloadSettings().then(scheduleAll, (err) => logError('airgap-lint: reloading settings failed.', err));
+  }),
+);
+
+connection.onDidChangeWatchedFiles((params) =>
+  guard('handling file changes', undefined, () => {
+    let all = false;
+    for (const change of params.changes) {
+      const path = uriToPath(change.uri);
+      if (!path) continue;
+      if (isConfigFile(path)) {
+        folders.invalidateConfigs();
+        all = true;
+      } else if (!host.isOpen(path)) {
+        folders.forget(path);
+        // A schema can be referenced from anywhere (modeline): re-check everything open.
+        if (path.endsWith('.json')) all = true;
+        else scheduleDependents(path);
+      }
+    }
+    if (all) scheduleAll();
+  }),
+);
+
+// ---------------------------------------------------------------------------- code actions
+
+connection.onCodeAction((params: CodeActionParams) =>
+  guardAsync('computing code actions', [] as CodeAction[], async () => {
+    const { uri } = params.textDocument;
+    const doc = documents.get(uri);
+    const path = uriToPath(uri);
+    if (!doc || !path) return [];
+    const only = params.context.only;
+    const actions: CodeAction[] = [];
+    if (wantsKind(only, CodeActionKind.QuickFix)) {
+      actions.push(...quickFixes(params.context.diagnostics ?? [], uri, doc.version, (p) => uris.uriFor(p)));
+    }
+    // Fix-all needs a lint of the current text: only when asked for explicitly (on save,
+    // or from a source-action menu), not on every cursor move that shows the light bulb.
+    const explicit = only ? wantsKind(only, FIX_ALL_KIND) : params.context.triggerKind === CodeActionTriggerKind.Invoked;
+    if (explicit) {
+      const version = doc.version;
+      const state = await folders.stateFor(path);
+      const current = documents.get(uri);
+      if (current?.version === version && shouldLint(state.engine, path)) {
+        const fixAll = fixAllAction(state.engine.lint(path).findings, path, uri, current.getText());
+        if (fixAll) actions.push(fixAll);
+      }
+    }
+    return actions;
+  }),
+);
+
+// ---------------------------------------------------------------------------- introspection
+
+/**
+ * `airgapLint/serverStats`: what the server holds right now. For tests and the memory
+ * benchmark: after every document is closed, nothing should be left.
+ */
+connection.onRequest('airgapLint/serverStats', () =>
+  guard('collecting server stats', null, () => ({
+    openDocuments: documents.all().length,
+    cachedDocuments: folders.all.reduce((n, state) => n + state.engine.cachedDocumentCount, 0),
+    pendingValidations: scheduler.pendingCount,
+    publishedDocuments: published.size,
+    engines: folders.all.length,
+  })),
+);
+
+// ---------------------------------------------------------------------------- start
+
+// A bug must cost one lint, not the editor's language server.
+process.on('uncaughtException', (err) => logError('airgap-lint: uncaught exception.', err));
+process.on('unhandledRejection', (err) => logError('airgap-lint: unhandled rejection.', err));
+
+connection.onShutdown(() => {
+  scheduler.cancelAll();
+});
+
+documents.listen(connection);
+connection.listen();

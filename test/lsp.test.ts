@@ -1,0 +1,603 @@
+// The language server end to end: spawns `node dist/server.js --stdio` (built by `npm test`)
+// and speaks LSP to it like an editor would. Plus unit tests of the adapter's pure helpers.
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CodeAction,
+  type Diagnostic,
+  type MessageConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver/node';
+import { fixAllAction, nonOverlapping, quickFixes, wantsKind } from '../server/src/lsp/code-actions';
+import { toDiagnostic, type DiagnosticSupport } from '../server/src/lsp/diagnostics';
+import { readSettings } from '../server/src/lsp/settings';
+import type { Finding } from '../server/src/engine';
+
+const ROOT = path.resolve(__dirname, '..');
+const SERVER = path.join(ROOT, 'dist', 'server.js');
+const FIXTURES = path.join(__dirname, 'fixtures', 'lsp');
+const DEBOUNCE_MS = 150;
+
+const uriOf = (p: string) => pathToFileURL(p).href;
+const fixture = (...parts: string[]) => path.join(FIXTURES, ...parts);
+const read = (p: string) => fs.readFileSync(p, 'utf8');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Range as [startLine, startChar, endLine, endChar] for compact exact assertions. */
+const span = (d: { range: Diagnostic['range'] }) => [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character];
+
+/** A minimal LSP client: answers the server's requests and queues what it publishes. */
+class LspSession {
+  readonly conn: MessageConnection;
+  /** What `workspace/configuration` answers for the `airgapLint` section. */
+  settings: Record<string, unknown> = { validate: { debounceMs: DEBOUNCE_MS } };
+  configurationRequests = 0;
+  readonly registrations: string[] = [];
+  readonly logs: string[] = [];
+  private readonly queues = new Map<string, PublishDiagnosticsParams[]>();
+  private readonly waiters = new Map<string, Array<(p: PublishDiagnosticsParams) => void>>();
+  private readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly proc: ChildProcess,
+    conn: MessageConnection,
+  ) {
+    this.conn = conn;
+    this.exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+    conn.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) => {
+      this.configurationRequests++;
+      return params.items.map((item) => (item.section === 'airgapLint' ? this.settings : null));
+    });
+    conn.onRequest('client/registerCapability', (params: { registrations: Array<{ method: string }> }) => {
+      this.registrations.push(...params.registrations.map((r) => r.method));
+      return null;
+    });
+    conn.onNotification('window/logMessage', (m: { message: string }) => {
+      this.logs.push(m.message);
+    });
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      const waiting = this.waiters.get(p.uri);
+      const next = waiting?.shift();
+      if (next) next(p);
+      else this.queue(p.uri).push(p);
+    });
+    conn.listen();
+  }
+
+  static stdio(): LspSession {
+    const proc = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    return new LspSession(proc, conn);
+  }
+
+  static ipc(): LspSession {
+    const proc = spawn(process.execPath, [SERVER, '--node-ipc'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+    const conn = createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc));
+    return new LspSession(proc, conn);
+  }
+
+  private queue(uri: string): PublishDiagnosticsParams[] {
+    let q = this.queues.get(uri);
+    if (!q) this.queues.set(uri, (q = []));
+    return q;
+  }
+
+  async initialize(rootPath = FIXTURES): Promise<{ capabilities: Record<string, any>; serverInfo?: { name: string } }> {
+    const result = await this.conn.sendRequest<{ capabilities: Record<string, any> }>('initialize', {
+      processId: process.pid,
+      rootUri: uriOf(rootPath),
+      workspaceFolders: [{ uri: uriOf(rootPath), name: path.basename(rootPath) }],
+      capabilities: {
+        workspace: {
+          configuration: true,
+          workspaceFolders: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+        },
+        textDocument: {
+          synchronization: { dynamicRegistration: false },
+          publishDiagnostics: {
+            relatedInformation: true,
+            versionSupport: true,
+            codeDescriptionSupport: true,
+            dataSupport: true,
+            tagSupport: { valueSet: [1, 2] },
+          },
+          codeAction: {
+            codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } },
+            isPreferredSupport: true,
+            dataSupport: true,
+          },
+        },
+      },
+    });
+    await this.conn.sendNotification('initialized', {});
+    return result;
+  }
+
+  open(filePath: string, text = read(filePath), version = 1): string {
+    const uri = uriOf(filePath);
+    void this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+    return uri;
+  }
+
+  /** Replaces the whole text (a full-content change, which incremental sync accepts). */
+  change(uri: string, version: number, text: string): void {
+    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  /** An incremental change: replace `range` with `text`. */
+  edit(uri: string, version: number, range: Diagnostic['range'], text: string): void {
+    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] });
+  }
+
+  close(uri: string): void {
+    void this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** The next diagnostics published for `uri` (queued or future). */
+  nextDiagnostics(uri: string, timeoutMs = 5000): Promise<PublishDiagnosticsParams> {
+    const queued = this.queue(uri).shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const list = this.waiters.get(uri) ?? [];
+        list.splice(list.indexOf(done), 1);
+        reject(new Error(`no diagnostics published for ${uri} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = (p: PublishDiagnosticsParams) => {
+        clearTimeout(timer);
+        resolve(p);
+      };
+      if (!this.waiters.has(uri)) this.waiters.set(uri, []);
+      this.waiters.get(uri)!.push(done);
+    });
+  }
+
+  /** The diagnostics of one version of `uri`, skipping re-lints of earlier versions. */
+  async diagnosticsOf(uri: string, version: number, timeoutMs = 5000): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const p = await this.nextDiagnostics(uri, Math.max(1, deadline - Date.now()));
+      if (p.version === version) return p;
+      assert.ok(p.version === undefined || p.version < version, `published version ${p.version} after ${version}`);
+    }
+  }
+
+  /** Diagnostics received for `uri` and not consumed yet. */
+  pending(uri: string): PublishDiagnosticsParams[] {
+    return [...this.queue(uri)];
+  }
+
+  codeActions(uri: string, diagnostics: Diagnostic[], only?: string[], range = diagnostics[0]?.range): Promise<CodeAction[]> {
+    return this.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics, only, triggerKind: 1 },
+    });
+  }
+
+  async shutdown(): Promise<number | null> {
+    await this.conn.sendRequest('shutdown');
+    await this.conn.sendNotification('exit');
+    const code = await Promise.race([this.exited, sleep(5000).then(() => 'timeout' as const)]);
+    this.conn.dispose();
+    if (code === 'timeout') {
+      this.proc.kill();
+      throw new Error('the server did not exit within 5 s of `exit`');
+    }
+    return code;
+  }
+
+  kill(): void {
+    this.conn.dispose();
+    if (this.proc.exitCode === null) this.proc.kill();
+  }
+}
+
+describe('language server over stdio', function () {
+  this.timeout(20000);
+  let lsp: LspSession;
+
+  before(function () {
+    if (!fs.existsSync(SERVER)) throw new Error('dist/server.js is missing: run `npm run build` (npm test does).');
+  });
+
+  beforeEach(async () => {
+    lsp = LspSession.stdio();
+  });
+
+  afterEach(() => lsp.kill());
+
+  it('initializes with incremental sync, quick fixes and fix-all, and pulls the airgapLint settings', async () => {
+    const result = await lsp.initialize();
+    assert.equal(result.serverInfo?.name, 'airgap-lint');
+    assert.equal(result.capabilities.textDocumentSync.change, 2);
+    assert.deepEqual(result.capabilities.codeActionProvider.codeActionKinds, ['quickfix', 'source.fixAll.airgapLint']);
+    const uri = lsp.open(fixture('broken', 'values.yaml'));
+    await lsp.nextDiagnostics(uri);
+    assert.ok(lsp.configurationRequests >= 1, 'the server asked for workspace/configuration');
+    assert.deepEqual(lsp.registrations.sort(), ['workspace/didChangeConfiguration', 'workspace/didChangeWatchedFiles']);
+  });
+
+  it('publishes duplicate-key and syntax diagnostics with exact ranges, source, code and docs link', async () => {
+    await lsp.initialize();
+    const file = fixture('broken', 'values.yaml');
+    const uri = lsp.open(file);
+    const published = await lsp.nextDiagnostics(uri);
+    assert.equal(published.version, 1);
+    const diags = published.diagnostics;
+    assert.deepEqual(
+      diags.map((d) => [d.code, d.severity, ...span(d)]),
+      [
+        ['yaml/duplicate-key', 1, 8, 2, 8, 11], // the second `httpProxy` key
+        ['yaml/syntax', 1, 12, 9, 12, 20], // `500m: burst` to the end of the line
+      ],
+    );
+    for (const d of diags) assert.equal(d.source, 'airgap-lint');
+    assert.equal(diags[0].codeDescription?.href, 'https://github.com/airgap-lint/airgap-lint/blob/main/README.md#yaml-duplicate-key');
+    assert.equal(diags[1].codeDescription?.href, 'https://github.com/airgap-lint/airgap-lint/blob/main/README.md#yaml-syntax');
+    assert.match(String(diags[0].message), /Duplicate key "httpProxy"/);
+    assert.deepEqual(diags[0].relatedInformation, [
+      { location: { uri, range: { start: { line: 6, character: 2 }, end: { line: 6, character: 11 } } }, message: 'first definition' },
+    ]);
+    assert.equal(diags[0].data, undefined, 'no fixes, no data');
+  });
+
+  it('clears diagnostics when an edit fixes the text, and clears them on close', async () => {
+    await lsp.initialize();
+    const file = fixture('broken', 'values.yaml');
+    const uri = lsp.open(file);
+    assert.equal((await lsp.nextDiagnostics(uri)).diagnostics.length, 2);
+    // Incremental edits: drop the duplicate key line, then repair the compact mapping.
+    lsp.edit(uri, 2, { start: { line: 8, character: 0 }, end: { line: 9, character: 0 } }, '');
+    lsp.edit(uri, 3, { start: { line: 11, character: 9 }, end: { line: 11, character: 20 } }, '500m');
+    const fixed = await lsp.nextDiagnostics(uri);
+    assert.equal(fixed.version, 3);
+    assert.deepEqual(fixed.diagnostics, []);
+    // Break it again, then close: the close publishes an empty list.
+    lsp.change(uri, 4, 'a: 1\na: 2\n');
+    const broken = await lsp.nextDiagnostics(uri);
+    assert.deepEqual(broken.diagnostics.map((d) => [d.code, ...span(d)]), [['yaml/duplicate-key', 1, 0, 1, 1]]);
+    lsp.close(uri);
+    const closed = await lsp.nextDiagnostics(uri);
+    assert.deepEqual(closed.diagnostics, []);
+  });
+
+  it('frees what it held for a document when it closes', async () => {
+    await lsp.initialize();
+    const stats = () => lsp.conn.sendRequest<Record<string, number>>('airgapLint/serverStats');
+    const base = lsp.open(fixture('configured', 'values.yaml'));
+    const prod = lsp.open(fixture('configured', 'values-prod.yaml'));
+    await lsp.nextDiagnostics(base);
+    await lsp.nextDiagnostics(prod);
+    assert.deepEqual(await stats(), { openDocuments: 2, cachedDocuments: 2, pendingValidations: 0, publishedDocuments: 1, engines: 1 });
+    lsp.close(base);
+    assert.deepEqual((await lsp.nextDiagnostics(base)).diagnostics, []);
+    assert.deepEqual(await stats(), { openDocuments: 1, cachedDocuments: 1, pendingValidations: 0, publishedDocuments: 0, engines: 1 });
+    lsp.close(prod);
+    await lsp.nextDiagnostics(prod);
+    assert.deepEqual(await stats(), { openDocuments: 0, cachedDocuments: 0, pendingValidations: 0, publishedDocuments: 0, engines: 1 });
+  });
+
+  it('debounces a burst of edits and publishes only the last version', async () => {
+    await lsp.initialize();
+    const file = fixture('broken', 'values-burst.yaml'); // not on disk: the buffer is all there is
+    const uri = lsp.open(file, 'replicaCount: 1\n');
+    assert.deepEqual((await lsp.nextDiagnostics(uri)).diagnostics, []);
+    lsp.change(uri, 2, 'replicaCount: 1\nreplicaCount: 2\n'); // would be a duplicate key
+    lsp.change(uri, 3, 'replicaCount: 1\nimage: {repository: nginx\n'); // a syntax error instead
+    const last = await lsp.nextDiagnostics(uri);
+    assert.equal(last.version, 3);
+    assert.deepEqual(last.diagnostics.map((d) => d.code), ['yaml/syntax']);
+    await sleep(DEBOUNCE_MS * 3);
+    assert.deepEqual(lsp.pending(uri), [], 'version 2 was never published');
+  });
+
+  it('leaves other YAML alone: a template gets no diagnostics', async () => {
+    await lsp.initialize();
+    const template = lsp.open(fixture('chart', 'templates', 'deployment.yaml')); // has a duplicate key and template braces
+    const values = lsp.open(fixture('broken', 'values.yaml'));
+    await lsp.nextDiagnostics(values);
+    await sleep(DEBOUNCE_MS * 2);
+    assert.deepEqual(lsp.pending(template), []);
+  });
+
+  it('uses the folder config file: severities from .airgap-lint.yaml, re-lint when the config buffer changes', async () => {
+    await lsp.initialize();
+    const values = lsp.open(fixture('configured', 'values.yaml'));
+    const first = await lsp.nextDiagnostics(values);
+    assert.deepEqual(first.diagnostics.map((d) => [d.code, d.severity, ...span(d)]), [['yaml/duplicate-key', 2, 2, 2, 2, 15]]);
+
+    const configFile = fixture('configured', '.airgap-lint.yaml');
+    const config = lsp.open(configFile);
+    assert.deepEqual((await lsp.nextDiagnostics(config)).diagnostics, []);
+    await sleep(DEBOUNCE_MS * 2);
+    assert.deepEqual(lsp.pending(values), [], 'opening a config buffer equal to the disk re-lints nothing else');
+
+    // Switch the rule off in the (unsaved) config buffer: the values file is re-linted.
+    lsp.change(config, 2, read(configFile).replace('yaml/duplicate-key: warning', 'yaml/duplicate-key: "off"'));
+    assert.deepEqual((await lsp.nextDiagnostics(config)).diagnostics, []);
+    assert.deepEqual((await lsp.nextDiagnostics(values)).diagnostics, []);
+
+    // An invalid config is reported on the config file itself, on the offending key.
+    lsp.change(config, 3, 'cluster:\n  distribution: k3s\n  podCidr: 10.42.0.0/16\n');
+    const invalid = await lsp.nextDiagnostics(config);
+    assert.deepEqual(invalid.diagnostics.map((d) => [d.code, d.severity, ...span(d)]), [['config/invalid', 1, 2, 2, 2, 9]]);
+    assert.match(String(invalid.diagnostics[0].message), /podCidr/);
+  });
+
+  it('re-lints the other open layers of a folder when one of them changes', async () => {
+    await lsp.initialize();
+    const base = lsp.open(fixture('configured', 'values.yaml'));
+    const prod = lsp.open(fixture('configured', 'values-prod.yaml'));
+    await lsp.nextDiagnostics(base);
+    await lsp.nextDiagnostics(prod);
+    lsp.change(prod, 2, 'controller:\n  replicas: 4\n');
+    const [again, prodAgain] = await Promise.all([lsp.nextDiagnostics(base), lsp.nextDiagnostics(prod)]);
+    assert.equal(again.version, 1, 'the base layer was re-linted at its own version');
+    assert.equal(prodAgain.version, 2);
+  });
+
+  it('applies settings pulled from the client, and re-pulls them on didChangeConfiguration', async () => {
+    lsp.settings = { validate: { debounceMs: DEBOUNCE_MS }, rules: { 'yaml/duplicate-key': 'hint' } };
+    await lsp.initialize();
+    const uri = lsp.open(fixture('broken', 'values.yaml'));
+    assert.deepEqual((await lsp.nextDiagnostics(uri)).diagnostics.map((d) => [d.code, d.severity]), [
+      ['yaml/duplicate-key', 4],
+      ['yaml/syntax', 1],
+    ]);
+    lsp.settings = { validate: { debounceMs: DEBOUNCE_MS }, rules: { 'yaml/duplicate-key': false }, files: ['*-values.yaml'] };
+    const before = lsp.configurationRequests;
+    void lsp.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    // `files` no longer matches values.yaml: its diagnostics are withdrawn.
+    assert.deepEqual((await lsp.nextDiagnostics(uri)).diagnostics, []);
+    assert.ok(lsp.configurationRequests > before);
+  });
+
+  it('offers the quick fixes carried in a diagnostic, only for the version they were computed on', async () => {
+    await lsp.initialize();
+    const file = fixture('chart', 'values.yaml');
+    const uri = lsp.open(file);
+    await lsp.nextDiagnostics(uri);
+    const other = fixture('chart', 'values-prod.yaml');
+    const range = { start: { line: 5, character: 2 }, end: { line: 5, character: 13 } };
+    const diagnostic: Diagnostic = {
+      range,
+      severity: 1,
+      source: 'airgap-lint',
+      code: 'schema/additionalProperties',
+      message: 'Unknown property "pullPolicyy".',
+      data: {
+        version: 1,
+        fixes: [
+          { title: 'Rename to "pullPolicy"', edits: [{ range, newText: 'pullPolicy' }], safe: false, preferred: true },
+          { title: 'Add it to values-prod.yaml', edits: [{ range: { start: range.start, end: range.start }, newText: 'x: 1\n' }], safe: false, path: other },
+          { title: 'Pick a profile', edits: [], safe: false, command: { command: 'airgapLint.setProfile', title: 'Pick a profile' } },
+        ],
+      },
+    };
+    const foreign: Diagnostic = { ...diagnostic, source: 'yaml' };
+    const actions = await lsp.codeActions(uri, [diagnostic, foreign], ['quickfix']);
+    assert.deepEqual(actions, [
+      { title: 'Rename to "pullPolicy"', kind: 'quickfix', diagnostics: [diagnostic], isPreferred: true, edit: { changes: { [uri]: [{ range, newText: 'pullPolicy' }] } } },
+      {
+        title: 'Add it to values-prod.yaml',
+        kind: 'quickfix',
+        diagnostics: [diagnostic],
+        edit: { changes: { [uriOf(other)]: [{ range: { start: range.start, end: range.start }, newText: 'x: 1\n' }] } },
+      },
+      { title: 'Pick a profile', kind: 'quickfix', diagnostics: [diagnostic], command: { title: 'Pick a profile', command: 'airgapLint.setProfile' } },
+    ]);
+    // After an edit the carried ranges may be wrong: nothing is offered until fresh diagnostics arrive.
+    lsp.change(uri, 2, read(file) + '\n');
+    assert.deepEqual(await lsp.codeActions(uri, [diagnostic], ['quickfix']), []);
+  });
+
+  // Pending until the schema rule family (schema/additionalProperties with a rename fix) is registered in lint.ts.
+  it.skip('renames an unknown key close to a known one ("did you mean")', async () => {
+    await lsp.initialize();
+    const file = fixture('chart', 'values.yaml');
+    const uri = lsp.open(file);
+    const { diagnostics } = await lsp.nextDiagnostics(uri);
+    const unknown = diagnostics.find((d) => d.code === 'schema/additionalProperties');
+    assert.ok(unknown, `expected schema/additionalProperties on pullPolicyy, got ${JSON.stringify(diagnostics.map((d) => d.code))}`);
+    assert.deepEqual(span(unknown), [5, 2, 5, 13]);
+    const actions = await lsp.codeActions(uri, [unknown], ['quickfix']);
+    const rename = actions.find((a) => a.isPreferred);
+    assert.ok(rename, 'a preferred rename quick fix');
+    assert.match(rename.title, /pullPolicy\b/);
+    assert.deepEqual(rename.edit, { changes: { [uri]: [{ range: { start: { line: 5, character: 2 }, end: { line: 5, character: 13 } }, newText: 'pullPolicy' }] } });
+    assert.deepEqual(rename.diagnostics, [unknown]);
+  });
+
+  it('returns source.fixAll.airgapLint only when asked, with non-overlapping edits of the current version', async () => {
+    await lsp.initialize();
+    const uri = lsp.open(fixture('broken', 'values.yaml'));
+    await lsp.nextDiagnostics(uri);
+    const quick = await lsp.codeActions(uri, [], ['quickfix']);
+    assert.deepEqual(quick, []);
+    // No rule here has a safe fix: asking for fix-all returns nothing rather than an empty edit.
+    assert.deepEqual(await lsp.codeActions(uri, [], ['source.fixAll']), []);
+  });
+
+  it('survives binary junk, malformed and deeply nested YAML, and malformed protocol messages', async () => {
+    await lsp.initialize();
+    const junk = lsp.open(fixture('broken', 'values-junk.yaml'), '\u0000\u0001\u0002PNG\r\n\u001a\n\u0000\uFFFD\uFFFD: [\u0000');
+    const junkDiags = await lsp.nextDiagnostics(junk);
+    assert.ok(junkDiags.diagnostics.length >= 1, 'binary content is reported, not ignored');
+    const nested = lsp.open(fixture('broken', 'values-nested.yaml'), `${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    await lsp.nextDiagnostics(nested);
+    const tabs = lsp.open(fixture('broken', 'values-tabs.yaml'), 'a:\n\t- b\n  c: [\n}}}: {{{\n');
+    assert.ok((await lsp.nextDiagnostics(tabs)).diagnostics.some((d) => d.code === 'yaml/syntax'));
+    // A frame whose body is not JSON, then requests with nonsense parameters.
+    const body = Buffer.from('{"jsonrpc":"2.0","id":99,"method":"textDocument/codeAction","params":{');
+    lsp.proc.stdin!.write(`Content-Length: ${body.length}\r\n\r\n`);
+    lsp.proc.stdin!.write(body);
+    assert.deepEqual(await lsp.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: 'untitled:x' }, context: {} }), []);
+    assert.deepEqual(await lsp.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: junk }, context: { diagnostics: [{ source: 'airgap-lint', data: { version: 1, fixes: [null, { title: 1 }] } }] } }), []);
+    // Still alive and linting.
+    lsp.change(junk, 2, 'a: 1\na: 2\n');
+    assert.deepEqual((await lsp.diagnosticsOf(junk, 2)).diagnostics.map((d) => d.code), ['yaml/duplicate-key']);
+    assert.equal(await lsp.shutdown(), 0);
+  });
+
+  it('exits with code 0 after shutdown and exit', async () => {
+    await lsp.initialize();
+    assert.equal(await lsp.shutdown(), 0);
+  });
+});
+
+describe('language server over node IPC (what VS Code uses)', function () {
+  this.timeout(20000);
+
+  it('initializes and publishes diagnostics', async () => {
+    const lsp = LspSession.ipc();
+    try {
+      await lsp.initialize();
+      const uri = lsp.open(fixture('broken', 'values.yaml'));
+      assert.deepEqual((await lsp.nextDiagnostics(uri)).diagnostics.map((d) => d.code), ['yaml/duplicate-key', 'yaml/syntax']);
+      assert.equal(await lsp.shutdown(), 0);
+    } finally {
+      lsp.kill();
+    }
+  });
+});
+
+describe('server without a transport argument', () => {
+  it('explains how to start it and exits 2 instead of throwing', async () => {
+    const proc = spawn(process.execPath, [SERVER], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    proc.stderr!.on('data', (c) => (stderr += c));
+    const code = await new Promise((resolve) => proc.on('exit', resolve));
+    assert.equal(code, 2);
+    assert.match(stderr, /--stdio/);
+    assert.doesNotMatch(stderr, /at .*\.js:\d+/, 'no stack trace');
+  });
+});
+
+// ---------------------------------------------------------------------------- pure helpers
+
+const FULL_SUPPORT: DiagnosticSupport = { relatedInformation: true, codeDescription: true, tags: new Set([1, 2]) };
+
+function finding(overrides: Partial<Finding> = {}): Finding {
+  return {
+    code: 'proxy/redundant-entry',
+    severity: 'hint',
+    message: 'Redundant',
+    path: '/charts/app/values.yaml',
+    range: { start: { line: 3, character: 12 }, end: { line: 3, character: 20 } },
+    fixes: [],
+    ...overrides,
+  };
+}
+
+describe('lsp adapter: findings to diagnostics', () => {
+  it('maps severity, tags, related locations and carries fixes with the version in data', () => {
+    const fix = { title: 'Remove', edits: [{ range: finding().range, newText: '' }], safe: true };
+    const d = toDiagnostic(
+      finding({ tags: ['unnecessary'], fixes: [fix], related: [{ path: '/charts/app/values-prod.yaml', range: finding().range, message: 'also here' }] }),
+      7,
+      FULL_SUPPORT,
+      (p) => `file://${p}`,
+    );
+    assert.equal(d.severity, 4);
+    assert.deepEqual(d.tags, [1]);
+    assert.equal(d.source, 'airgap-lint');
+    assert.equal(d.code, 'proxy/redundant-entry');
+    assert.deepEqual(d.relatedInformation, [{ location: { uri: 'file:///charts/app/values-prod.yaml', range: finding().range }, message: 'also here' }]);
+    assert.deepEqual(d.data, { version: 7, fixes: [fix] });
+  });
+
+  it('leaves out what the client cannot render', () => {
+    const d = toDiagnostic(
+      finding({ tags: ['unnecessary'], related: [{ path: '/x', range: finding().range, message: 'm' }] }),
+      1,
+      { relatedInformation: false, codeDescription: false, tags: new Set() },
+      (p) => p,
+    );
+    assert.equal(d.codeDescription, undefined);
+    assert.equal(d.relatedInformation, undefined);
+    assert.equal(d.tags, undefined);
+  });
+
+  it('quick fixes ignore other sources and mangled data', () => {
+    const base: Diagnostic = { range: finding().range, message: 'm', source: 'airgap-lint' };
+    const mangled = [
+      { ...base, data: 'nope' },
+      { ...base, data: { version: 1, fixes: [{ title: 'x', edits: [{ newText: 1 }] }] } },
+      { ...base, source: 'eslint', data: { version: 1, fixes: [{ title: 'x', edits: [{ range: finding().range, newText: '' }], safe: true }] } },
+    ];
+    assert.deepEqual(quickFixes(mangled, 'file:///a', 1, (p) => p), []);
+  });
+});
+
+describe('lsp adapter: fix-all', () => {
+  const text = 'proxy:\n  noProxy: localhost,localhost,.svc\n';
+  const at = (line: number, start: number, end: number, newText: string) => ({ range: { start: { line, character: start }, end: { line, character: end } }, newText });
+
+  it('drops overlapping edits and keeps order', () => {
+    assert.deepEqual(nonOverlapping([at(1, 20, 30, 'b'), at(1, 11, 21, 'a'), at(1, 30, 30, 'c'), at(1, 30, 30, 'd')]), [
+      at(1, 11, 21, 'a'),
+      at(1, 30, 30, 'c'),
+      at(1, 30, 30, 'd'),
+    ]);
+  });
+
+  it('returns one action with the safe edits, never one that breaks the YAML', () => {
+    const safe = finding({ path: '/v.yaml', fixes: [{ title: 'dedupe', edits: [at(1, 20, 30, '')], safe: true }] });
+    const unsafe = finding({ path: '/v.yaml', fixes: [{ title: 'guess', edits: [at(0, 0, 5, 'nope')], safe: false }] });
+    const action = fixAllAction([safe, unsafe], '/v.yaml', 'file:///v.yaml', text);
+    assert.deepEqual(action, { title: 'Fix all auto-fixable airgap-lint problems', kind: 'source.fixAll.airgapLint', edit: { changes: { 'file:///v.yaml': [at(1, 20, 30, '')] } } });
+    const breaking = finding({ path: '/v.yaml', fixes: [{ title: 'break', edits: [at(1, 2, 2, '- [')], safe: true }] });
+    assert.equal(fixAllAction([breaking], '/v.yaml', 'file:///v.yaml', text), undefined);
+    assert.equal(fixAllAction([unsafe], '/v.yaml', 'file:///v.yaml', text), undefined);
+  });
+
+  it('matches code action kinds hierarchically', () => {
+    assert.ok(wantsKind(undefined, 'source.fixAll.airgapLint'));
+    assert.ok(wantsKind(['source'], 'source.fixAll.airgapLint'));
+    assert.ok(wantsKind(['source.fixAll'], 'source.fixAll.airgapLint'));
+    assert.ok(!wantsKind(['source.fixAl'], 'source.fixAll.airgapLint'));
+    assert.ok(!wantsKind(['quickfix'], 'source.fixAll.airgapLint'));
+  });
+});
+
+describe('lsp adapter: settings', () => {
+  it('maps the airgapLint section to the engine config and drops empty defaults', () => {
+    const s = readSettings(
+      {
+        cluster: { distribution: 'gke', podCIDR: [], serviceCIDR: '10.4.0.0/19', apiServerIP: '', cloud: null, extraNoProxy: ['.corp.example.com', 3] },
+        mirror: { registry: '', layout: 'flat', digestsOnly: 'yes' },
+        runtimes: ['go', 'cobol'],
+        layers: [['values.yaml', 'values-prod.yaml'], 'bad', []],
+        files: [],
+        rules: { 'yaml/duplicate-key': false, 'proxy/*': 'warning', 'x/y': 'loud' },
+        validate: { debounceMs: 99999 },
+        kubectl: { enabled: true },
+      },
+      '/work/repo',
+    );
+    assert.deepEqual(s.config, {
+      cluster: { distribution: 'gke', serviceCIDR: ['10.4.0.0/19'], extraNoProxy: ['.corp.example.com'] },
+      mirror: { layout: 'flat' },
+      runtimes: ['go'],
+      layers: [['/work/repo/values.yaml', '/work/repo/values-prod.yaml']],
+      rules: { 'yaml/duplicate-key': 'off', 'proxy/*': 'warning' },
+    });
+    assert.equal(s.debounceMs, 10000);
+  });
+
+  it('falls back to defaults for anything that is not an object', () => {
+    assert.deepEqual(readSettings(null), { config: {}, debounceMs: 200 });
+    assert.deepEqual(readSettings([1, 2]), { config: {}, debounceMs: 200 });
+  });
+});
