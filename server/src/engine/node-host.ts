@@ -22,6 +22,21 @@ export class DiskHost implements FileHost {
     }
   }
 
+  listDir(dir: string): string[] | undefined {
+    const abs = nodePath.resolve(dir);
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(abs);
+    } catch {
+      names = [];
+    }
+    // Unsaved editor buffers count too (a new overlay not yet written to disk).
+    for (const open of this.overlays.keys()) {
+      if (nodePath.dirname(open) === abs && !names.includes(nodePath.basename(open))) names.push(nodePath.basename(open));
+    }
+    return names;
+  }
+
   version(path: string): number | undefined {
     return this.overlays.get(nodePath.resolve(path))?.version;
   }

@@ -64,6 +64,8 @@ export interface FileHost {
   readFile(path: string): string | undefined;
   /** Version of an in-memory document (editor buffer), if the host has one. */
   version?(path: string): number | undefined;
+  /** Names of the entries of a folder (layering finds a chart's overlays); undefined if unreadable. */
+  listDir?(dir: string): string[] | undefined;
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
