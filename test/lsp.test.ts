@@ -580,6 +580,7 @@ describe('lsp adapter: settings', () => {
         runtimes: ['go', 'cobol'],
         layers: [['values.yaml', 'values-prod.yaml'], 'bad', []],
         files: [],
+        schemas: [{ path: 'schemas/app.schema.json', files: ['charts/app/**'] }, { path: '' }, 'x', { path: 'b.json' }],
         rules: { 'yaml/duplicate-key': false, 'proxy/*': 'warning', 'x/y': 'loud' },
         validate: { debounceMs: 99999 },
         kubectl: { enabled: true },
@@ -591,6 +592,7 @@ describe('lsp adapter: settings', () => {
       mirror: { layout: 'flat' },
       runtimes: ['go'],
       layers: [['/work/repo/values.yaml', '/work/repo/values-prod.yaml']],
+      schemas: [{ path: '/work/repo/schemas/app.schema.json', files: ['charts/app/**'] }, { path: '/work/repo/b.json' }],
       rules: { 'yaml/duplicate-key': 'off', 'proxy/*': 'warning' },
     });
     assert.equal(s.debounceMs, 10000);

@@ -10,25 +10,21 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { documentPatterns } from './selector';
 
 const CLIENT_ID = 'airgapLint'; // also the prefix of `airgapLint.trace.server`
 const CLIENT_NAME = 'Air-Gap Lint';
 
-/** The default values-file names (product.md "Which files"), as globs over the workspace. */
-const DEFAULT_PATTERNS = ['values.yaml', 'values-*.yaml', 'values.*.yaml', '*-values.yaml'].flatMap((p) => [p, p.replace(/\.yaml$/, '.yml')]);
-const CONFIG_FILES = ['.airgap-lint.yaml', '.airgap-lint.yml'];
-
 let client: LanguageClient | undefined;
 
-/**
- * Documents the server gets: the default patterns, the config file, and any extra patterns from
- * the `airgapLint.files` setting (the server still applies the configured patterns per folder).
- */
+/** Documents the server gets (see selector.ts); `airgapLint.files` may differ per folder. */
 function documentSelector(): DocumentSelector {
-  const configured = workspace.getConfiguration('airgapLint').get<unknown>('files');
-  const extra = Array.isArray(configured) ? configured.filter((p): p is string => typeof p === 'string' && p.trim() !== '') : [];
-  const patterns = new Set([...DEFAULT_PATTERNS, ...CONFIG_FILES, ...extra].map((p) => (p.startsWith('**/') ? p : `**/${p}`)));
-  return [...patterns].map((pattern) => ({ scheme: 'file', pattern }));
+  const scopes = [undefined, ...(workspace.workspaceFolders ?? []).map((f) => f.uri)];
+  const configured = scopes.flatMap((scope) => {
+    const files = workspace.getConfiguration('airgapLint', scope).get<unknown>('files');
+    return Array.isArray(files) ? files : [];
+  });
+  return documentPatterns(configured).map((pattern) => ({ scheme: 'file', pattern }));
 }
 
 function createClient(context: ExtensionContext, outputChannel: LogOutputChannel): LanguageClient {

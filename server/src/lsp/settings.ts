@@ -74,6 +74,14 @@ export function readSettings(raw: unknown, folderPath?: string): ServerSettings 
       .map((stack) => (folderPath ? stack.map((p) => nodePath.resolve(folderPath, p)) : stack));
     if (layers.length) config.layers = layers;
   }
+  if (Array.isArray(s.schemas)) {
+    const schemas = s.schemas
+      .filter(isObject)
+      .map((entry) => ({ path: nonEmptyString(entry.path), files: stringList(entry.files) }))
+      .filter((entry): entry is { path: string; files: string[] | undefined } => entry.path !== undefined)
+      .map((entry) => dropUndefined({ path: folderPath ? nodePath.resolve(folderPath, entry.path) : entry.path, files: entry.files })!);
+    if (schemas.length) config.schemas = schemas;
+  }
   const files = stringList(s.files);
   if (files) config.files = files;
   if (isObject(s.rules)) {

@@ -1,0 +1,179 @@
+// The VSIX and its manifest: `npm run package` works offline, the archive holds the bundles,
+// the schemas and the docs and nothing else, and the manifest activates only on values files.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import Module from 'node:module';
+import * as path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { CONFIG_FILE_NAMES, DEFAULT_VALUES_PATTERNS, documentPatterns } from '../client/src/selector';
+import { DEFAULT_FILE_PATTERNS } from '../server/src/engine';
+
+const ROOT = path.resolve(__dirname, '..');
+const VSIX = path.join(ROOT, 'dist', 'airgap-lint.vsix');
+const MAX_VSIX_BYTES = 2 * 1024 * 1024;
+
+interface ZipEntry {
+  name: string;
+  compressedSize: number;
+  size: number;
+  method: number;
+  localHeaderOffset: number;
+}
+
+/** Lists a zip archive from its central directory (no unzip binary needed). */
+function listZip(buf: Buffer): ZipEntry[] {
+  const EOCD = 0x06054b50;
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  assert.ok(eocd >= 0, 'end of central directory found');
+  const count = buf.readUInt16LE(eocd + 10);
+  let offset = buf.readUInt32LE(eocd + 16);
+  const entries: ZipEntry[] = [];
+  for (let n = 0; n < count; n++) {
+    assert.equal(buf.readUInt32LE(offset), 0x02014b50, 'central directory header');
+    const method = buf.readUInt16LE(offset + 10);
+    const compressedSize = buf.readUInt32LE(offset + 20);
+    const size = buf.readUInt32LE(offset + 24);
+    const nameLength = buf.readUInt16LE(offset + 28);
+    const extraLength = buf.readUInt16LE(offset + 30);
+    const commentLength = buf.readUInt16LE(offset + 32);
+    const localHeaderOffset = buf.readUInt32LE(offset + 42);
+    const name = buf.toString('utf8', offset + 46, offset + 46 + nameLength);
+    entries.push({ name, compressedSize, size, method, localHeaderOffset });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+function readZipEntry(buf: Buffer, entry: ZipEntry): Buffer {
+  const local = entry.localHeaderOffset;
+  const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+  const data = buf.subarray(start, start + entry.compressedSize);
+  return entry.method === 0 ? data : inflateRawSync(data);
+}
+
+describe('VSIX package', function () {
+  this.timeout(60000);
+  let buf: Buffer;
+  let names: string[];
+  let entries: ZipEntry[];
+
+  before(() => {
+    fs.rmSync(VSIX, { force: true });
+    execFileSync('npm', ['run', 'package', '--silent'], { cwd: ROOT, stdio: 'pipe', timeout: 55000 });
+    buf = fs.readFileSync(VSIX);
+    entries = listZip(buf);
+    names = entries.map((e) => e.name);
+  });
+
+  it('is produced by `npm run package` and stays small', () => {
+    assert.ok(buf.length > 50_000, `suspiciously small: ${buf.length} bytes`);
+    assert.ok(buf.length < MAX_VSIX_BYTES, `VSIX is ${buf.length} bytes, limit ${MAX_VSIX_BYTES}`);
+  });
+
+  it('holds the three bundles, the config schema, the readme and the licence', () => {
+    for (const required of [
+      'extension/package.json',
+      'extension/dist/server.js',
+      'extension/dist/client.js',
+      'extension/dist/cli.js',
+      'extension/schemas/airgap-lint.schema.json',
+      'extension/readme.md',
+      'extension/LICENSE.txt',
+    ]) {
+      assert.ok(names.includes(required), `${required} missing from ${names.join(', ')}`);
+    }
+  });
+
+  it('holds no node_modules, sources, tests, source maps or nested packages', () => {
+    const offending = names.filter(
+      (n) => /(^|\/)node_modules\//.test(n) || /\.(ts|map|vsix|tgz)$/.test(n) || /^extension\/(test|server|client|scripts|bench|examples)\//.test(n),
+    );
+    assert.deepEqual(offending, []);
+    const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(client|server|cli)\.js|schemas\/.+\.json))$/;
+    assert.deepEqual(names.filter((n) => !allowed.test(n)), []);
+  });
+
+  it('ships a manifest whose entry point and contributed schema are inside the package', () => {
+    const manifest = JSON.parse(readZipEntry(buf, entries.find((e) => e.name === 'extension/package.json')!).toString('utf8'));
+    assert.ok(names.includes(path.posix.join('extension', manifest.main)), `main ${manifest.main} is packaged`);
+    for (const v of manifest.contributes.yamlValidation) {
+      assert.ok(names.includes(path.posix.join('extension', v.url)), `${v.url} is packaged`);
+    }
+    const server = readZipEntry(buf, entries.find((e) => e.name === 'extension/dist/server.js')!).toString('utf8');
+    assert.ok(server.length > 100_000 && !/require\("vscode-languageserver/.test(server), 'the server is bundled, not required from node_modules');
+  });
+});
+
+describe('extension manifest', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+
+  it('activates only on workspaces with values files or a config file, never on all YAML', () => {
+    const expected = [...DEFAULT_FILE_PATTERNS, ...CONFIG_FILE_NAMES].map((p) => `workspaceContains:**/${p}`);
+    assert.deepEqual([...manifest.activationEvents].sort(), expected.sort());
+    assert.ok(!manifest.activationEvents.some((e: string) => e === '*' || e.startsWith('onLanguage:')));
+  });
+
+  it('hands the server the same files the engine lints by default', () => {
+    assert.deepEqual([...DEFAULT_VALUES_PATTERNS].sort(), [...DEFAULT_FILE_PATTERNS].sort());
+    assert.deepEqual(documentPatterns(undefined), [...DEFAULT_FILE_PATTERNS, ...CONFIG_FILE_NAMES].map((p) => `**/${p}`));
+    assert.deepEqual(documentPatterns(['overrides/*.yaml', '**/env.yaml', '', 3, 'values.yaml']).slice(-2), ['**/overrides/*.yaml', '**/env.yaml']);
+  });
+
+  it('scopes every setting, describes it in markdown, and keeps the kubectl path machine-scoped and restricted', () => {
+    const props: Record<string, { scope?: string; markdownDescription?: string; default?: unknown }> = manifest.contributes.configuration.properties;
+    for (const [key, prop] of Object.entries(props)) {
+      assert.ok(key.startsWith('airgapLint.'), key);
+      assert.ok(prop.scope, `${key} has a scope`);
+      assert.ok((prop.markdownDescription ?? '').length > 20, `${key} has a markdownDescription`);
+      assert.ok('default' in prop, `${key} has a default`);
+    }
+    for (const key of ['cluster.distribution', 'cluster.podCIDR', 'mirror.registry', 'rules', 'files', 'layers', 'runtimes']) {
+      assert.equal(props[`airgapLint.${key}`]?.scope, 'resource', key);
+    }
+    assert.equal(props['airgapLint.kubectl.path'].scope, 'machine');
+    assert.equal(props['airgapLint.kubectl.enabled'].default, false);
+    assert.deepEqual(props['airgapLint.trace.server'], { ...props['airgapLint.trace.server'], enum: ['off', 'messages', 'verbose'], default: 'off' });
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.deepEqual(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), ['airgapLint.kubectl.enabled', 'airgapLint.kubectl.path']);
+    assert.equal(manifest.capabilities.virtualWorkspaces.supported, false);
+  });
+
+  it('contributes commands under the "Air-Gap Lint" category, and the config file schema', () => {
+    for (const c of manifest.contributes.commands) assert.equal(c.category, 'Air-Gap Lint', c.command);
+    assert.deepEqual(manifest.contributes.commands.map((c: { command: string }) => c.command).sort(), ['airgapLint.restartServer', 'airgapLint.showOutput']);
+    assert.deepEqual(manifest.contributes.yamlValidation, [{ fileMatch: ['.airgap-lint.yaml', '.airgap-lint.yml'], url: './schemas/airgap-lint.schema.json' }]);
+  });
+
+  it('loads the bundled client with nothing but Node built-ins and the editor API', () => {
+    const client = path.join(ROOT, 'dist', 'client.js');
+    assert.ok(fs.existsSync(client), 'dist/client.js is built');
+    const requested = new Set<string>();
+    // Any property of the fake `vscode` module is a callable that returns another fake.
+    const fake = (): unknown => new Proxy(function () {}, { get: (_t, k) => (k === 'then' ? undefined : fake()), apply: () => fake(), construct: () => fake() as object });
+    const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+    const original = loader._load;
+    loader._load = function (request: string, ...rest: unknown[]) {
+      if (request === 'vscode') return fake();
+      requested.add(request);
+      return original.call(this, request, ...rest);
+    };
+    try {
+      delete require.cache[client];
+      const extension = require(client) as { activate?: unknown; deactivate?: unknown };
+      assert.equal(typeof extension.activate, 'function');
+      assert.equal(typeof extension.deactivate, 'function');
+    } finally {
+      loader._load = original;
+      delete require.cache[client];
+    }
+    const external = [...requested].filter((r) => r !== client && !Module.isBuiltin(r));
+    assert.deepEqual(external, []);
+  });
+});
