@@ -1,0 +1,6 @@
+// Output formats: pure functions from lint results to text, shared by the CLI, the server's
+// commands and the tests.
+export * from './common';
+export { formatText, type TextOptions } from './text';
+export { formatJson, toJsonReport, type JsonReport, type JsonDiagnostic, type JsonFix, type JsonEdit } from './json';
+export { formatSarif, toSarif, sarifLevel, sarifRegion, FINGERPRINT_KEY, type SarifOptions } from './sarif';

@@ -1,0 +1,65 @@
+// `--format json`, exactly the shape of product.md's CLI contract:
+//   {"version":1,"files":[{"path":P,"diagnostics":[{"code","severity","message","range",
+//     "fixes":[{"title","edits":[{"range","newText"}]}]}]}]}
+// Ranges are LSP ranges (0-based lines, UTF-16 characters). P is relative to the working
+// directory with `/` separators. Every linted file is listed, even without diagnostics.
+import type { FileResult, Finding, Range, Severity } from '../types';
+import { displayPath, groupByFile, redactSecrets, type ReportOptions } from './common';
+
+export interface JsonEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface JsonFix {
+  title: string;
+  edits: JsonEdit[];
+}
+
+export interface JsonDiagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  fixes: JsonFix[];
+}
+
+export interface JsonReport {
+  version: 1;
+  files: Array<{ path: string; diagnostics: JsonDiagnostic[] }>;
+}
+
+function copyRange(r: Range): Range {
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
+/**
+ * The fixes a JSON consumer can apply to this file: text edits to the finding's own file.
+ * Command-only fixes (they need the editor) and edits to another file are left out, since
+ * the contract's edits carry no path.
+ */
+function jsonFixes(f: Finding): JsonFix[] {
+  return f.fixes
+    .filter((fix) => fix.edits.length > 0 && (fix.path === undefined || fix.path === f.path))
+    .map((fix) => ({ title: fix.title, edits: fix.edits.map((e) => ({ range: copyRange(e.range), newText: e.newText })) }));
+}
+
+export function toJsonReport(results: FileResult[], options: ReportOptions): JsonReport {
+  return {
+    version: 1,
+    files: groupByFile(results).map((r) => ({
+      path: displayPath(r.path, options.cwd),
+      diagnostics: r.findings.map((f) => ({
+        code: f.code,
+        severity: f.severity,
+        message: redactSecrets(f.message),
+        range: copyRange(f.range),
+        fixes: jsonFixes(f),
+      })),
+    })),
+  };
+}
+
+export function formatJson(results: FileResult[], options: ReportOptions): string {
+  return JSON.stringify(toJsonReport(results, options)) + '\n';
+}

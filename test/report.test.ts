@@ -1,0 +1,276 @@
+// Output formats as pure functions: exact JSON contract, SARIF fields GitHub code scanning
+// needs, the text layout, grouping and de-duplication of layered findings, secret redaction.
+import { strict as assert } from 'node:assert';
+import * as nodePath from 'node:path';
+import {
+  countSeverities,
+  displayPath,
+  FINGERPRINT_KEY,
+  formatJson,
+  formatSarif,
+  formatText,
+  groupByFile,
+  hasFindingsAtOrAbove,
+  redactSecrets,
+  sarifRegion,
+  toSarif,
+} from '../server/src/engine/report';
+import { ruleDocsUrl } from '../server/src/engine/rules/catalog';
+import type { FileResult, Finding } from '../server/src/engine/types';
+import { range } from './helpers';
+
+const CWD = nodePath.resolve('/work/repo');
+const BASE = nodePath.join(CWD, 'charts/agent/values.yaml');
+const OVERLAY = nodePath.join(CWD, 'charts/agent/values-airgap.yaml');
+const CLEAN = nodePath.join(CWD, 'charts/agent/values-dev.yaml');
+
+function finding(over: Partial<Finding>): Finding {
+  return {
+    code: 'yaml/duplicate-key',
+    severity: 'error',
+    message: 'Duplicate key "image".',
+    path: BASE,
+    range: range(3, 2, 3, 7),
+    fixes: [],
+    ...over,
+  };
+}
+
+const typo = finding({
+  code: 'schema/additionalProperties',
+  message: 'Unknown key "retension" in components.collector. Did you mean "retention"?',
+  path: OVERLAY,
+  range: range(11, 4, 11, 13),
+  fixes: [
+    { title: 'Rename to "retention"', safe: false, preferred: true, edits: [{ range: range(11, 4, 11, 13), newText: 'retention' }] },
+    { title: 'Set cluster profile…', safe: false, edits: [], command: { command: 'airgapLint.setProfile', title: 'Set profile' } },
+  ],
+});
+const pinned = finding({ code: 'image/pinned-tag', severity: 'warning', message: 'Pinned tag.', path: OVERLAY, range: range(20, 6, 20, 18) });
+// A layered lint of the overlay reports a base-layer value on the base file.
+const baseFromOverlay = finding({ code: 'schema/type', message: 'must be integer', path: BASE, range: range(7, 14, 7, 17) });
+
+const results: FileResult[] = [
+  { path: BASE, findings: [finding({}), baseFromOverlay] },
+  { path: OVERLAY, findings: [pinned, typo, baseFromOverlay] },
+  { path: CLEAN, findings: [] },
+];
+
+describe('report: common', () => {
+  it('groups findings under the file they point at, once each, keeping every linted file', () => {
+    const grouped = groupByFile(results);
+    assert.deepEqual(grouped.map((r) => r.path), [BASE, OVERLAY, CLEAN]);
+    assert.deepEqual(grouped[0].findings.map((f) => f.code), ['yaml/duplicate-key', 'schema/type']);
+    assert.deepEqual(grouped[1].findings.map((f) => f.code), ['schema/additionalProperties', 'image/pinned-tag']);
+    assert.deepEqual(grouped[2].findings, []);
+  });
+
+  it('makes paths relative to the working directory with forward slashes', () => {
+    assert.equal(displayPath(OVERLAY, CWD), 'charts/agent/values-airgap.yaml');
+    assert.equal(displayPath(nodePath.resolve('/elsewhere/values.yaml'), CWD), '../../elsewhere/values.yaml');
+  });
+
+  it('counts severities and applies the --fail-on threshold', () => {
+    assert.deepEqual(countSeverities(groupByFile(results)), { error: 3, warning: 1, info: 0, hint: 0 });
+    const warningsOnly = [{ path: BASE, findings: [pinned, finding({ severity: 'hint' })] }];
+    assert.equal(hasFindingsAtOrAbove(warningsOnly, 'error'), false);
+    assert.equal(hasFindingsAtOrAbove(warningsOnly, 'warning'), true);
+    assert.equal(hasFindingsAtOrAbove([{ path: BASE, findings: [finding({ severity: 'info' })] }], 'warning'), false);
+  });
+
+  it('redacts the password of URLs in messages', () => {
+    assert.equal(
+      redactSecrets('HTTPS_PROXY "http://svc-robusta:s3cr3t@proxy.corp:3128" has inline credentials'),
+      'HTTPS_PROXY "http://svc-robusta:***@proxy.corp:3128" has inline credentials',
+    );
+    assert.equal(redactSecrets('http://proxy.corp:3128 and user@host'), 'http://proxy.corp:3128 and user@host');
+  });
+});
+
+describe('report: json', () => {
+  it('writes exactly the contract shape, 0-based ranges, every linted file', () => {
+    const report = JSON.parse(formatJson(results, { cwd: CWD }));
+    assert.deepEqual(report, {
+      version: 1,
+      files: [
+        {
+          path: 'charts/agent/values.yaml',
+          diagnostics: [
+            { code: 'yaml/duplicate-key', severity: 'error', message: 'Duplicate key "image".', range: range(3, 2, 3, 7), fixes: [] },
+            { code: 'schema/type', severity: 'error', message: 'must be integer', range: range(7, 14, 7, 17), fixes: [] },
+          ],
+        },
+        {
+          path: 'charts/agent/values-airgap.yaml',
+          diagnostics: [
+            {
+              code: 'schema/additionalProperties',
+              severity: 'error',
+              message: 'Unknown key "retension" in components.collector. Did you mean "retention"?',
+              range: range(11, 4, 11, 13),
+              // The command-only fix is not representable in the contract and is left out.
+              fixes: [{ title: 'Rename to "retention"', edits: [{ range: range(11, 4, 11, 13), newText: 'retention' }] }],
+            },
+            { code: 'image/pinned-tag', severity: 'warning', message: 'Pinned tag.', range: range(20, 6, 20, 18), fixes: [] },
+          ],
+        },
+        { path: 'charts/agent/values-dev.yaml', diagnostics: [] },
+      ],
+    });
+  });
+
+  it('leaves out fixes whose edits belong to another file', () => {
+    const f = finding({ fixes: [{ title: 'Edit the base', safe: true, path: OVERLAY, edits: [{ range: range(0, 0, 0, 0), newText: 'x' }] }] });
+    const report = JSON.parse(formatJson([{ path: BASE, findings: [f] }], { cwd: CWD }));
+    assert.deepEqual(report.files[0].diagnostics[0].fixes, []);
+  });
+});
+
+describe('report: sarif', () => {
+  const sources: Record<string, string> = {
+    [BASE]: 'a: 1\nb: 2\nc: 3\n  image: x\n',
+    [OVERLAY]: '',
+  };
+  const sarif = toSarif(results, { cwd: CWD, toolVersion: '0.1.0', sourceText: (p) => sources[p] });
+  const run = sarif.runs[0];
+
+  it('has the top-level fields and one run with the tool, rules and UTF-16 columns', () => {
+    assert.equal(sarif.version, '2.1.0');
+    assert.match(sarif.$schema, /sarif-2\.1\.0/);
+    assert.equal(sarif.runs.length, 1);
+    assert.equal(run.tool.driver.name, 'airgap-lint');
+    assert.equal(run.tool.driver.version, '0.1.0');
+    assert.match(run.tool.driver.informationUri, /^https:\/\//);
+    assert.equal(run.columnKind, 'utf16CodeUnits');
+    assert.equal(run.results.length, 4);
+  });
+
+  it('describes every rule GitHub shows: id, descriptions, help, helpUri, default level', () => {
+    const ids = run.tool.driver.rules.map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length, 'rule ids are unique');
+    for (const id of ['yaml/syntax', 'yaml/duplicate-key', 'schema/type', 'schema/additionalProperties', 'image/pinned-tag']) {
+      assert.ok(ids.includes(id), id);
+    }
+    assert.ok(!ids.some((id) => id.includes('*')), 'no wildcard rule ids');
+    for (const rule of run.tool.driver.rules) {
+      assert.ok(rule.shortDescription.text.length > 0);
+      assert.ok(rule.fullDescription.text.length > 0);
+      assert.ok(rule.help.text.length > 0);
+      assert.equal(rule.helpUri, ruleDocsUrl(rule.id));
+      assert.ok(['error', 'warning', 'note'].includes(rule.defaultConfiguration.level));
+    }
+    const dup = run.tool.driver.rules.find((r) => r.id === 'yaml/duplicate-key')!;
+    assert.equal(dup.defaultConfiguration.level, 'error');
+    assert.equal(dup.helpUri, ruleDocsUrl('yaml/duplicate-key'));
+  });
+
+  it('gives each result ruleId, a consistent ruleIndex, level, message and a relative location', () => {
+    for (const r of run.results as Array<Record<string, any>>) {
+      assert.equal(run.tool.driver.rules[r.ruleIndex].id, r.ruleId);
+      assert.ok(['error', 'warning', 'note'].includes(r.level));
+      assert.ok(r.message.text.length > 0);
+      const loc = r.locations[0].physicalLocation;
+      assert.equal(loc.artifactLocation.uriBaseId, '%SRCROOT%');
+      assert.match(loc.artifactLocation.uri, /^charts\/agent\/values(-airgap)?\.yaml$/);
+      assert.ok(loc.region.startLine >= 1 && loc.region.startColumn >= 1);
+      assert.match(r.partialFingerprints[FINGERPRINT_KEY], /^[0-9a-f]{32}:\d+$/);
+    }
+    const warning = (run.results as Array<Record<string, any>>).find((r) => r.ruleId === 'image/pinned-tag')!;
+    assert.equal(warning.level, 'warning');
+  });
+
+  it('converts LSP ranges to 1-based regions with an exclusive end column', () => {
+    assert.deepEqual(sarifRegion(range(3, 2, 3, 7)), { startLine: 4, startColumn: 3, endLine: 4, endColumn: 8 });
+    const first = (run.results as Array<Record<string, any>>)[0];
+    assert.deepEqual(first.locations[0].physicalLocation.region, { startLine: 4, startColumn: 3, endLine: 4, endColumn: 8 });
+  });
+
+  it('maps info and hint to note', () => {
+    const s = toSarif([{ path: BASE, findings: [finding({ severity: 'info' }), finding({ severity: 'hint', range: range(0, 0, 0, 1) })] }], { cwd: CWD, toolVersion: '0' });
+    assert.deepEqual(s.runs[0].results.map((r: Record<string, unknown>) => r.level), ['note', 'note']);
+  });
+
+  it('carries fixes as artifact changes with 1-based deleted regions', () => {
+    const r = (run.results as Array<Record<string, any>>).find((x) => x.ruleId === 'schema/additionalProperties')!;
+    assert.deepEqual(r.fixes, [
+      {
+        description: { text: 'Rename to "retention"' },
+        artifactChanges: [
+          {
+            artifactLocation: { uri: 'charts/agent/values-airgap.yaml', uriBaseId: '%SRCROOT%' },
+            replacements: [{ deletedRegion: { startLine: 12, startColumn: 5, endLine: 12, endColumn: 14 }, insertedContent: { text: 'retention' } }],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('fingerprints by rule, path and line text: stable when lines move, distinct for repeats', () => {
+    const at = (line: number, text: string) =>
+      toSarif([{ path: BASE, findings: [finding({ range: range(line, 0, line, 5) })] }], { cwd: CWD, toolVersion: '0', sourceText: () => text })
+        .runs[0].results[0].partialFingerprints[FINGERPRINT_KEY];
+    assert.equal(at(0, 'image: x\n'), at(2, '# new\n# lines\nimage: x\n'));
+    assert.notEqual(at(0, 'image: x\n'), at(0, 'image: y\n'));
+    const twice = toSarif([{ path: BASE, findings: [finding({ range: range(0, 0, 0, 1) }), finding({ range: range(1, 0, 1, 1) })] }], {
+      cwd: CWD,
+      toolVersion: '0',
+      sourceText: () => 'dup: 1\ndup: 1\n',
+    }).runs[0].results.map((r: Record<string, any>) => r.partialFingerprints[FINGERPRINT_KEY]);
+    assert.equal(twice[0].split(':')[0], twice[1].split(':')[0]);
+    assert.notEqual(twice[0], twice[1]);
+  });
+
+  it('uses a file URI for files outside the working directory and percent-encodes names', () => {
+    const outside = nodePath.resolve('/tmp/other chart/values.yaml');
+    const s = toSarif([{ path: outside, findings: [finding({ path: outside })] }, { path: nodePath.join(CWD, 'my chart/values#1.yaml'), findings: [finding({ path: nodePath.join(CWD, 'my chart/values#1.yaml') })] }], { cwd: CWD, toolVersion: '0' });
+    const locs = s.runs[0].results.map((r: Record<string, any>) => r.locations[0].physicalLocation.artifactLocation);
+    assert.equal(locs[0].uriBaseId, undefined);
+    assert.match(locs[0].uri, /^file:\/\/.*other%20chart\/values\.yaml$/);
+    assert.deepEqual(locs[1], { uri: 'my%20chart/values%231.yaml', uriBaseId: '%SRCROOT%' });
+  });
+
+  it('writes an empty results array when there is nothing to report', () => {
+    const s = JSON.parse(formatSarif([{ path: CLEAN, findings: [] }], { cwd: CWD, toolVersion: '0' }));
+    assert.deepEqual(s.runs[0].results, []);
+    assert.ok(s.runs[0].tool.driver.rules.length > 0);
+  });
+});
+
+describe('report: text', () => {
+  it('prints path:line:col, severity, message and rule id, 1-based, then a summary', () => {
+    const out = formatText(results, { cwd: CWD });
+    assert.equal(
+      out,
+      [
+        'charts/agent/values.yaml:4:3   error  Duplicate key "image".  yaml/duplicate-key',
+        'charts/agent/values.yaml:8:15  error  must be integer  schema/type',
+        '',
+        'charts/agent/values-airgap.yaml:12:5  error    Unknown key "retension" in components.collector. Did you mean "retention"?  schema/additionalProperties',
+        'charts/agent/values-airgap.yaml:21:7  warning  Pinned tag.  image/pinned-tag',
+        '',
+        '4 problems (3 errors, 1 warning) in 3 files linted.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('says so when there is nothing to report, and lists fixed files', () => {
+    assert.equal(formatText([{ path: CLEAN, findings: [] }], { cwd: CWD }), 'No problems found (1 file linted).\n');
+    const out = formatText([{ path: CLEAN, findings: [] }], { cwd: CWD, fixedFiles: [CLEAN] });
+    assert.match(out, /Safe fixes applied to 1 file: charts\/agent\/values-dev\.yaml\./);
+  });
+
+  it('counts info and hints only when there are some', () => {
+    const out = formatText([{ path: BASE, findings: [finding({ severity: 'info' }), finding({ severity: 'hint', range: range(5, 0, 5, 1) })] }], { cwd: CWD });
+    assert.match(out, /2 problems \(0 errors, 0 warnings, 1 info, 1 hint\)/);
+  });
+
+  it('colours only when asked, and never lets a message carry control characters', () => {
+    const evil = finding({ message: 'value "\u001b[2Jgone"\nsecond line' });
+    const plain = formatText([{ path: BASE, findings: [evil] }], { cwd: CWD });
+    assert.ok(!plain.includes('\u001b'), 'no escape sequences in plain output');
+    assert.match(plain, /value "\[2Jgone" second line/);
+    const coloured = formatText([{ path: BASE, findings: [evil] }], { cwd: CWD, color: true });
+    assert.ok(coloured.includes('\u001b[31merror\u001b[0m'));
+  });
+});
