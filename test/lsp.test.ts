@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -39,6 +40,8 @@ class LspSession {
   readonly conn: MessageConnection;
   /** What `workspace/configuration` answers for the `airgapLint` section. */
   settings: Record<string, unknown> = { validate: { debounceMs: DEBOUNCE_MS } };
+  /** Per-folder answers (by scope URI), for multi-root workspaces. */
+  folderSettings = new Map<string, Record<string, unknown>>();
   configurationRequests = 0;
   readonly registrations: string[] = [];
   readonly logs: string[] = [];
@@ -52,9 +55,11 @@ class LspSession {
   ) {
     this.conn = conn;
     this.exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
-    conn.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) => {
+    conn.onRequest('workspace/configuration', (params: { items: Array<{ section?: string; scopeUri?: string }> }) => {
       this.configurationRequests++;
-      return params.items.map((item) => (item.section === 'airgapLint' ? this.settings : null));
+      return params.items.map((item) =>
+        item.section === 'airgapLint' ? (this.folderSettings.get(item.scopeUri ?? '') ?? this.settings) : null,
+      );
     });
     conn.onRequest('client/registerCapability', (params: { registrations: Array<{ method: string }> }) => {
       this.registrations.push(...params.registrations.map((r) => r.method));
@@ -90,11 +95,12 @@ class LspSession {
     return q;
   }
 
-  async initialize(rootPath = FIXTURES): Promise<{ capabilities: Record<string, any>; serverInfo?: { name: string } }> {
+  async initialize(...roots: string[]): Promise<{ capabilities: Record<string, any>; serverInfo?: { name: string } }> {
+    if (!roots.length) roots.push(FIXTURES);
     const result = await this.conn.sendRequest<{ capabilities: Record<string, any> }>('initialize', {
       processId: process.pid,
-      rootUri: uriOf(rootPath),
-      workspaceFolders: [{ uri: uriOf(rootPath), name: path.basename(rootPath) }],
+      rootUri: uriOf(roots[0]),
+      workspaceFolders: roots.map((root) => ({ uri: uriOf(root), name: path.basename(root) })),
       capabilities: {
         workspace: {
           configuration: true,
@@ -361,6 +367,47 @@ describe('language server over stdio', function () {
     // `files` no longer matches values.yaml: its diagnostics are withdrawn.
     assert.deepEqual((await lsp.nextDiagnostics(uri)).diagnostics, []);
     assert.ok(lsp.configurationRequests > before);
+  });
+
+  it('re-reads a config file changed on disk (didChangeWatchedFiles)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'airgap-lint-lsp-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'values.yaml'), read(fixture('configured', 'values.yaml')));
+      fs.writeFileSync(path.join(dir, '.airgap-lint.yaml'), 'rules:\n  yaml/duplicate-key: info\n');
+      await lsp.initialize(dir);
+      const uri = lsp.open(path.join(dir, 'values.yaml'));
+      assert.deepEqual((await lsp.nextDiagnostics(uri)).diagnostics.map((d) => d.severity), [3]);
+      fs.writeFileSync(path.join(dir, '.airgap-lint.yaml'), 'rules:\n  yaml/duplicate-key: hint\n');
+      void lsp.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, '.airgap-lint.yaml')), type: 2 }] });
+      assert.deepEqual((await lsp.nextDiagnostics(uri)).diagnostics.map((d) => d.severity), [4]);
+      fs.rmSync(path.join(dir, '.airgap-lint.yaml'));
+      void lsp.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, '.airgap-lint.yaml')), type: 3 }] });
+      assert.deepEqual((await lsp.nextDiagnostics(uri)).diagnostics.map((d) => d.severity), [1]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps settings per workspace folder in a multi-root workspace', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'airgap-lint-lsp-'));
+    try {
+      const [a, b] = ['team-a', 'team-b'].map((name) => path.join(dir, name));
+      for (const folder of [a, b]) {
+        fs.mkdirSync(folder);
+        fs.writeFileSync(path.join(folder, 'values.yaml'), 'replicaCount: 1\nreplicaCount: 2\n');
+      }
+      lsp.folderSettings.set(uriOf(a), { rules: { 'yaml/duplicate-key': 'hint' } });
+      lsp.folderSettings.set(uriOf(b), { rules: { 'yaml/duplicate-key': 'warning' } });
+      await lsp.initialize(a, b);
+      const ua = lsp.open(path.join(a, 'values.yaml'));
+      const ub = lsp.open(path.join(b, 'values.yaml'));
+      assert.deepEqual((await lsp.nextDiagnostics(ua)).diagnostics.map((d) => d.severity), [4]);
+      assert.deepEqual((await lsp.nextDiagnostics(ub)).diagnostics.map((d) => d.severity), [2]);
+      const stats = await lsp.conn.sendRequest<Record<string, number>>('airgapLint/serverStats');
+      assert.equal(stats.engines, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('offers the quick fixes carried in a diagnostic, only for the version they were computed on', async () => {
