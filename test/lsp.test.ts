@@ -244,16 +244,16 @@ describe('language server over stdio', function () {
     assert.deepEqual(
       diags.map((d) => [d.code, d.severity, ...span(d)]),
       [
-        ['yaml/duplicate-key', 1, 8, 2, 8, 11], // the second `httpProxy` key
+        ['yaml/duplicate-key', 1, 8, 2, 8, 6], // the second `team` key
         ['yaml/syntax', 1, 12, 9, 12, 20], // `500m: burst` to the end of the line
       ],
     );
     for (const d of diags) assert.equal(d.source, 'airgap-lint');
     assert.equal(diags[0].codeDescription?.href, 'https://github.com/airgap-lint/airgap-lint/blob/main/README.md#yaml-duplicate-key');
     assert.equal(diags[1].codeDescription?.href, 'https://github.com/airgap-lint/airgap-lint/blob/main/README.md#yaml-syntax');
-    assert.match(String(diags[0].message), /Duplicate key "httpProxy"/);
+    assert.match(String(diags[0].message), /Duplicate key "team"/);
     assert.deepEqual(diags[0].relatedInformation, [
-      { location: { uri, range: { start: { line: 6, character: 2 }, end: { line: 6, character: 11 } } }, message: 'first definition' },
+      { location: { uri, range: { start: { line: 6, character: 2 }, end: { line: 6, character: 6 } } }, message: 'first definition' },
     ]);
     assert.equal(diags[0].data, undefined, 'no fixes, no data');
   });
@@ -321,7 +321,7 @@ describe('language server over stdio', function () {
     await lsp.initialize();
     const values = lsp.open(fixture('configured', 'values.yaml'));
     const first = await lsp.nextDiagnostics(values);
-    assert.deepEqual(first.diagnostics.map((d) => [d.code, d.severity, ...span(d)]), [['yaml/duplicate-key', 2, 2, 2, 2, 15]]);
+    assert.deepEqual(first.diagnostics.map((d) => [d.code, d.severity, ...span(d)]), [['yaml/duplicate-key', 2, 1, 0, 1, 12]]);
 
     const configFile = fixture('configured', '.airgap-lint.yaml');
     const config = lsp.open(configFile);
@@ -466,14 +466,15 @@ describe('language server over stdio', function () {
     assert.deepEqual(rename.diagnostics, [unknown]);
   });
 
-  it('returns source.fixAll.airgapLint only when asked, with non-overlapping edits of the current version', async () => {
+  it('returns source.fixAll.airgapLint only when asked, and nothing when no fix is safe', async () => {
     await lsp.initialize();
-    const uri = lsp.open(fixture('broken', 'values.yaml'));
-    await lsp.nextDiagnostics(uri);
-    const quick = await lsp.codeActions(uri, [], ['quickfix']);
-    assert.deepEqual(quick, []);
-    // No rule here has a safe fix: asking for fix-all returns nothing rather than an empty edit.
+    const uri = lsp.open(fixture('broken', 'values-fixall.yaml'), 'replicaCount: 1\nreplicaCount: 2\n');
+    const { diagnostics } = await lsp.nextDiagnostics(uri);
+    assert.deepEqual(diagnostics.map((d) => d.code), ['yaml/duplicate-key']);
+    assert.deepEqual(await lsp.codeActions(uri, diagnostics, ['quickfix']), []);
+    // A duplicate key has no safe fix (which value wins is the author's call): no empty fix-all action.
     assert.deepEqual(await lsp.codeActions(uri, [], ['source.fixAll']), []);
+    assert.deepEqual(await lsp.codeActions(uri, [], ['source']), []);
   });
 
   it('survives binary junk, malformed and deeply nested YAML, and malformed protocol messages', async () => {
