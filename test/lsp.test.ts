@@ -292,6 +292,16 @@ describe('language server over stdio', function () {
     lsp.close(prod);
     await lsp.nextDiagnostics(prod);
     assert.deepEqual(await stats(), { openDocuments: 0, cachedDocuments: 0, pendingValidations: 0, publishedDocuments: 0, engines: 1 });
+
+    // An overlay of a chart reads the chart's values.yaml too; closing it drops that as well,
+    // even while a document elsewhere in the workspace stays open.
+    const other = lsp.open(fixture('broken', 'values.yaml'));
+    const overlay = lsp.open(fixture('chart', 'values-prod.yaml'));
+    await lsp.nextDiagnostics(other);
+    await lsp.nextDiagnostics(overlay);
+    lsp.close(overlay);
+    await lsp.nextDiagnostics(overlay);
+    assert.equal((await stats()).cachedDocuments, 1);
   });
 
   it('debounces a burst of edits and publishes only the last version', async () => {

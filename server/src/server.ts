@@ -273,14 +273,17 @@ documents.onDidClose((event) =>
     const path = uriToPath(uri);
     if (!path) return;
     const state = folders.peek(path);
-    // Layers that were read only for this document are not needed any more either.
     const stacks = state?.engine.configFor(path).layers.filter((stack) => stack.includes(path)) ?? [];
     host.close(path);
     // Closing a buffer with unsaved changes: the others now see the file on disk instead.
     const othersAffected = host.readFile(path) !== event.document.getText();
     uris.forget(path);
     folders.forget(path);
-    for (const layer of new Set(stacks.flat())) if (!host.isOpen(layer)) folders.forget(layer);
+    // Layers that were read only for this document are not needed any more either: the
+    // configured stacks it is in, and its folder's values files (the chart's implicit stack).
+    const dir = nodePath.dirname(path);
+    const siblings = (host.listDir?.(dir) ?? []).map((name) => nodePath.join(dir, name));
+    for (const other of new Set([...stacks.flat(), ...siblings])) if (!host.isOpen(other)) folders.forget(other);
     const folderStillInUse = documents.all().some((d) => {
       const other = uriToPath(d.uri);
       return other !== undefined && folders.peek(other) === state;
