@@ -165,7 +165,7 @@ describe('report: sarif', () => {
   });
 
   it('gives each result ruleId, a consistent ruleIndex, level, message and a relative location', () => {
-    for (const r of run.results as Array<Record<string, any>>) {
+    for (const r of run.results) {
       assert.equal(run.tool.driver.rules[r.ruleIndex].id, r.ruleId);
       assert.ok(['error', 'warning', 'note'].includes(r.level));
       assert.ok(r.message.text.length > 0);
@@ -175,23 +175,23 @@ describe('report: sarif', () => {
       assert.ok(loc.region.startLine >= 1 && loc.region.startColumn >= 1);
       assert.match(r.partialFingerprints[FINGERPRINT_KEY], /^[0-9a-f]{32}:\d+$/);
     }
-    const warning = (run.results as Array<Record<string, any>>).find((r) => r.ruleId === 'image/pinned-tag')!;
+    const warning = run.results.find((r) => r.ruleId === 'image/pinned-tag')!;
     assert.equal(warning.level, 'warning');
   });
 
   it('converts LSP ranges to 1-based regions with an exclusive end column', () => {
     assert.deepEqual(sarifRegion(range(3, 2, 3, 7)), { startLine: 4, startColumn: 3, endLine: 4, endColumn: 8 });
-    const first = (run.results as Array<Record<string, any>>)[0];
+    const first = run.results[0];
     assert.deepEqual(first.locations[0].physicalLocation.region, { startLine: 4, startColumn: 3, endLine: 4, endColumn: 8 });
   });
 
   it('maps info and hint to note', () => {
     const s = toSarif([{ path: BASE, findings: [finding({ severity: 'info' }), finding({ severity: 'hint', range: range(0, 0, 0, 1) })] }], { cwd: CWD, toolVersion: '0' });
-    assert.deepEqual(s.runs[0].results.map((r: Record<string, unknown>) => r.level), ['note', 'note']);
+    assert.deepEqual(s.runs[0].results.map((r) => r.level), ['note', 'note']);
   });
 
   it('carries fixes as artifact changes with 1-based deleted regions', () => {
-    const r = (run.results as Array<Record<string, any>>).find((x) => x.ruleId === 'schema/additionalProperties')!;
+    const r = run.results.find((x) => x.ruleId === 'schema/additionalProperties')!;
     assert.deepEqual(r.fixes, [
       {
         description: { text: 'Rename to "retention"' },
@@ -215,7 +215,7 @@ describe('report: sarif', () => {
       cwd: CWD,
       toolVersion: '0',
       sourceText: () => 'dup: 1\ndup: 1\n',
-    }).runs[0].results.map((r: Record<string, any>) => r.partialFingerprints[FINGERPRINT_KEY]);
+    }).runs[0].results.map((r) => r.partialFingerprints[FINGERPRINT_KEY]);
     assert.equal(twice[0].split(':')[0], twice[1].split(':')[0]);
     assert.notEqual(twice[0], twice[1]);
   });
@@ -223,7 +223,7 @@ describe('report: sarif', () => {
   it('uses a file URI for files outside the working directory and percent-encodes names', () => {
     const outside = nodePath.resolve('/tmp/other chart/values.yaml');
     const s = toSarif([{ path: outside, findings: [finding({ path: outside })] }, { path: nodePath.join(CWD, 'my chart/values#1.yaml'), findings: [finding({ path: nodePath.join(CWD, 'my chart/values#1.yaml') })] }], { cwd: CWD, toolVersion: '0' });
-    const locs = s.runs[0].results.map((r: Record<string, any>) => r.locations[0].physicalLocation.artifactLocation);
+    const locs = s.runs[0].results.map((r) => r.locations[0].physicalLocation.artifactLocation);
     assert.equal(locs[0].uriBaseId, undefined);
     assert.match(locs[0].uri, /^file:\/\/.*other%20chart\/values\.yaml$/);
     assert.deepEqual(locs[1], { uri: 'my%20chart/values%231.yaml', uriBaseId: '%SRCROOT%' });

@@ -3,4 +3,4 @@
 export * from './common';
 export { formatText, type TextOptions } from './text';
 export { formatJson, toJsonReport, type JsonReport, type JsonDiagnostic, type JsonFix, type JsonEdit } from './json';
-export { formatSarif, toSarif, sarifLevel, sarifRegion, FINGERPRINT_KEY, type SarifOptions } from './sarif';
+export { formatSarif, toSarif, sarifLevel, sarifRegion, FINGERPRINT_KEY, type SarifOptions, type SarifResult, type SarifFix, type SarifLocation } from './sarif';

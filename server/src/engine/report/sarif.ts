@@ -28,7 +28,7 @@ export interface SarifOptions extends ReportOptions {
   sourceText?: (absPath: string) => string | undefined;
 }
 
-type SarifLevel = 'error' | 'warning' | 'note';
+export type SarifLevel = 'error' | 'warning' | 'note';
 
 export function sarifLevel(severity: Severity): SarifLevel {
   return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
@@ -51,9 +51,34 @@ export function sarifRegion(r: Range): SarifRegion {
   };
 }
 
-interface ArtifactLocation {
+export interface ArtifactLocation {
   uri: string;
   uriBaseId?: string;
+}
+
+export interface SarifLocation {
+  id?: number;
+  physicalLocation: { artifactLocation: ArtifactLocation; region: SarifRegion };
+  message?: { text: string };
+}
+
+export interface SarifFix {
+  description: { text: string };
+  artifactChanges: Array<{
+    artifactLocation: ArtifactLocation;
+    replacements: Array<{ deletedRegion: SarifRegion; insertedContent: { text: string } }>;
+  }>;
+}
+
+export interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: SarifLevel;
+  message: { text: string };
+  locations: SarifLocation[];
+  partialFingerprints: Record<string, string>;
+  relatedLocations?: SarifLocation[];
+  fixes?: SarifFix[];
 }
 
 function artifactLocation(absPath: string, cwd: string): ArtifactLocation {
@@ -111,13 +136,13 @@ export function toSarif(results: FileResult[], options: SarifOptions) {
     return `${hash}:${n}`;
   };
 
-  const sarifResults = [];
+  const sarifResults: SarifResult[] = [];
   for (const r of grouped) {
     for (const f of r.findings) {
       const location = artifactLocation(f.path, options.cwd);
-      const result: Record<string, unknown> = {
+      const result: SarifResult = {
         ruleId: f.code,
-        ruleIndex: ruleIndex.get(f.code),
+        ruleIndex: ruleIndex.get(f.code)!,
         level: sarifLevel(f.severity),
         message: { text: redactSecrets(f.message) },
         locations: [{ physicalLocation: { artifactLocation: location, region: sarifRegion(f.range) } }],
