@@ -272,24 +272,9 @@ documents.onDidClose((event) =>
     void connection.sendDiagnostics({ uri, diagnostics: [] });
     const path = uriToPath(uri);
     if (!path) return;
-    const state = folders.peek(path);
-    const stacks = state?.engine.configFor(path).layers.filter((stack) => stack.includes(path)) ?? [];
-    host.close(path);
+    releaseDocument(path);
     // Closing a buffer with unsaved changes: the others now see the file on disk instead.
-    const othersAffected = host.readFile(path) !== event.document.getText();
-    uris.forget(path);
-    folders.forget(path);
-    // Layers that were read only for this document are not needed any more either: the
-    // configured stacks it is in, and its folder's values files (the chart's implicit stack).
-    const dir = nodePath.dirname(path);
-    const siblings = (host.listDir?.(dir) ?? []).map((name) => nodePath.join(dir, name));
-    for (const other of new Set([...stacks.flat(), ...siblings])) if (!host.isOpen(other)) folders.forget(other);
-    const folderStillInUse = documents.all().some((d) => {
-      const other = uriToPath(d.uri);
-      return other !== undefined && folders.peek(other) === state;
-    });
-    if (state && !folderStillInUse) folders.resetEngine(state); // frees schemas, configs and layers it cached
-    if (!othersAffected) return;
+    if (host.readFile(path) === event.document.getText()) return;
     if (isConfigFile(path)) {
       folders.invalidateConfigs();
       scheduleAll();
@@ -298,6 +283,26 @@ documents.onDidClose((event) =>
     }
   }),
 );
+
+/** Drops the buffer of a closed document and what the engines cached because of it. */
+function releaseDocument(path: string): void {
+  const state = folders.peek(path);
+  const stacks = state?.engine.configFor(path).layers.filter((stack) => stack.includes(path)) ?? [];
+  host.close(path);
+  uris.forget(path);
+  folders.forget(path);
+  // Layers read only for this document: the configured stacks it is in, and its folder's
+  // values files (a chart's implicit stack). Files still open stay cached.
+  const dir = nodePath.dirname(path);
+  const siblings = (host.listDir?.(dir) ?? []).map((name) => nodePath.join(dir, name));
+  for (const other of new Set([...stacks.flat(), ...siblings])) if (!host.isOpen(other)) folders.forget(other);
+  // The folder's last document: drop everything its engine holds (configs, schemas, layers).
+  const folderInUse = documents.all().some((d) => {
+    const other = uriToPath(d.uri);
+    return other !== undefined && folders.peek(other) === state;
+  });
+  if (state && !folderInUse) folders.resetEngine(state);
+}
 
 // ---------------------------------------------------------------------------- settings and files
 
