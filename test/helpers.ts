@@ -20,6 +20,10 @@ export class MemoryHost implements FileHost {
   readFile(path: string): string | undefined {
     return this.files.get(nodePath.resolve(path));
   }
+  listDir(dir: string): string[] {
+    const abs = nodePath.resolve(dir);
+    return [...this.files.keys()].filter((p) => nodePath.dirname(p) === abs).map((p) => nodePath.basename(p));
+  }
 }
 
 /** 0-based range from line/char pairs. */

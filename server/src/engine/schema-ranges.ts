@@ -2,8 +2,8 @@
 // for type/enum/pattern/format and other value keywords; the key for an unknown property; the
 // parent's key for a missing required property.
 import type { ErrorObject } from 'ajv';
-import { isAlias, isSeq } from 'yaml';
-import type { ValuesDocument } from './document';
+import { isAlias, isMap, isSeq } from 'yaml';
+import type { NodeLocation, ValuesDocument } from './document';
 import type { Range, ValuePath } from './types';
 
 /** `/a/b~1c/0` → ['a', 'b/c', 0]; numeric segments become indexes only where the value is a sequence. */
@@ -83,4 +83,47 @@ export function firstLineRange(doc: ValuesDocument): Range {
     }
   }
   return { start: { line: 0, character: 0 }, end: { line: 0, character: doc.lineText(0).length } };
+}
+
+export interface DocumentTarget {
+  range: Range;
+  /** The node exists in this document at exactly `path` (not an ancestor, not through an alias). */
+  exact: boolean;
+  /** Set when the path was reached through an alias or merge key (edits there would touch the anchor). */
+  viaAlias: boolean;
+  location?: NodeLocation;
+}
+
+/**
+ * Where a schema finding for `path` goes in `doc`, with `path` already typed (indexes are
+ * numbers only inside lists). Value findings take the value node, except a block map or list
+ * spanning lines, which takes its key (squiggling forty lines says less than the key does);
+ * key findings take the key; a missing key (`parentKey`) takes the key of the map that lacks
+ * it. Paths the document does not spell out fall back to the nearest ancestor's key, and the
+ * top level to the first values line rather than the whole document.
+ */
+export function rangeInDocument(doc: ValuesDocument, path: ValuePath, target: SchemaErrorTarget): DocumentTarget {
+  for (let len = path.length; len >= 1; len--) {
+    const loc = doc.locate(path.slice(0, len));
+    if (!loc) continue;
+    const exact = len === path.length;
+    if (loc.viaAlias) return { range: doc.rangeOf(loc.viaAlias), exact, viaAlias: true, location: loc };
+    const node = loc.node;
+    const nodeRange = node && node.range ? doc.rangeOf(node) : undefined;
+    const emptyValue = !nodeRange || (node?.range && node.range[0] === node.range[1]);
+    if (exact && target === 'value' && !emptyValue && nodeRange) {
+      const multiLineCollection = (isMap(node) || isSeq(node)) && nodeRange.end.line > nodeRange.start.line;
+      if (!(multiLineCollection && loc.key)) return { range: nodeRange, exact, viaAlias: false, location: loc };
+    }
+    if (loc.key) return { range: doc.rangeOf(loc.key), exact, viaAlias: false, location: loc };
+    if (nodeRange) return { range: firstLineOf(doc, nodeRange), exact, viaAlias: false, location: loc };
+  }
+  return { range: firstLineRange(doc), exact: path.length === 0, viaAlias: false, location: doc.locate([]) };
+}
+
+/** The part of a range on its first line (a list item's `- name: x` line for a whole item). */
+function firstLineOf(doc: ValuesDocument, range: Range): Range {
+  if (range.end.line === range.start.line) return range;
+  const text = doc.lineText(range.start.line);
+  return { start: range.start, end: { line: range.start.line, character: text.trimEnd().length } };
 }

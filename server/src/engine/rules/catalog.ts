@@ -39,6 +39,7 @@ export const DOCS_BASE = 'https://github.com/airgap-lint/airgap-lint/blob/main/R
 
 /** The README anchor for a rule: `schema/type` → `#schema-type`; all schema keywords share `#schema-keyword`. */
 export function ruleDocsUrl(id: string): string {
-  const key = id.startsWith('schema/') && id !== 'schema/unresolved-ref' ? 'schema/keyword' : id;
+  // Registered schema/* IDs (unresolved-ref, invalid-schema …) have their own section.
+  const key = id.startsWith('schema/') && !byId.has(id) ? 'schema/keyword' : id;
   return `${DOCS_BASE}#${key.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
 }
