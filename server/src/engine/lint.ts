@@ -3,8 +3,7 @@
 // CLI and the tests each hold one.
 import * as nodePath from 'node:path';
 import { checkConfigDocument, isConfigFile, resolveConfig, type ConfigInput, type ResolvedConfig } from './config';
-import type { ValuesDocument } from './document';
-import { reparseValuesDocument } from './incremental';
+import { parseValuesDocument, type ValuesDocument } from './document';
 import { ruleInfo } from './rules/catalog';
 import type { FindingInput, LintContext, RuleModule } from './rules/types';
 import { schemaRules } from './rules/schema';
@@ -61,8 +60,7 @@ export class Engine {
     }
     const cached = this.docs.get(abs);
     if (cached && cached.text === text) return cached;
-    // Re-parses only the top-level blocks the edit touched (a full parse when that is unsafe).
-    const doc = reparseValuesDocument(cached, abs, text, this.host.version?.(abs));
+    const doc = parseValuesDocument(abs, text, this.host.version?.(abs));
     this.docs.set(abs, doc);
     return doc;
   }
