@@ -211,8 +211,13 @@ export class NoProxyChecker {
     return out;
   }
 
-  /** What one entry of this string does for a destination under one runtime. */
+  /** What one entry of this string does for a destination under one runtime (a plain object). */
   explainEntry(entry: NoProxyEntry, input: string | Destination | Target, dialect: Dialect): EntryMatch {
+    const r = this.explainEntryLazy(entry, input, dialect);
+    return { matches: r.matches, why: r.why };
+  }
+
+  private explainEntryLazy(entry: NoProxyEntry, input: string | Destination | Target, dialect: Dialect): EntryMatch {
     const dest = asDestination(input);
     if (!dest) return { matches: false, why: 'not a destination' };
     const e = '`' + entry.text + '`';

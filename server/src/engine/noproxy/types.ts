@@ -30,7 +30,11 @@ export interface Target {
   scheme?: string;
 }
 
-/** Whether one entry matches one request (or range) under one runtime, and why, as a sentence. */
+/**
+ * Whether one entry matches one request (or range) under one runtime, and why, as a sentence.
+ * The matchers build `why` lazily (a getter, so read it rather than spread the object); the
+ * public functions of coverage.ts return plain objects.
+ */
 export interface EntryMatch {
   matches: boolean;
   why: string;
