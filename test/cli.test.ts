@@ -157,6 +157,22 @@ describe('cli', function () {
       assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
     });
 
+    it('keeps its status and prints no EPIPE trace when the reader closes the pipe early', function () {
+      if (process.platform === 'win32' || spawnSync('bash', ['-c', 'true']).status !== 0) this.skip();
+      const dir = tmp();
+      // 5,000 duplicate keys: about 1 MB of output, far more than a pipe buffer.
+      const lines = Array.from({ length: 5_000 }, (_, i) => `k${i}: 1\nk${i}: 2\n`).join('');
+      fs.writeFileSync(nodePath.join(dir, 'values.yaml'), lines);
+      for (const format of ['text', 'json']) {
+        const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${CLI}" check --format ${format} values.yaml | head -c 10 >/dev/null`], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
+        assert.equal(r.stderr, '', format);
+        assert.equal(r.status, 1, format);
+      }
+    });
+
     it('--help and --version exit 0', () => {
       const help = run(['--help']);
       assert.equal(help.status, 0);

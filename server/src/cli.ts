@@ -28,6 +28,15 @@ function main(argv: string[]): number {
   }
 }
 
+// `airgap-lint check . | head` closes the pipe early: the rest of the output has nowhere to
+// go, so drop it quietly (no EPIPE stack trace); the exit status computed stands.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    process.exitCode = 2;
+  });
+}
+
 try {
   // exitCode rather than exit(): a large report piped to another program is flushed first.
   process.exitCode = main(process.argv.slice(2));
