@@ -15,6 +15,7 @@ import {
   minimalEntries,
   parseNoProxy,
   entryAt,
+  describeEntry,
   type Dialect,
 } from '../server/src/engine/noproxy';
 import { rangeOf } from '../server/src/engine/noproxy/cidr';
@@ -469,5 +470,67 @@ describe('NO_PROXY hostile input', () => {
     assert.deepEqual(coveredBy('xn--fsq092h.com', 'www.示例.com'), ['go', 'node']);
     // undici punycodes the URL host but compares the entry as written: a Unicode entry never matches.
     assert.deepEqual(coveredBy('.示例.com', 'www.示例.com'), ['go', 'curl', 'python']);
+  });
+});
+
+describe('describeEntry (what an entry means under each runtime)', () => {
+  const s =
+    'localhost,.svc,*.cluster.local,example.com.,10.0.0.0/8,0.0.0.0/0,fd00::/8,10.96.0.1,fd00::1,[fd00::2],[fd00::3]:443,10.0.0.5:8443,redis:6379,.corp.example:8080,*.x.io:80,http://proxy.corp:3128,[ocalhost,a.com b.com,*,,after.star';
+  const checker = new NoProxyChecker(s, ALL);
+
+  /** Destinations an entry evidently means to cover. */
+  function probes(e: ReturnType<typeof parseNoProxy>['entries'][number]): string[] {
+    const h = e.host ?? '';
+    const withPort = (host: string) => (e.port ? [`http://${host}:${e.port}/`] : [host, `http://${host}/`]);
+    switch (e.kind) {
+      case 'domain':
+      case 'host-port':
+        if (e.family === 6) return withPort(`[${h}]`);
+        if (e.family === 4) return withPort(h);
+        return [...withPort(h), ...withPort(`sub.${h}`)];
+      case 'ipv4':
+        return [h];
+      case 'ipv6':
+        return [h];
+      case 'cidr':
+        return [e.text.split('/')[0], formatIP({ family: e.family!, value: e.range!.end }), `${formatIP({ family: e.family!, value: e.range!.start })}/${e.prefix}`];
+      case 'multiple':
+        return e.words!.flatMap(probes);
+      case 'url':
+        return [e.urlHost!.replace(/:\d+$/, '')];
+      default:
+        return ['localhost', 'example.org', 'after.star'];
+    }
+  }
+
+  it('says inert exactly when no evident destination matches (checked against the matchers)', () => {
+    for (const entry of checker.parsed.entries) {
+      for (const d of ALL) {
+        const meaning = describeEntry(checker, entry, d);
+        const matched = probes(entry).filter((p) => checker.explainEntry(entry, p, d).matches);
+        if (d === 'go' && entry.text === 'after.star') {
+          // Never read by Go, yet its hosts are bypassed: by the `*` before it.
+          assert.deepEqual([meaning.inert, matched.length > 0, checker.explainEntry(entry, 'after.star', d).why], [true, true, 'Go bypasses the proxy for every host when `*` is any entry of NO_PROXY']);
+          continue;
+        }
+        assert.equal(meaning.inert, matched.length === 0, `${entry.text} under ${d}: "${meaning.text}" but matched ${JSON.stringify(matched)}`);
+      }
+    }
+  });
+
+  it('words the differences', () => {
+    const [, svc, star, dot, , zero, cidr6, , , br, , ipPort, hp] = checker.parsed.entries;
+    const m = (e: typeof svc, d: Dialect) => describeEntry(checker, e, d).text;
+    assert.equal(m(svc, 'go'), 'subdomains of svc only (not svc itself)');
+    assert.equal(m(svc, 'curl'), 'svc and its subdomains');
+    assert.equal(m(star, 'curl'), 'nothing: curl has no `*.` wildcard and compares the entry literally');
+    assert.equal(m(dot, 'curl'), 'example.com and its subdomains (curl ignores the trailing dot)');
+    assert.equal(m(zero, 'curl'), 'only the address 0.0.0.0: curl reads "/0" as an exact address');
+    assert.equal(m(cidr6, 'curl'), 'IP addresses in fd00::/8 (1,329,227,995,784,915,872,903,807,060,280,344,576 addresses; curl 8.18 and later, older curl matches no IPv6 CIDR)');
+    assert.equal(m(br, 'go'), 'nothing: brackets without a port make Go read it as a host name, which never matches an IP (write fd00::2)');
+    assert.equal(m(ipPort, 'python'), 'nothing: Python never matches an entry with a port against an IP host');
+    assert.equal(m(hp, 'python'), 'redis:6379 and its subdomains, only when the URL spells out port 6379');
+    const after = checker.parsed.entries[checker.parsed.entries.length - 1];
+    assert.equal(describeEntry(checker, after, 'go').text, 'nothing more: Go stops reading at the `*` before it, which already bypasses every host');
   });
 });

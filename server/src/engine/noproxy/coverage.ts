@@ -10,7 +10,7 @@
 // one and no single name or IP entry can match them all. A block of one address (/32, /128) is
 // treated as that IP. No runtime resolves DNS before matching, so an IP entry never covers a
 // name and a name entry never covers an IP.
-import { cidrInfo, formatCount, rangeContains, rangeSize, type IPRange } from './cidr';
+import { cidrInfo, formatCount, rangeContains, type IPRange } from './cidr';
 import { curlMatcher } from './curl';
 import { goMatcher } from './go';
 import { formatIP, isLoopback, parseIPv4, parseIPv6, type IPValue } from './ip';
@@ -483,4 +483,3 @@ export function appendEntries(noProxy: string, entries: readonly string[]): stri
   return trimmed + glue + entries.join(sep) + noProxy.slice(trimmed.length);
 }
 
-export { rangeSize };
