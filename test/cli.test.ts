@@ -384,6 +384,34 @@ describe('cli', function () {
       assert.equal(r.stderr, '');
     });
 
+    it('does not apply an unsafe fix (the did-you-mean rename): the file stays, the fix is reported', () => {
+      const dir = tmp();
+      copyDir(nodePath.join(CLI_FIXTURES, 'unsafe-fix'), dir);
+      const file = nodePath.join(dir, 'values.yaml');
+      const before = fs.readFileSync(file);
+      const r = run(['check', '--fix', '--format', 'json', '.'], dir);
+      assert.equal(r.status, 1, r.stderr);
+      assert.deepEqual(fs.readFileSync(file), before);
+      assert.deepEqual(JSON.parse(r.stdout), {
+        version: 1,
+        files: [
+          {
+            path: 'values.yaml',
+            diagnostics: [
+              {
+                code: 'schema/additionalProperties',
+                severity: 'error',
+                message: 'Unknown key "replicaCont" at the top level. Did you mean "replicaCount"?',
+                range: range(1, 0, 1, 11),
+                fixes: [{ title: 'Rename to "replicaCount"', edits: [{ range: range(1, 0, 1, 11), newText: 'replicaCount' }] }],
+              },
+            ],
+          },
+        ],
+      });
+      assert.equal(r.stderr, '');
+    });
+
     // A test-only rule with a safe fix: every `tag:` given as a bare number is quoted.
     const quoteTags: RuleModule = {
       name: 'test-quote-tags',
@@ -553,10 +581,20 @@ describe('cli', function () {
       });
       assert.equal(r.status, 1, r.stderr);
       assert.equal(r.stderr, '');
+      // One of each rule family that exists today, at exact positions in the air-gap overlay.
+      assert.match(r.stdout, /^examples\/monitoring-agent\/values-airgap\.yaml:20:15 +error +components\.agent\.replicas must be integer \(got string "2"\)\. +schema\/type$/m);
+      assert.match(r.stdout, /^examples\/monitoring-agent\/values-airgap\.yaml:30:5 +error +Unknown key "retension" in components\.collector\. Did you mean "retention"\? +schema\/additionalProperties$/m);
       assert.match(r.stdout, /^examples\/monitoring-agent\/values-airgap\.yaml:44:3 +error +Duplicate key "image" \(first defined on line 40\)/m);
       assert.match(r.stdout, /^examples\/robusta\/generated-values\.yaml:66:3 +error +Duplicate key "prometheus"/m);
-      // The suppressed finding on `batchSize: 20000` (line 38) never shows.
-      assert.doesNotMatch(r.stdout, /values-airgap\.yaml:38:/);
+      // The suppressed finding on `batchSize: 20000` (line 37) never shows…
+      assert.doesNotMatch(r.stdout, /values-airgap\.yaml:37:/);
+      // …but it is there without the comment (so the suppression is what hides it).
+      const dir = tmp();
+      copyDir(nodePath.join(REPO, 'examples'), dir);
+      const overlay = nodePath.join(dir, 'monitoring-agent/values-airgap.yaml');
+      fs.writeFileSync(overlay, fs.readFileSync(overlay, 'utf8').replace(/^ *# airgap-lint-disable-next-line .*\n/m, '# (suppression removed)\n'));
+      const unsuppressed = run(['check', 'monitoring-agent/values-airgap.yaml'], dir);
+      assert.match(unsuppressed.stdout, /^monitoring-agent\/values-airgap\.yaml:37:16 +error +components\.shipper\.batchSize must be <= 10000 \(got integer 20000\)\. +schema\/maximum$/m);
       // Secrets in the examples' proxy URLs never reach the output.
       assert.doesNotMatch(r.stdout, /changeme/);
       assert.match(r.stdout, /\d+ problems? \(\d+ errors?, \d+ warnings?.*\) in 4 files linted\.\n$/);
