@@ -17,7 +17,7 @@
 //   merged values still lack, once. Inside a list the list's layer owns the item, so a missing
 //   key there is reported like any other error.
 import * as nodePath from 'node:path';
-import { isScalar, type Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, type Scalar } from 'yaml';
 import type { ValuesDocument } from '../document';
 import { effectiveValues, findStack, mergeLayers, type MergedLayers } from '../layers';
 import { errorKey, schemaDisplayName, schemaForDocument, validateValues } from '../schema';
@@ -25,7 +25,7 @@ import { rangeInDocument, firstLineRange } from '../schema-ranges';
 import { suggestNames } from '../schema/did-you-mean';
 import { describeError, type RefinedError } from '../schema/errors';
 import type { CompiledSchema } from '../schema/compile';
-import type { Fix, JsonValue } from '../types';
+import type { Fix, JsonValue, ValuePath } from '../types';
 import { registerRules } from './catalog';
 import type { LintContext, RuleModule } from './types';
 
@@ -129,6 +129,10 @@ function validateDocument(ctx: LintContext, compiled: CompiledSchema): void {
     }
     return keys;
   };
+  const reportedBelow = (from: number, to: number, key: string): boolean => {
+    for (let k = from; k < to; k++) if (reportedBy(k).has(key)) return true;
+    return false;
+  };
   let shown = 0;
   let hidden = 0;
   for (const err of errors) {
@@ -138,7 +142,9 @@ function validateDocument(ctx: LintContext, compiled: CompiledSchema): void {
     if (missingKey && !inList && hasOverlays) continue; // the top of the stack reports it
     let layer = top;
     if (merged && !(missingKey && !inList)) layer = merged.originOf(described.path) ?? top;
-    if (layer !== top && reportedBy(layer).has(errorKey(err))) continue;
+    // Reported already by the layer it comes from, or by a layer in between (as its own
+    // combination): linting that layer shows it.
+    if (layer !== top && reportedBelow(layer, top, errorKey(err))) continue;
     if (shown >= MAX_SCHEMA_FINDINGS) {
       hidden++;
       continue;
@@ -178,7 +184,9 @@ function reportHere(ctx: LintContext, compiled: CompiledSchema, err: RefinedErro
   if (err.keyword === 'additionalProperties' || err.keyword === 'unevaluatedProperties') {
     const key = described.path[described.path.length - 1] as string;
     const allowed = allowedKeys(err, compiled);
-    const present = new Set(err.data && typeof err.data === 'object' ? Object.keys(err.data as object) : []);
+    // A name the same map already spells in this file would collide; one set by another layer
+    // would not (overriding it is likely what the typo meant).
+    const present = keysWritten(doc, described.path.slice(0, -1));
     const suggestions = suggestNames(key, allowed, present);
     if (suggestions.length) {
       message += `. Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?`;
@@ -222,6 +230,15 @@ function reportHere(ctx: LintContext, compiled: CompiledSchema, err: RefinedErro
     }
   }
   ctx.report({ code: described.code, message: endSentence(message), range: target.range, fixes });
+}
+
+function keysWritten(doc: ValuesDocument, mapPath: ValuePath): Set<string> {
+  const loc = doc.locate(mapPath);
+  let node = loc?.node;
+  if (node && isAlias(node)) node = doc.aliasTarget(node) ?? null;
+  const out = new Set<string>();
+  if (isMap(node)) for (const pair of node.items) if (isScalar(pair.key)) out.add(String(pair.key.value));
+  return out;
 }
 
 function endSentence(message: string): string {

@@ -53,6 +53,7 @@ const byText = new Map<string, CompiledSchema>();
 /** Forgets compiled schemas (tests; a long session that wants its memory back). */
 export function clearSchemaCache(): void {
   byText.clear();
+  lastByPath.clear();
 }
 
 export function sha1(text: string): string {
@@ -74,6 +75,21 @@ function remember(key: string, compiled: CompiledSchema): void {
  * are read through `host`; an entry that depends on them is reused only while they are unchanged.
  */
 export function compileSchema(path: string, text: string, host: FileHost): CompiledSchema {
+  // Same path, same text as last time (the usual case while typing in a values file): no
+  // hashing of a 200 KB schema per keystroke. Files it refers to are still checked.
+  const last = lastByPath.get(path);
+  if (last && last.text === text && last.compiled.deps.length === 0 && byText.get(cacheKey(last.compiled.hash, path, false)) === last.compiled) {
+    return last.compiled;
+  }
+  const compiled = compileByHash(path, text, host);
+  lastByPath.set(path, { text, compiled });
+  if (lastByPath.size > MAX_CACHED) lastByPath.delete(lastByPath.keys().next().value as string);
+  return compiled;
+}
+
+const lastByPath = new Map<string, { text: string; compiled: CompiledSchema }>();
+
+function compileByHash(path: string, text: string, host: FileHost): CompiledSchema {
   const hash = sha1(text);
   const shared = byText.get(cacheKey(hash, path, false));
   if (shared) {
