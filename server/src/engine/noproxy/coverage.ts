@@ -224,7 +224,7 @@ export class NoProxyChecker {
     if (entry.kind === 'empty') return { matches: false, why: 'an empty entry matches nothing' };
     const m = MATCHERS[dialect];
     const reading = this.reading(dialect);
-    const tokens = reading.tokens.filter((t) => t.start >= entry.itemStart && t.end <= entry.itemEnd);
+    const tokens = tokensWithin(reading.tokens, entry.itemStart, entry.itemEnd);
     if (reading.all && reading.all.start >= entry.itemStart && reading.all.end <= entry.itemEnd) return { matches: true, why: reading.all.why };
     if (entry.kind === 'wildcard' || (entry.kind === 'multiple' && entry.words?.some((w) => w.kind === 'wildcard'))) {
       if (dialect !== 'go') return { matches: false, why: '`*` means "every host" only when it is the whole NO_PROXY value (only Go honours it as one entry among others)' };
@@ -246,6 +246,20 @@ export class NoProxyChecker {
     if (reading.stop && reading.stop.offset < entry.end && dialect === 'curl') why += `; ${reading.stop.why}`;
     return { matches: false, why };
   }
+}
+
+/** The tokens lying inside [start, end); tokens are in string order, so binary-search the first. */
+function tokensWithin(tokens: readonly DialectToken[], start: number, end: number): DialectToken[] {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid].start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: DialectToken[] = [];
+  for (let i = lo; i < tokens.length && tokens[i].start < end; i++) if (tokens[i].end <= end) out.push(tokens[i]);
+  return out;
 }
 
 function isLoopbackRange(range: IPRange): boolean {

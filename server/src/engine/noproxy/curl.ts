@@ -14,7 +14,27 @@ import { parseIPv4, parseIPv6, type IPValue } from './ip';
 import { hit, miss, nameMissWhy } from './explain';
 import type { DialectMatcher, DialectReading, DialectToken, EntryMatch, Target } from './types';
 
-export type CurlToken = DialectToken;
+export interface CurlToken extends DialectToken {
+  /** The entry read as an IPv4 / IPv6 address or CIDR, filled on first use (null = not one). */
+  v4?: CurlIpEntry | null;
+  v6?: CurlIpEntry | null;
+}
+
+interface CurlIpEntry {
+  range: IPRange;
+  written: 'ip' | 'cidr';
+}
+
+/** curlIpEntry for a token, computed once per token and family. */
+function tokenIp(token: CurlToken, family: 4 | 6): CurlIpEntry | undefined {
+  const key = family === 4 ? 'v4' : 'v6';
+  let v = token[key];
+  if (v === undefined) {
+    v = curlIpEntry(token.text, family) ?? null;
+    token[key] = v;
+  }
+  return v ?? undefined;
+}
 
 function isBlank(c: string | undefined): boolean {
   return c === ' ' || c === '\t';
@@ -31,7 +51,7 @@ export function readCurl(noProxy: string): DialectReading<CurlToken> {
     while (p < n && isBlank(noProxy[p])) p++;
     const start = p;
     while (p < n && !isBlank(noProxy[p]) && noProxy[p] !== ',') p++;
-    if (p > start) tokens.push({ text: noProxy.slice(start, p), start, end: p });
+    if (p > start) tokens.push({ text: noProxy.slice(start, p), start, end: p, v4: undefined, v6: undefined });
     while (p < n && isBlank(noProxy[p])) p++;
     if (p >= n) break;
     if (noProxy[p] !== ',') {
@@ -82,7 +102,7 @@ function curlHostUncached(target: Target): CurlHost | undefined {
 }
 
 /** An IP/CIDR entry as curl reads it against an IP host; undefined = the entry cannot match. */
-function curlIpEntry(text: string, family: 4 | 6): { range: IPRange; written: 'ip' | 'cidr' } | undefined {
+function curlIpEntry(text: string, family: 4 | 6): CurlIpEntry | undefined {
   if (text.length >= 128) return undefined;
   const slash = text.indexOf('/');
   let bits = 0;
@@ -123,7 +143,7 @@ export const curlMatcher: DialectMatcher<CurlToken> = {
     if (!host) return miss(() => 'curl checks NO_PROXY only for requests with a host name');
     if (host.type !== 'host') {
       const family = host.type === 'ipv4' ? 4 : 6;
-      const entry = curlIpEntry(token.text, family);
+      const entry = tokenIp(token, family);
       if (!entry || !host.ip) {
         if (token.text.startsWith('[')) return miss(() => `curl wants IPv6 entries without brackets; ${e} never matches`);
         if (token.text.length >= 128) return miss(() => `curl never matches an IP host against an entry of 128 bytes or more`);
@@ -146,7 +166,7 @@ export const curlMatcher: DialectMatcher<CurlToken> = {
   },
   coversRange(token: CurlToken, range: IPRange): EntryMatch {
     const e = '`' + token.text + '`';
-    const entry = curlIpEntry(token.text, range.family);
+    const entry = tokenIp(token, range.family);
     if (!entry) return miss(() => `${e} is no IPv${range.family} address or CIDR curl can read`);
     return rangeContains(entry.range, range)
       ? hit(() => `${e} contains the whole range${v6Note(range.family, entry.written)}`)

@@ -37,7 +37,8 @@ export function readNode(noProxy: string): DialectReading<NodeToken> {
       port = Number.parseInt(v6port[2], 10);
     } else {
       const unbracketed = entry.replace(/^\[(.+)\]$/, '$1');
-      const colons = unbracketed.split(':').length - 1;
+      const first = unbracketed.indexOf(':');
+      const colons = first < 0 ? 0 : unbracketed.indexOf(':', first + 1) < 0 ? 1 : 2; // 2 = several
       const hp = colons === 1 ? /^(.+):(\d+)$/.exec(unbracketed) : null;
       hostname = hp ? hp[1] : unbracketed;
       port = hp ? Number.parseInt(hp[2], 10) : 0;

@@ -21,6 +21,13 @@ export interface PythonToken extends DialectToken {
   requestsForm: string;
   /** The entry as urllib's fallback uses it: trimmed, lowercased, leading dots stripped. */
   urllibForm: string;
+  /** requests' IPv4 CIDR reading of `requestsForm`, filled on first use (null = not one). */
+  cidr?: IPRange | null;
+}
+
+function tokenCidr(token: PythonToken): IPRange | undefined {
+  if (token.cidr === undefined) token.cidr = pythonCidr(token.requestsForm) ?? null;
+  return token.cidr ?? undefined;
 }
 
 export function readPython(noProxy: string): DialectReading<PythonToken> {
@@ -42,6 +49,7 @@ export function readPython(noProxy: string): DialectReading<PythonToken> {
       end,
       requestsForm: text.replace(/ /g, ''),
       urllibForm: text.toLowerCase().replace(/^\.+/, ''),
+      cidr: undefined,
     });
   }
   const all =
@@ -104,7 +112,7 @@ function requestsCheck(token: PythonToken, req: PythonRequest): EntryMatch | und
   const e = '`' + token.text + '`';
   if (entry === '') return undefined;
   if (req.ipv4) {
-    const cidr = pythonCidr(entry);
+    const cidr = tokenCidr(token);
     if (cidr) {
       return cidr.start <= req.ipv4.value && req.ipv4.value <= cidr.end
         ? hit(() => `${req.hostname} is inside ${e}`)
@@ -173,7 +181,7 @@ export const pythonMatcher: DialectMatcher<PythonToken> = {
   coversRange(token: PythonToken, range: IPRange): EntryMatch {
     const e = '`' + token.text + '`';
     if (range.family === 6) return miss(() => `Python requests has no IPv6 CIDR support`);
-    const cidr = pythonCidr(token.requestsForm);
+    const cidr = tokenCidr(token);
     if (!cidr) return miss(() => `${e} is not an IPv4 CIDR (requests matches CIDR entries only when written a.b.c.d/n, n 1-32)`);
     return rangeContains(cidr, range)
       ? hit(() => `${e} contains the whole range`)
