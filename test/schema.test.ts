@@ -301,7 +301,19 @@ describe('schema: validation of values files', () => {
       assert.deepEqual(shape.map((f) => [f.code, f.message]), [['schema/oneOf', 'database must be an object (got string "sqlite").']]);
     });
 
-    it('oneOf matched by two branches says so', () => {
+    it('oneOf matched by more than one branch says so', () => {
+      const host = new MemoryHost({
+        '/c/Chart.yaml': 'name: c\n',
+        '/c/values.schema.json': JSON.stringify({ properties: { tag: { oneOf: [{ type: 'string' }, { maxLength: 8 }] } } }),
+        '/c/values.yaml': 'tag: v1.2\n',
+      });
+      const findings = schemaFindings(new Engine(host).lint('/c/values.yaml').findings);
+      assert.deepEqual(findings.map((f) => [f.code, f.range, f.message]), [
+        ['schema/oneOf', range(0, 5, 0, 9), 'tag matches more than one of the allowed forms (#1 and #2); it must match exactly one.'],
+      ]);
+    });
+
+    it('oneOf where two branches fail equally lists both', () => {
       const findings = lintWebapp(`${VALID_BASE}database:\n  external: {host: a}\n  embedded: {}\n`);
       // Neither branch allows both keys: both fail on additionalProperties, with a tie.
       assert.equal(findings.length, 1);
@@ -405,6 +417,19 @@ describe('schema: validation of values files', () => {
       assert.match(missing[0].message, /refers to \.\/defs\/missing\.json#\/probe \(\/d\/defs\/missing\.json is missing or has no such location\)/);
     });
 
+    it('a relative $ref under a remote $id uses the file beside the schema, oneOf inside it included', () => {
+      const host = new MemoryHost({
+        '/c/Chart.yaml': 'name: c\n',
+        '/c/values.schema.json': JSON.stringify({ $id: 'https://charts.example.com/c/values.schema.json', properties: { port: { $ref: 'defs/port.json' } } }),
+        '/c/defs/port.json': JSON.stringify({ oneOf: [{ type: 'integer', maximum: 65535 }, { type: 'string', pattern: '^[a-z]+$' }] }),
+        '/c/values.yaml': 'port: 70000\n',
+      });
+      const findings = schemaFindings(new Engine(host).lint('/c/values.yaml').findings);
+      assert.deepEqual(findings.map((f) => [f.code, f.range, f.message]), [
+        ['schema/maximum', range(0, 6, 0, 11), 'port must be <= 65535 (got integer 70000).'],
+      ]);
+    });
+
     it('a $ref to a pointer that does not exist in the schema is unresolved, not a crash', () => {
       const host = new MemoryHost({
         '/c/Chart.yaml': 'name: c\n',
@@ -474,6 +499,9 @@ describe('schema: validation of values files', () => {
       const schema = compiled.schema as { properties: { image: Record<string, unknown> } };
       assert.deepEqual(schema.properties.image['x-airgap'], { image: { shape: 'split' } });
       assert.equal(compiled.validate?.({ image: { repository: 'a' } }), true);
+      const odd = compileSchema('/s/odd.json', JSON.stringify({ 'x-airgap': null, properties: { a: { 'x-airgap-chart': 5, 'x-other': [], type: 'string' } } }), new MemoryHost());
+      assert.equal(odd.error, undefined, 'a malformed annotation does not make the schema unusable');
+      assert.equal(odd.validate?.({ a: 1 }), false);
     });
   });
 

@@ -12,7 +12,7 @@ import addFormats from 'ajv-formats';
 import draft06Meta from 'ajv/dist/refs/json-schema-draft-06.json';
 import draft07Meta from 'ajv/dist/refs/json-schema-draft-07.json';
 import type { FileHost } from '../types';
-import { escapePointerSegment, parseSchemaText, prepareSchema, type Dialect, type PreparedSchema } from './prepare';
+import { parseSchemaText, prepareSchema, type Dialect, type PreparedSchema } from './prepare';
 
 /** Annotation keywords of airgap-lint's chart schemas: ajv keeps them, validation ignores them. */
 export const ANNOTATION_KEYWORDS = ['x-airgap', 'x-airgap-chart'];
@@ -128,7 +128,8 @@ function newAjv(dialect: Dialect, regExp: RegExpEngine): AjvCore {
   if (dialect !== 'draft-07') ajv.addMetaSchema(draft07Meta, undefined, false);
   ajv.addMetaSchema(draft06Meta, undefined, false);
   addFormats(ajv);
-  for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ['object', 'array', 'string', 'boolean', 'number'] });
+  // Any value is accepted: a malformed annotation must not make the schema unusable.
+  for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ keyword });
   return ajv;
 }
 
@@ -289,4 +290,3 @@ function cleanAjvMessage(message: string): string {
   return message.split('\n')[0].replace(/^schema is invalid: /, '');
 }
 
-export { escapePointerSegment };

@@ -278,6 +278,7 @@ export function prepareSchema(input: PrepareInput): PreparedSchema {
   const externals: ExternalDocument[] = [];
   const unresolved: string[] = [];
   const failedFiles = new Set<string>();
+  const fileOfDoc = new Map<string, string>();
   const check = (target: Json | undefined, fragment: string): boolean => {
     if (target === undefined) return false;
     if (fragment === '' || fragment.startsWith('/')) return resolvePointer(target, fragment) !== undefined;
@@ -299,11 +300,15 @@ export function prepareSchema(input: PrepareInput): PreparedSchema {
       // A local file: the ref resolves to one, or it is relative and resolves to a remote URL
       // only because the schema declares a remote `$id`; charts ship such sibling files beside
       // the schema, so the copy next to the referring file is used, under the URI ajv asks for.
-      const fileUri = doc.startsWith('file:') ? doc : isRelativeRef(rec.ref) ? stripFragment(resolveUri(rec.ref, rec.docKey)) : undefined;
+      const referrerFile = fileOfDoc.get(rec.docKey) ?? rec.docKey;
+      const fileUri = doc.startsWith('file:') ? doc : isRelativeRef(rec.ref) ? stripFragment(resolveUri(rec.ref, referrerFile)) : undefined;
       const loaded = fileUri?.startsWith('file:') ? loadExternal(fileUri, doc, input.host) : undefined;
       if (loaded) {
         externals.push(loaded);
-        const prepared = preparer.schema(loaded.schema, doc, fileUri as string, '', 0);
+        // Locations use the key ajv knows the document by; relative refs inside it fall back to
+        // files beside the file it was read from.
+        fileOfDoc.set(doc, fileUri as string);
+        const prepared = preparer.schema(loaded.schema, doc, doc, '', 0);
         loaded.schema = prepared;
         preparer.resources.set(doc, prepared);
         ok = check(prepared, frag);
