@@ -189,7 +189,7 @@ describe('cli', function () {
       assert.equal(run(['check', '--config', 'configs/valid.yaml', 'errors/values.yaml']).status, 0);
       const r = run(['check', '--config', 'configs/valid.yaml', '--fail-on', 'warning', 'errors/values.yaml']);
       assert.equal(r.status, 1);
-      assert.match(r.stdout, /errors\/values\.yaml:3:1 {2}warning {2}Duplicate key "image"/);
+      assert.match(r.stdout, /errors\/values\.yaml:4:1 {2}warning {2}Duplicate key "resources"/);
     });
   });
 
@@ -206,8 +206,8 @@ describe('cli', function () {
               {
                 code: 'yaml/duplicate-key',
                 severity: 'error',
-                message: 'Duplicate key "image" (first defined on line 1). Helm rejects values files with duplicate keys.',
-                range: range(2, 0, 2, 5),
+                message: 'Duplicate key "resources" (first defined on line 1). Helm rejects values files with duplicate keys.',
+                range: range(3, 0, 3, 9),
                 fixes: [],
               },
             ],
@@ -234,7 +234,7 @@ describe('cli', function () {
       assert.equal(
         r.stdout,
         [
-          'errors/values.yaml:3:1  error  Duplicate key "image" (first defined on line 1). Helm rejects values files with duplicate keys.  yaml/duplicate-key',
+          'errors/values.yaml:4:1  error  Duplicate key "resources" (first defined on line 1). Helm rejects values files with duplicate keys.  yaml/duplicate-key',
           '',
           'utf16/values.yaml:2:44  error  Duplicate key "team" (first defined on line 2). Helm rejects values files with duplicate keys.  yaml/duplicate-key',
           '',
@@ -523,8 +523,12 @@ describe('cli', function () {
     }
 
     it('malformed YAML → yaml/syntax at the parser position', () => {
-      const r = lintGenerated('values.yaml', 'image:\n  repository: "quay.io/org/app\n  tag: v1\n');
-      assert.equal(r.diagnostics[0].code, 'yaml/syntax');
+      // An unclosed flow map: the parser notices at the next key, and reports to the end of that line.
+      const r = lintGenerated('values.yaml', 'replicaCount: 1\nresources:\n  limits: {memory: 1Gi\nnodeSelector: {}\n');
+      assert.deepEqual(
+        r.diagnostics.map((d) => [d.code, d.range]),
+        [['yaml/syntax', range(3, 0, 3, 16)]],
+      );
       assert.ok(r.ms < 5_000, `took ${r.ms} ms`);
     });
 
