@@ -459,8 +459,7 @@ describe('language server over stdio', function () {
     assert.deepEqual(await lsp.codeActions(uri, [diagnostic], ['quickfix']), []);
   });
 
-  // Pending until the schema rule family (schema/additionalProperties with a rename fix) is registered in lint.ts.
-  it.skip('renames an unknown key close to a known one ("did you mean")', async () => {
+  it('renames an unknown key close to a known one ("did you mean")', async () => {
     await lsp.initialize();
     const file = fixture('chart', 'values.yaml');
     const uri = lsp.open(file);
