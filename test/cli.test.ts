@@ -587,18 +587,18 @@ describe('cli', function () {
       assert.equal(r.stderr, '');
       // One of each rule family that exists today, at exact positions in the air-gap overlay.
       assert.match(r.stdout, /^examples\/monitoring-agent\/values-airgap\.yaml:20:15 +error +components\.agent\.replicas must be integer \(got string "2"\)\. +schema\/type$/m);
-      assert.match(r.stdout, /^examples\/monitoring-agent\/values-airgap\.yaml:30:5 +error +Unknown key "retension" in components\.collector\. Did you mean "retention"\? +schema\/additionalProperties$/m);
-      assert.match(r.stdout, /^examples\/monitoring-agent\/values-airgap\.yaml:44:3 +error +Duplicate key "image" \(first defined on line 40\)/m);
+      assert.match(r.stdout, /^examples\/monitoring-agent\/values-airgap\.yaml:29:5 +error +Unknown key "retension" in components\.collector\. Did you mean "retention"\? +schema\/additionalProperties$/m);
+      assert.match(r.stdout, /^examples\/monitoring-agent\/values-airgap\.yaml:41:3 +error +Duplicate key "image" \(first defined on line 38\)/m);
       assert.match(r.stdout, /^examples\/robusta\/generated-values\.yaml:66:3 +error +Duplicate key "prometheus"/m);
-      // The suppressed finding on `batchSize: 20000` (line 37) never shows…
-      assert.doesNotMatch(r.stdout, /values-airgap\.yaml:37:/);
+      // The suppressed finding on `batchSize: 20000` (line 35) never shows…
+      assert.doesNotMatch(r.stdout, /values-airgap\.yaml:35:/);
       // …but it is there without the comment (so the suppression is what hides it).
       const dir = tmp();
       copyDir(nodePath.join(REPO, 'examples'), dir);
       const overlay = nodePath.join(dir, 'monitoring-agent/values-airgap.yaml');
       fs.writeFileSync(overlay, fs.readFileSync(overlay, 'utf8').replace(/^ *# airgap-lint-disable-next-line .*\n/m, '# (suppression removed)\n'));
       const unsuppressed = run(['check', 'monitoring-agent/values-airgap.yaml'], dir);
-      assert.match(unsuppressed.stdout, /^monitoring-agent\/values-airgap\.yaml:37:16 +error +components\.shipper\.batchSize must be <= 10000 \(got integer 20000\)\. +schema\/maximum$/m);
+      assert.match(unsuppressed.stdout, /^monitoring-agent\/values-airgap\.yaml:35:16 +error +components\.shipper\.batchSize must be <= 10000 \(got integer 20000\)\. +schema\/maximum$/m);
       // Secrets in the examples' proxy URLs never reach the output.
       assert.doesNotMatch(r.stdout, /changeme/);
       assert.match(r.stdout, /\d+ problems? \(\d+ errors?, \d+ warnings?.*\) in 4 files linted\.\n$/);
@@ -609,7 +609,7 @@ describe('cli', function () {
       const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
       const r = spawnSync(npm, ['run', '--silent', 'examples'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
       assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stdout, /examples\/monitoring-agent\/values-airgap\.yaml:44:3/);
+      assert.match(r.stdout, /examples\/monitoring-agent\/values-airgap\.yaml:41:3/);
     });
   });
 });
