@@ -77,7 +77,11 @@ describe('VSIX package', function () {
     assert.ok(buf.length < MAX_VSIX_BYTES, `VSIX is ${buf.length} bytes, limit ${MAX_VSIX_BYTES}`);
   });
 
-  it('holds the three bundles, the config schema, the readme and the licence', () => {
+  it('holds the three bundles, the config schema and any bundled chart schemas, the readme and the licence', () => {
+    const bundled = fs.existsSync(path.join(ROOT, 'schemas', 'charts'))
+      ? fs.readdirSync(path.join(ROOT, 'schemas', 'charts')).filter((f) => f.endsWith('.json'))
+      : [];
+    for (const schema of bundled) assert.ok(names.includes(`extension/schemas/charts/${schema}`), `bundled schema ${schema} is packaged`);
     for (const required of [
       'extension/package.json',
       'extension/dist/server.js',
