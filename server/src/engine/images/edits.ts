@@ -1,0 +1,201 @@
+// Minimal text edits on values files for image fixes: replace one scalar's text keeping its
+// quoting style, and insert a key into a block (or flow) mapping with the indentation its
+// siblings use. Never re-serialises the document, so comments and layout survive.
+import { isMap, isScalar, parse as parseYaml } from 'yaml';
+import type { Scalar, ValuesDocument, YAMLMap } from '../document';
+import type { JsonValue, Range, TextEdit, ValuePath } from '../types';
+
+type ScalarNode = Scalar & { type?: string };
+
+/**
+ * Document offsets of [start, end) of a scalar's string value, when the source spells those
+ * characters one for one (plain single-line, or quoted with no escapes or doubled quotes before
+ * `end`). Undefined otherwise: the caller then uses the whole value's range.
+ */
+export function innerOffsets(doc: ValuesDocument, node: ScalarNode, start: number, end: number): [number, number] | undefined {
+  if (!node.range || typeof node.value !== 'string') return undefined;
+  const [from, to] = node.range;
+  const source = doc.text.slice(from, to);
+  const value = node.value;
+  if (source.includes('\n') || source.includes('\r')) return undefined;
+  let inner: string;
+  let shift: number;
+  switch (node.type) {
+    case 'PLAIN':
+      inner = source;
+      shift = 0;
+      break;
+    case 'QUOTE_SINGLE':
+    case 'QUOTE_DOUBLE':
+      inner = source.slice(1, -1);
+      shift = 1;
+      break;
+    default:
+      return undefined;
+  }
+  if (end > value.length || inner.slice(0, end) !== value.slice(0, end)) return undefined;
+  return [from + shift + start, from + shift + end];
+}
+
+/** Range of part of a scalar's value, or of the whole value when the source does not map one for one. */
+export function scalarPartRange(doc: ValuesDocument, node: ScalarNode, start: number, end: number): Range {
+  const offsets = innerOffsets(doc, node, start, end);
+  return offsets ? doc.spanRange(offsets[0], offsets[1]) : doc.rangeOf(node);
+}
+
+const YAML11_NON_STRING = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
+
+/** True when `value` reads back as the same string when written as a plain scalar (YAML 1.1, as Helm reads it). */
+export function isPlainSafe(value: string): boolean {
+  if (value === '' || !/^[A-Za-z0-9_<][A-Za-z0-9_.\/:@+<>=-]*$/.test(value) || value.endsWith(':')) return false;
+  if (YAML11_NON_STRING.test(value)) return false;
+  try {
+    const back = parseYaml(`k: ${value}\n`, { version: '1.1' }) as { k?: unknown } | null;
+    return back !== null && back.k === value;
+  } catch {
+    return false;
+  }
+}
+
+function doubleQuoted(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** The source text for `value` in the quoting style of an existing scalar. */
+export function formatLike(node: ScalarNode | undefined, value: string): string {
+  switch (node?.type) {
+    case 'QUOTE_DOUBLE':
+      return doubleQuoted(value);
+    case 'QUOTE_SINGLE':
+      return /[\n\r]/.test(value) ? doubleQuoted(value) : `'${value.replace(/'/g, "''")}'`;
+    case 'PLAIN':
+    case undefined:
+      return isPlainSafe(value) ? value : doubleQuoted(value);
+    default:
+      // Block scalars: a fix value is one line; a quoted scalar says it exactly.
+      return doubleQuoted(value);
+  }
+}
+
+/** Replaces a scalar's whole text with `value`, keeping its quoting style. */
+export function replaceScalarEdit(doc: ValuesDocument, node: ScalarNode, value: string): TextEdit {
+  return { range: doc.rangeOf(node), newText: formatLike(node, value) };
+}
+
+/** Replaces [start, end) of a scalar's value with `text`; the whole scalar when the source does not map one for one. */
+export function replaceInScalarEdit(doc: ValuesDocument, node: ScalarNode, start: number, end: number, text: string): TextEdit {
+  const offsets = innerOffsets(doc, node, start, end);
+  const value = String(node.value ?? '');
+  if (offsets) {
+    const replacement = value.slice(0, start) + text + value.slice(end);
+    // Inside a plain scalar the new text must keep the scalar plain and equal.
+    if (node.type !== 'PLAIN' || isPlainSafe(replacement)) {
+      const literal = node.type === 'QUOTE_DOUBLE' ? doubleQuoted(text).slice(1, -1) : node.type === 'QUOTE_SINGLE' ? text.replace(/'/g, "''") : text;
+      return { range: doc.spanRange(offsets[0], offsets[1]), newText: literal };
+    }
+  }
+  return replaceScalarEdit(doc, node, value.slice(0, start) + text + value.slice(end));
+}
+
+/** The document's indentation step: the smallest indentation of a key line (2 when none). */
+export function indentUnit(doc: ValuesDocument): number {
+  let best = 0;
+  const lines = Math.min(doc.lineCount, 400);
+  for (let i = 0; i < lines; i++) {
+    const m = /^( +)[^\s#-]/.exec(doc.lineText(i));
+    if (m && (best === 0 || m[1].length < best)) best = m[1].length;
+    if (best === 2) break;
+  }
+  return best || 2;
+}
+
+function keyText(key: string): string {
+  return isPlainSafe(key) ? key : doubleQuoted(key);
+}
+
+function flowValue(v: JsonValue): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `[${v.map(flowValue).join(', ')}]`;
+  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${keyText(k)}: ${flowValue(x)}`).join(', ')}}`;
+  if (typeof v === 'string') return isPlainSafe(v) ? v : doubleQuoted(v);
+  return String(v);
+}
+
+/** Block YAML for `entries` at indentation `indent` (spaces), nested by `unit`. */
+export function renderBlock(entries: { [k: string]: JsonValue }, indent: number, unit: number): string {
+  const pad = ' '.repeat(indent);
+  let out = '';
+  for (const [k, v] of Object.entries(entries)) {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length) {
+      out += `${pad}${keyText(k)}:\n${renderBlock(v, indent + unit, unit)}`;
+    } else if (Array.isArray(v) && v.length) {
+      out += `${pad}${keyText(k)}:\n`;
+      const itemPad = ' '.repeat(indent + unit);
+      for (const item of v) {
+        if (item !== null && typeof item === 'object' && !Array.isArray(item) && Object.keys(item).length) {
+          // `- name: x` with further keys aligned under the first one.
+          const body = renderBlock(item, indent + unit + 2, unit);
+          out += `${itemPad}- ${body.slice(indent + unit + 2)}`;
+        } else out += `${itemPad}- ${flowValue(item)}\n`;
+      }
+    } else out += `${pad}${keyText(k)}: ${flowValue(v)}\n`;
+  }
+  return out;
+}
+
+/**
+ * Inserts `entries` into the mapping at `mapPath`, creating the missing parent keys. Block
+ * mappings get the new keys after their last entry, at the column of their first key; flow
+ * mappings get `, key: value` before the closing brace. Undefined when the path runs into a
+ * scalar, a list or an alias (an edit there would change what the anchor means elsewhere).
+ */
+export function insertEntriesEdit(doc: ValuesDocument, mapPath: ValuePath, entries: { [k: string]: JsonValue }): TextEdit | undefined {
+  let map: YAMLMap | null = isMap(doc.root) ? (doc.root as YAMLMap) : null;
+  if (doc.root && !map) return undefined;
+  let depth = 0;
+  for (; depth < mapPath.length && map; depth++) {
+    const loc = doc.locate(mapPath.slice(0, depth + 1));
+    if (!loc) break;
+    if (loc.viaAlias) return undefined;
+    if (!isMap(loc.node)) {
+      // `global:` with no value (null) could be filled in, but an explicit scalar or list cannot.
+      return undefined;
+    }
+    map = loc.node as YAMLMap;
+  }
+  let nested: { [k: string]: JsonValue } = entries;
+  for (let i = mapPath.length - 1; i >= depth; i--) nested = { [String(mapPath[i])]: nested };
+  const unit = indentUnit(doc);
+
+  if (!map) {
+    // Empty document: the entries are the whole content.
+    const text = doc.text;
+    const prefix = text.length && !text.endsWith('\n') ? '\n' : '';
+    return { range: doc.spanRange(text.length, text.length), newText: prefix + renderBlock(nested, 0, unit) };
+  }
+  const m = map as YAMLMap & { flow?: boolean; range?: [number, number, number] };
+  if (m.flow && m.range) {
+    const [from, to] = m.range;
+    const close = doc.text.lastIndexOf('}', to);
+    if (close < from) return undefined;
+    const body = Object.entries(nested).map(([k, v]) => `${keyText(k)}: ${flowValue(v)}`).join(', ');
+    const separator = m.items.length ? ', ' : '';
+    return { range: doc.spanRange(close, close), newText: separator + body };
+  }
+  const first = m.items[0];
+  const last = m.items[m.items.length - 1];
+  if (!first || !last || !isScalar(first.key) || !(first.key as Scalar).range) return undefined;
+  const column = doc.positionAt((first.key as Scalar).range![0]).character;
+  const lastNode = (last.value ?? last.key) as { range?: [number, number, number] } | null;
+  const end = lastNode?.range?.[1];
+  if (end === undefined) return undefined;
+  const text = doc.text;
+  let at: number;
+  if (end > 0 && text[end - 1] === '\n') at = end;
+  else {
+    const nl = text.indexOf('\n', end);
+    at = nl < 0 ? text.length : nl + 1;
+  }
+  const needsNewline = at === text.length && text.length > 0 && !text.endsWith('\n');
+  return { range: doc.spanRange(at, at), newText: (needsNewline ? '\n' : '') + renderBlock(nested, column, unit) };
+}
