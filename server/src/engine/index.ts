@@ -6,3 +6,6 @@ export * from './document';
 export * from './fixes';
 export { ruleDocsUrl, ruleInfo, allRules } from './rules/catalog';
 export * from './node-host';
+// Layering: the server re-lints a file's overlays (dependentsOf) when that file changes.
+export { findStack, dependentsOf, mergeLayers, mergeValues, type LayerStack, type MergedLayers } from './layers';
+export { schemaForDocument, clearSchemaCache, schemaCompileCount, registerBundledSchema } from './schema';
