@@ -118,7 +118,9 @@ export function lintSafely(engine: Engine, file: string): FileResult {
   try {
     return engine.lint(file);
   } catch (err) {
-    const reason = err instanceof RangeError ? 'the file is nested too deeply to parse' : (err as Error)?.message ?? String(err);
+    const message = (err as Error)?.message ?? String(err);
+    // RangeError: "Maximum call stack size exceeded" (absurd nesting) or "Invalid string length".
+    const reason = err instanceof RangeError ? `the file is too deeply nested or too large to parse (${message})` : message;
     return {
       path: file,
       findings: [
