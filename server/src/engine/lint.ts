@@ -6,6 +6,8 @@ import { checkConfigDocument, isConfigFile, resolveConfig, type ConfigInput, typ
 import { parseValuesDocument, type ValuesDocument } from './document';
 import { ruleInfo } from './rules/catalog';
 import type { FindingInput, LintContext, RuleModule } from './rules/types';
+import { imageRules } from './rules/images';
+import { placeholderRules } from './rules/placeholder';
 import { schemaRules } from './rules/schema';
 import { yamlRules } from './rules/yaml';
 import { collectSuppressions, isSuppressed } from './suppression';
@@ -22,7 +24,7 @@ export interface EngineOptions {
   rules?: RuleModule[];
 }
 
-const builtinRules: RuleModule[] = [yamlRules, schemaRules];
+const builtinRules: RuleModule[] = [yamlRules, schemaRules, placeholderRules, imageRules];
 
 /** Lets later modules (schema, proxy, images) add their rule family without editing this file. */
 export function registerRuleModule(rule: RuleModule): void {

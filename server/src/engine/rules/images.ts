@@ -1,0 +1,601 @@
+// Image rules that judge one values file (rules.md "Images and mirrors"): the references its
+// images render, whether they pull from the mirror, and the chart traps around registry
+// overrides (doubled hosts, flat registries, Bitnami's image verification, pull secrets).
+// The overlay-versus-base rules (pinned tags, dropped digests, images an overlay leaves
+// upstream) need the layer stack and live beside these once merged values are available.
+import * as nodePath from 'node:path';
+import { isScalar } from 'yaml';
+import { readChartBeside, type ChartInfo } from '../chart';
+import type { ResolvedConfig } from '../config';
+import type { Scalar, ValuesDocument } from '../document';
+import { aroundField, fieldSpans, recompose } from '../images/compose';
+import { type DiscoveredImage, type Discovery, type LocatedField, discoverInDocument } from '../images/discover';
+import { insertEntriesEdit, replaceInScalarEdit, replaceScalarEdit, scalarPartRange } from '../images/edits';
+import { type MirrorRegistry, type MirrorTarget, mirrorReference, parseMirrorRegistry } from '../images/mirror';
+import { DEFAULT_DOMAIN, LEGACY_DEFAULT_DOMAIN, type NormalizedReference, looksLikeRegistryHost, parseNormalizedNamed } from '../images/normalize';
+import { referenceString } from '../images/reference';
+import type { Fix, JsonValue, Range, Severity, TextEdit, ValuePath } from '../types';
+import { registerRules } from './catalog';
+import type { FindingInput, LintContext, RuleModule } from './types';
+
+export const IMAGE_RULE_INFO = [
+  { id: 'image/invalid-reference', severity: 'error' as Severity, summary: 'the composed image reference does not parse under the distribution grammar' },
+  { id: 'image/not-mirrored', severity: 'warning' as Severity, summary: 'the image pulls from a registry other than the mirror (error in air-gap overlays)' },
+  { id: 'image/pinned-tag', severity: 'warning' as Severity, summary: 'an overlay pins the tag or digest of a chart image' },
+  { id: 'image/implicit-latest', severity: 'warning' as Severity, summary: 'no tag and no digest, or :latest (error in air-gap overlays)' },
+  { id: 'image/digest-dropped', severity: 'warning' as Severity, summary: 'an overlay replaces a digest-pinned reference with a tag-only one' },
+  { id: 'image/digest-required', severity: 'warning' as Severity, summary: 'mirror.digestsOnly is set and the reference has no digest' },
+  { id: 'image/flat-layout', severity: 'warning' as Severity, summary: 'a nested image path on a flat registry' },
+  { id: 'image/double-registry', severity: 'error' as Severity, summary: 'registry set while repository already starts with a registry host' },
+  { id: 'image/bitnami-relocation', severity: 'error' as Severity, summary: 'a Bitnami chart with a registry override and no global.security.allowInsecureImages' },
+  { id: 'image/pull-secret-missing', severity: 'warning' as Severity, summary: 'images come from a private mirror but no pull secret is set' },
+];
+registerRules(IMAGE_RULE_INFO);
+
+/** rules.md "Terms": a file named *airgap*, *air-gap*, *offline*, *disconnected* or *mirror*. */
+export function isAirgapOverlay(path: string): boolean {
+  return /air-?gap|offline|disconnected|mirror/i.test(nodePath.basename(path));
+}
+
+/** Registries every cluster reaches only over the internet: an air-gapped cluster cannot pull from them. */
+const PUBLIC_REGISTRIES = [
+  'docker.io', 'registry-1.docker.io', 'index.docker.io', 'quay.io', 'ghcr.io', 'gcr.io', 'registry.k8s.io', 'k8s.gcr.io',
+  'mcr.microsoft.com', 'public.ecr.aws', 'registry.redhat.io', 'registry.access.redhat.com', 'nvcr.io', 'docker.elastic.co',
+  'registry.gitlab.com', 'cr.l5d.io', 'registry.opensource.zalan.do', 'mirror.gcr.io', 'container-registry.oracle.com',
+];
+const PUBLIC_SUFFIXES = ['.gcr.io', '.pkg.dev', '.azurecr.io', '.ecr.aws'];
+
+export function isPublicRegistry(host: string): boolean {
+  const h = host.toLowerCase();
+  return PUBLIC_REGISTRIES.includes(h) || PUBLIC_SUFFIXES.some((s) => h.endsWith(s));
+}
+
+/** Registries that allow one path level under an account (rules.md `image/flat-layout`). */
+const FLAT_HOSTS = ['quay.io', 'docker.io', 'index.docker.io', 'registry-1.docker.io', 'image-registry.openshift-image-registry.svc:5000'];
+
+function sameHost(a: string, b: string): boolean {
+  const c = (h: string) => (h.toLowerCase() === LEGACY_DEFAULT_DOMAIN ? DEFAULT_DOMAIN : h.toLowerCase());
+  return c(a) === c(b);
+}
+
+function pathText(path: ValuePath): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+}
+
+function shorten(s: string, max = 120): string {
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+}
+
+// ---------------------------------------------------------------- ranges and edits
+
+/** The scalar node of a field in the linted file, when an edit may go there. */
+function fieldScalar(field: LocatedField | undefined, doc: ValuesDocument): Scalar | undefined {
+  const o = field?.origin;
+  if (!o || o.doc !== doc || !isScalar(o.node)) return undefined;
+  return o.node as Scalar;
+}
+
+function editableScalar(field: LocatedField | undefined, doc: ValuesDocument): Scalar | undefined {
+  const node = fieldScalar(field, doc);
+  return node && !field?.origin?.viaAlias ? node : undefined;
+}
+
+/** Range of [start, end) of a field's value (the whole value when the source does not map one for one). */
+function fieldRange(field: LocatedField, doc: ValuesDocument, start?: number, end?: number): Range | undefined {
+  const o = field.origin;
+  if (!o || o.doc !== doc) return undefined;
+  if (isScalar(o.node) && start !== undefined && end !== undefined) return scalarPartRange(doc, o.node as Scalar, start, end);
+  if (o.node) return doc.rangeOf(o.node);
+  return o.key ? doc.rangeOf(o.key) : undefined;
+}
+
+/** Where an image is written: its key (for objects) or its value (for strings). */
+function imageRange(img: DiscoveredImage, doc: ValuesDocument): Range {
+  const o = img.origin;
+  if (o && o.doc === doc) {
+    if (isScalar(o.node)) return doc.rangeOf(o.node);
+    if (o.key) return doc.rangeOf(o.key);
+    if (o.node) return doc.rangeOf(o.node);
+  }
+  return doc.spanRange(0, 0);
+}
+
+/** Range of a span of the rendered reference: the part of the field that wrote it. */
+function referenceSpanRange(img: DiscoveredImage, doc: ValuesDocument, start: number, end: number): Range {
+  for (const fs of fieldSpans(img.segments, start, end)) {
+    const r = fieldRange(fs.field as LocatedField, doc, fs.start, fs.end);
+    if (r) return r;
+  }
+  return imageRange(img, doc);
+}
+
+function editsFor(overrides: Map<LocatedField, string>, doc: ValuesDocument): TextEdit[] | undefined {
+  const edits: TextEdit[] = [];
+  for (const [field, value] of overrides) {
+    const node = editableScalar(field, doc);
+    if (!node) return undefined;
+    if (String(node.value) === value) continue;
+    edits.push(replaceScalarEdit(doc, node, value));
+  }
+  return edits;
+}
+
+// ---------------------------------------------------------------- mirror rewrite
+
+function canonical(s: string): string | undefined {
+  const r = parseNormalizedNamed(s);
+  return r.ok ? referenceString(r) : undefined;
+}
+
+function hasPathPrefix(registryValue: string): boolean {
+  const slash = registryValue.indexOf('/');
+  return slash >= 0 || !looksLikeRegistryHost(registryValue);
+}
+
+/**
+ * Field values that make the chart render `target`, changing as few fields as possible and
+ * preferring the field that carries the registry: the registry alone; a registry that is a
+ * Docker Hub namespace or has a path (`robustadev`, `…pkg.dev/project/mcp`) solved as a whole;
+ * registry plus repository (flat layout, Docker Hub's implied `library/`); the separator of a
+ * composing chart (kubernaut, flat layout).
+ */
+export function mirrorOverrides(img: DiscoveredImage, target: MirrorTarget): Map<LocatedField, string> | undefined {
+  const want = canonical(target.reference);
+  if (!want) return undefined;
+  const carrier = img.registryField;
+  const pathField = img.fields.repository ?? img.fields.reference;
+  const solve = (field: LocatedField, base: Map<LocatedField, string>): Map<LocatedField, string> | undefined => {
+    const segs = img.segments.map((s) => (s.field && base.has(s.field as LocatedField) ? { ...s, text: base.get(s.field as LocatedField)! } : s));
+    const around = aroundField(segs, field);
+    if (!around) return undefined;
+    const t = target.reference;
+    if (!t.startsWith(around.before) || !t.endsWith(around.after) || t.length < around.before.length + around.after.length) return undefined;
+    const value = t.slice(around.before.length, t.length - around.after.length);
+    if (!value) return undefined;
+    return new Map([...base, [field, value]]);
+  };
+  const candidates: Array<Map<LocatedField, string> | undefined> = [];
+  if (carrier && (carrier.role === 'registry' || carrier.role === 'sharedRegistry')) {
+    const registryOnly = new Map([[carrier, target.registry]]);
+    candidates.push(registryOnly);
+    if (hasPathPrefix(carrier.value)) candidates.push(solve(carrier, new Map()));
+    if (img.fields.separator) candidates.push(new Map([...registryOnly, [img.fields.separator, '-']]));
+    if (pathField && pathField !== carrier) candidates.push(solve(pathField, registryOnly));
+    candidates.push(solve(carrier, new Map()));
+  } else if (pathField) {
+    candidates.push(solve(pathField, new Map()));
+  }
+  for (const c of candidates) {
+    if (!c) continue;
+    if (canonical(recompose(img.segments, c)) === want) return c;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- the rule family
+
+interface FileFacts {
+  doc: ValuesDocument;
+  config: ResolvedConfig;
+  chart?: ChartInfo;
+  discovery: Discovery;
+  airgap: boolean;
+  mirror?: MirrorRegistry;
+  report(f: FindingInput): void;
+}
+
+export const imageRules: RuleModule = {
+  name: 'images',
+  check(ctx: LintContext) {
+    const doc = ctx.doc;
+    if (doc.values === null || typeof doc.values !== 'object' || Array.isArray(doc.values)) return;
+    const chart = readChartBeside(doc.path, ctx.host);
+    const discovery = discoverInDocument(doc, chart);
+    const configured = ctx.config.mirror.registry ? parseMirrorRegistry(ctx.config.mirror.registry) : undefined;
+    const seen = new Set<string>();
+    const facts: FileFacts = {
+      doc,
+      config: ctx.config,
+      chart,
+      discovery,
+      airgap: isAirgapOverlay(doc.path),
+      mirror: configured && !('ok' in configured) ? configured : undefined,
+      // An anchor reused by aliases yields one image per use, all at the anchor: report it once.
+      report(f) {
+        const key = `${f.code}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        ctx.report(f);
+      },
+    };
+    const doubled = new Set<DiscoveredImage>();
+    for (const img of discovery.images) {
+      if (img.shape === 'partial') continue;
+      if (checkDoubleRegistry(img, facts)) doubled.add(img);
+      if (!img.parsed.ok) {
+        if (!img.placeholder && !doubled.has(img)) reportInvalid(img, facts);
+        continue;
+      }
+      checkImplicitLatest(img, img.parsed, facts);
+      checkDigestRequired(img, img.parsed, facts);
+      checkFlatLayout(img, img.parsed, facts);
+    }
+    checkNotMirrored(facts);
+    checkBitnamiRelocation(facts, ctx);
+    checkPullSecrets(facts);
+  },
+};
+
+const INVALID_HINTS: Record<string, string> = {
+  ErrNameContainsUppercase: 'repository paths must be lowercase (only the registry host may have capitals)',
+  ErrNameTooLong: 'the repository path is longer than 255 characters',
+  ErrTagInvalidFormat: 'a tag is 1-128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"',
+  ErrReferenceInvalidFormat: 'it does not match registry/path[:tag][@digest]',
+  ErrNameIsIdentifier: 'a 64-character hex string is an image ID, not a name',
+  'digest.ErrDigestInvalidFormat': 'a digest is sha256: followed by 64 lowercase hex characters',
+  'digest.ErrDigestInvalidLength': 'the digest has the wrong number of hex characters for its algorithm',
+  'digest.ErrDigestUnsupported': 'container runtimes accept sha256, sha384 and sha512 digests only',
+  ErrNameEmpty: 'the repository name is empty',
+};
+
+function reportInvalid(img: DiscoveredImage, f: FileFacts): void {
+  const err = img.parsed as { ok: false; error: string; message: string; span?: { start: number; end: number } };
+  const range = err.span ? referenceSpanRange(img, f.doc, err.span.start, err.span.end) : imageRange(img, f.doc);
+  const hint = INVALID_HINTS[err.error] ?? err.message;
+  f.report({
+    code: 'image/invalid-reference',
+    message: `${pathText(img.path)} renders "${shorten(img.display)}", which is not a valid image reference (${err.message}: ${hint}). Kubernetes rejects the pod spec or the pull fails; fix the value.`,
+    range,
+  });
+}
+
+function checkImplicitLatest(img: DiscoveredImage, ref: NormalizedReference, f: FileFacts): void {
+  if (ref.digest !== undefined) return; // pulled by digest: the tag is ignored
+  let range: Range;
+  let what: string;
+  if (ref.tag === undefined) {
+    if (img.tagDefault) return; // an object with an empty tag: the chart fills in its appVersion
+    const pathField = img.fields.reference ?? img.fields.repository;
+    range = (pathField && fieldRange(pathField, f.doc)) || imageRange(img, f.doc);
+    what = 'has no tag and no digest';
+  } else if (ref.tag === 'latest') {
+    const span = ref.spans.tag;
+    range = span ? referenceSpanRange(img, f.doc, span.start, span.end) : imageRange(img, f.doc);
+    what = 'uses the tag latest';
+  } else return;
+  f.report({
+    code: 'image/implicit-latest',
+    severity: f.airgap ? 'error' : undefined,
+    message: `${pathText(img.path)} "${shorten(img.display)}" ${what}: Kubernetes pulls it with imagePullPolicy Always, so every pod start needs the registry, and which image runs depends on when it was pulled (a mirror copy goes stale). Pin a version tag or a digest.`,
+    range,
+  });
+}
+
+function checkDigestRequired(img: DiscoveredImage, ref: NormalizedReference, f: FileFacts): void {
+  if (!f.config.mirror.digestsOnly || ref.digest !== undefined) return;
+  const span = ref.spans.tag;
+  const range = span ? referenceSpanRange(img, f.doc, span.start, span.end) : (img.fields.tag && fieldRange(img.fields.tag, f.doc)) || imageRange(img, f.doc);
+  f.report({
+    code: 'image/digest-required',
+    message: `${pathText(img.path)} "${shorten(img.display)}" has no digest, but mirror.digestsOnly says the cluster redirects pulls with ImageDigestMirrorSet/ICSP, which redirect pulls by digest only: this tag pull goes to the upstream registry. Pin the digest (copy with --preserve-digests), or add an ImageTagMirrorSet.`,
+    range,
+  });
+}
+
+/** True (and reported) when a registry is put in front of a repository that already names its host. */
+function checkDoubleRegistry(img: DiscoveredImage, f: FileFacts): boolean {
+  let registry: LocatedField | undefined;
+  let repo: LocatedField | undefined;
+  if (img.shape === 'split' && img.fields.registry && img.fields.repository && img.registryField === img.fields.registry) {
+    registry = img.fields.registry;
+    repo = img.fields.repository;
+  } else if (img.shape === 'string' && img.fields.sharedRegistry && img.fields.reference) {
+    registry = img.fields.sharedRegistry;
+    repo = img.fields.reference;
+  } else if (img.shape === 'name' && img.fields.registry && img.fields.sharedRegistry) {
+    // cert-manager's deprecated per-image `registry` is prepended to imageRegistry/imageNamespace/name.
+    const range = fieldRange(img.fields.registry, f.doc);
+    if (!range) return false;
+    f.report({
+      code: 'image/double-registry',
+      message: `${pathText(img.fields.registry.path)} "${img.fields.registry.value}" is prepended to "${img.fields.sharedRegistry.value}/…", so ${pathText(img.path)} renders "${shorten(img.display)}" with two registry hosts and the pull fails. Remove it and set ${pathText(img.fields.sharedRegistry.path)} instead.`,
+      range,
+    });
+    return true;
+  }
+  if (!registry || !repo) return false;
+  const value = repo.value;
+  const slash = value.indexOf('/');
+  if (slash <= 0) return false;
+  const host = value.slice(0, slash);
+  if (!(host === 'localhost' || host.includes('.') || host.includes(':'))) return false;
+  const range = fieldRange(repo, f.doc, 0, slash);
+  if (!range) return false;
+  const node = editableScalar(repo, f.doc);
+  const fixes: Fix[] = node
+    ? [{ title: `Remove "${host}/" from ${pathText(repo.path)}`, edits: [replaceInScalarEdit(f.doc, node, 0, slash + 1, '')], safe: true, preferred: true }]
+    : [];
+  f.report({
+    code: 'image/double-registry',
+    message: `${pathText(registry.path)} is "${registry.value}" and ${pathText(repo.path)} already starts with the host ${host}: the chart renders "${shorten(img.display)}", with the host twice, and the pull fails (cert-manager#7476). Keep the registry in ${pathText(registry.path)} and remove "${host}/" from the ${repo.role === 'reference' ? 'image' : 'repository'}.`,
+    range,
+    fixes,
+  });
+  return true;
+}
+
+function isFlatRegistry(registryValue: string, f: FileFacts): { host: string; flat: boolean; orgLevels: number } {
+  const slash = registryValue.indexOf('/');
+  const host = slash < 0 ? registryValue : registryValue.slice(0, slash);
+  const prefix = slash < 0 ? '' : registryValue.slice(slash + 1);
+  const orgLevels = prefix ? prefix.split('/').length : 0;
+  const configuredFlat = f.config.mirror.layout === 'flat' && (f.mirror ? sameHost(host, f.mirror.host) : false);
+  const placeholderFlat = f.config.mirror.layout === 'flat' && /^<[^>]*>$/.test(host);
+  return { host, flat: FLAT_HOSTS.includes(host.toLowerCase()) || configuredFlat || placeholderFlat, orgLevels };
+}
+
+function checkFlatLayout(img: DiscoveredImage, ref: NormalizedReference, f: FileFacts): void {
+  if (img.shape === 'globalComposite') {
+    const registry = img.fields.sharedRegistry;
+    const namespace = img.fields.namespace;
+    if (!registry || !namespace) return;
+    const separator = img.fields.separator;
+    if (separator && separator.value !== '/') return;
+    const flat = isFlatRegistry(registry.value, f);
+    // quay.io/kubernaut-ai/<service> is fine (the namespace is the organisation); quay.io/myorg/kubernaut-ai/<service> is not.
+    const configuredFlat = f.config.mirror.layout === 'flat' && !FLAT_HOSTS.includes(flat.host.toLowerCase());
+    if (!flat.flat || (!configuredFlat && flat.orgLevels === 0)) return;
+    const range = separator ? fieldRange(separator, f.doc) : fieldRange(namespace, f.doc);
+    if (!range) return;
+    const sepNode = editableScalar(separator, f.doc);
+    let edit: TextEdit | undefined;
+    if (separator) edit = sepNode ? replaceScalarEdit(f.doc, sepNode, '-') : undefined;
+    else edit = insertEntriesEdit(f.doc, img.path, { separator: '-' });
+    const flatDisplay = img.display.replace(`${namespace.value}/<service>`, `${namespace.value}-<service>`);
+    f.report({
+      code: 'image/flat-layout',
+      message: `${pathText(separator?.path ?? [...img.path, 'separator'])} is "/" with namespace "${namespace.value}" on ${registry.value}, so service images render as "${shorten(img.display)}": ${flat.host} is a flat registry (one repository level under an organisation), so those repositories cannot exist there and every pull fails. Set separator: "-" (${shorten(flatDisplay)}) and mirror the images under those names.`,
+      range,
+      fixes: edit ? [{ title: 'Set separator: "-"', edits: [edit], safe: true, preferred: true }] : [],
+    });
+    return;
+  }
+  // Other shapes: a path deeper than org/repo on a flat host cannot exist there.
+  const host = ref.domain;
+  const levels = ref.path.split('/').length;
+  const configured = f.config.mirror.layout === 'flat' && f.mirror && sameHost(host, f.mirror.host);
+  const allowed = configured ? (f.mirror!.prefix ? f.mirror!.prefix.split('/').length : 0) + 1 : 2;
+  if (!(FLAT_HOSTS.includes(host.toLowerCase()) || configured) || levels <= allowed) return;
+  if (host === DEFAULT_DOMAIN && img.parsed.ok && img.parsed.impliedDomain && !configured) return; // a Docker Hub name the chart never prefixed: the invalid-reference rule covers real nonsense
+  const span = ref.spans.path;
+  f.report({
+    code: 'image/flat-layout',
+    message: `${pathText(img.path)} "${shorten(img.display)}" has ${levels} path levels on ${host}, a flat registry that allows ${allowed === 2 ? 'only organisation/repository' : `${allowed} level(s) under ${f.mirror?.registry}`}: that repository cannot exist there. Mirror it under a flat name (path joined with "-", as mirror.layout: flat does) and point the image at it.`,
+    range: referenceSpanRange(img, f.doc, span.start, span.end),
+  });
+}
+
+// ---------------------------------------------------------------- not-mirrored
+
+interface Upstream {
+  img: DiscoveredImage;
+  ref: NormalizedReference;
+  target?: MirrorTarget;
+}
+
+function checkNotMirrored(f: FileFacts): void {
+  if (!f.mirror && !f.airgap) return;
+  const groups = new Map<string, Upstream[]>();
+  for (const img of f.discovery.images) {
+    if (img.shape === 'partial' || img.placeholder || !img.parsed.ok) continue;
+    const ref = img.parsed;
+    let target: MirrorTarget | undefined;
+    if (f.mirror) {
+      const t = mirrorReference(ref, { registry: f.config.mirror.registry!, layout: f.config.mirror.layout });
+      if (!t.ok || t.alreadyMirrored) continue;
+      target = t;
+    } else if (!isPublicRegistry(ref.domain)) continue; // an air-gap overlay without mirror.registry: judge public registries only
+    const carrier = img.registryField;
+    const shared = carrier && carrier.role === 'sharedRegistry';
+    const key = shared ? `shared:${pathText(carrier!.path)}` : `image:${pathText(img.path)}`;
+    const list = groups.get(key) ?? [];
+    list.push({ img, ref, target });
+    groups.set(key, list);
+  }
+  for (const list of groups.values()) reportUpstream(list, f);
+}
+
+/** The mirror reference for messages; kubernaut's per-service name shown as `<service>`. */
+function targetDisplay(img: DiscoveredImage, target: MirrorTarget): string {
+  if (img.shape !== 'globalComposite' || !target.path.endsWith('service')) return target.reference;
+  let s = `${target.domain}/${target.path.slice(0, -'service'.length)}<service>`;
+  if (target.tag !== undefined) s += `:${target.tag}`;
+  if (target.digest !== undefined) s += `@${target.digest}`;
+  return s;
+}
+
+/**
+ * Where an image's registry is written: the registry field, the host inside a repository or
+ * image string, or (Docker Hub implied) the whole repository/image value.
+ */
+function registryRange(img: DiscoveredImage, doc: ValuesDocument): Range {
+  const carrier = img.registryField;
+  let range: Range | undefined;
+  if (carrier && (carrier.role === 'registry' || carrier.role === 'sharedRegistry')) range = fieldRange(carrier, doc);
+  else if (carrier && img.parsed.ok && img.parsed.spans.domain) range = referenceSpanRange(img, doc, img.parsed.spans.domain.start, img.parsed.spans.domain.end);
+  if (!range) {
+    const pathField = img.fields.reference ?? img.fields.repository;
+    range = (pathField && fieldRange(pathField, doc)) || imageRange(img, doc);
+  }
+  return range;
+}
+
+function reportUpstream(list: Upstream[], f: FileFacts): void {
+  const first = list[0];
+  const { img, ref } = first;
+  const carrier = img.registryField;
+  const range = registryRange(img, f.doc);
+  const registryName = ref.impliedDomain ? 'Docker Hub (docker.io, implied)' : ref.domain;
+  const severity: Severity | undefined = f.airgap ? 'error' : undefined;
+  const why = f.airgap
+    ? 'an air-gapped cluster cannot reach it'
+    : 'nodes behind the firewall pull only from the mirror';
+  let fixes: Fix[] = [];
+  let instead = '';
+  if (f.mirror && first.target) {
+    // One edit must serve every image of the group (a shared registry key).
+    const plans = list.map((u) => (u.target ? mirrorOverrides(u.img, u.target) : undefined));
+    const editLists = plans.map((p) => (p ? editsFor(p, f.doc) : undefined));
+    const key = (e: TextEdit[] | undefined) => (e ? JSON.stringify(e) : '');
+    const consistent = editLists.every((e) => e && (list.length === 1 || key(e) === key(editLists[0])));
+    if (consistent && editLists[0] && editLists[0].length) {
+      const changed = [...plans[0]!.keys()].filter((fl) => String(editableScalar(fl, f.doc)?.value) !== plans[0]!.get(fl)).map((fl) => pathText(fl.path));
+      const shown = targetDisplay(img, first.target);
+      fixes = [{ title: `Point ${changed.join(' and ')} at the mirror (${shown.length > 80 ? f.mirror.registry : shown})`, edits: editLists[0], safe: false, preferred: true }];
+    }
+    instead = ` Point it at ${shorten(targetDisplay(img, first.target))} (mirror.layout: ${f.config.mirror.layout}).`;
+  } else if (!f.mirror) {
+    instead = ' Mirror the image and point the value at your registry (set mirror.registry in .airgap-lint.yaml to get a quick fix).';
+  }
+  const others = list.length > 1 ? ` (and ${list.length - 1} more image${list.length > 2 ? 's' : ''} using ${pathText(carrier!.path)}: ${list.slice(1, 4).map((u) => pathText(u.img.path)).join(', ')}${list.length > 4 ? ', …' : ''})` : '';
+  const mirrorText = f.mirror ? `not from the mirror ${f.mirror.registry}` : 'a public registry';
+  f.report({
+    code: 'image/not-mirrored',
+    severity,
+    message: `${pathText(img.path)} "${shorten(img.display)}"${others} pulls from ${registryName}, ${mirrorText}: ${why}.${instead}`,
+    range,
+    fixes,
+  });
+}
+
+// ---------------------------------------------------------------- Bitnami image verification
+
+function valueAt(values: JsonValue, path: ValuePath): JsonValue | undefined {
+  let v: JsonValue | undefined = values;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || !(String(seg) in v)) return undefined;
+    v = (v as { [k: string]: JsonValue })[String(seg)];
+  }
+  return v;
+}
+
+const ALLOW_INSECURE: ValuePath = ['global', 'security', 'allowInsecureImages'];
+
+function isBitnamiChart(f: FileFacts, ctx: LintContext): boolean {
+  if (valueAt(f.doc.values, ALLOW_INSECURE) !== undefined) return true;
+  if (f.chart?.annotatedImages.some((i) => /(^|\/)bitnami\//.test(i.image))) return true;
+  if (f.chart?.dependencies.some((d) => d.name === 'common' && /bitnami/i.test(d.repository ?? ''))) return true;
+  if (f.chart) {
+    const base = nodePath.join(nodePath.dirname(f.chart.path), 'values.yaml');
+    if (base !== f.doc.path) {
+      const baseDoc = ctx.getDocument(base);
+      if (baseDoc && valueAt(baseDoc.values, ALLOW_INSECURE) !== undefined) return true;
+    }
+  }
+  return false;
+}
+
+function checkBitnamiRelocation(f: FileFacts, ctx: LintContext): void {
+  if (valueAt(f.doc.values, ALLOW_INSECURE) === true) return;
+  let override: LocatedField | undefined;
+  let count = 0;
+  const g = f.discovery.globals.globalRegistry;
+  if (g && g.path[0] === 'global' && g.path[1] === 'imageRegistry' && !sameHost(g.value, DEFAULT_DOMAIN)) {
+    override = g;
+    // Every image of the chart follows the global registry: count what the chart lists.
+    count = Math.max(f.chart?.annotatedImages.length ?? 0, f.discovery.images.filter((i) => i.fields.sharedRegistry === g).length);
+  }
+  // Without a global override, an image whose own registry is no longer Docker Hub is relocated
+  // (Bitnami only warns for its docker.io/bitnamilegacy/ copies).
+  if (!override) {
+    for (const img of f.discovery.images) {
+      const own = img.fields.registry;
+      if (!own) continue;
+      const repo = img.fields.repository?.value ?? '';
+      if (sameHost(own.value, DEFAULT_DOMAIN) || sameHost(own.value, 'registry-1.docker.io') || repo.startsWith('bitnamilegacy/')) continue;
+      override ??= own;
+      count++;
+    }
+  }
+  if (!override || !isBitnamiChart(f, ctx)) return;
+  const range = fieldRange(override, f.doc);
+  if (!range) return;
+  const existing = f.doc.locate(ALLOW_INSECURE);
+  let edit: TextEdit | undefined;
+  // A boolean, not the string "true": written bare whatever the old value's style.
+  if (existing && isScalar(existing.node) && !existing.viaAlias) edit = { range: f.doc.rangeOf(existing.node), newText: 'true' };
+  else if (!existing) edit = insertEntriesEdit(f.doc, ['global', 'security'], { allowInsecureImages: true });
+  f.report({
+    code: 'image/bitnami-relocation',
+    message: `${pathText(override.path)} "${override.value}" relocates ${count > 1 ? `${count} images` : 'an image'} of a Bitnami chart: Bitnami's image verification (common.errors.insecureImages) fails the install for images that are not the ones listed in the chart, unless global.security.allowInsecureImages is true. Set it (the images are your mirror's copies of the same ones).`,
+    range,
+    fixes: edit ? [{ title: 'Set global.security.allowInsecureImages: true', edits: [edit], safe: true, preferred: true }] : [],
+  });
+}
+
+// ---------------------------------------------------------------- pull secrets
+
+const PULL_SECRET_KEYS = new Set(['imagePullSecrets', 'pullSecrets', 'imagePullSecret']);
+
+/** Subcharts known not to inherit `global.imagePullSecrets` (chart name → subchart keys). */
+const NON_INHERITING_SUBCHARTS: Record<string, string[]> = { robusta: ['holmes'] };
+
+function hasPullSecrets(values: JsonValue, depth = 0): boolean {
+  if (depth > 60 || values === null || typeof values !== 'object') return false;
+  if (Array.isArray(values)) return values.some((v) => hasPullSecrets(v, depth + 1));
+  for (const [k, v] of Object.entries(values)) {
+    if (PULL_SECRET_KEYS.has(k) && ((Array.isArray(v) && v.length > 0) || (typeof v === 'string' && v.trim() !== ''))) return true;
+    if (typeof v === 'object' && hasPullSecrets(v, depth + 1)) return true;
+  }
+  return false;
+}
+
+function fromPrivateMirror(img: DiscoveredImage, f: FileFacts): boolean {
+  if (img.shape === 'partial' || img.placeholder || !img.parsed.ok) return false;
+  const ref = img.parsed;
+  if (f.mirror) {
+    const t = mirrorReference(ref, { registry: f.config.mirror.registry!, layout: f.config.mirror.layout });
+    return t.ok && t.alreadyMirrored;
+  }
+  return f.airgap && !isPublicRegistry(ref.domain) && !ref.impliedDomain;
+}
+
+function checkPullSecrets(f: FileFacts): void {
+  const mirrored = f.discovery.images.filter((img) => fromPrivateMirror(img, f));
+  const values = f.doc.values as { [k: string]: JsonValue };
+  const rangeOfImage = (img: DiscoveredImage) => registryRange(img, f.doc);
+  const registryName = f.mirror?.registry ?? (mirrored[0]?.parsed.ok ? mirrored[0].parsed.domain : 'the private registry');
+  if (!hasPullSecrets(values)) {
+    if (!mirrored.length) return;
+    f.report({
+      code: 'image/pull-secret-missing',
+      message: `${pathText(mirrored[0].path)}${mirrored.length > 1 ? ` and ${mirrored.length - 1} more image(s)` : ''} pull from the private registry ${registryName}, but this file sets no imagePullSecrets: unless the nodes (or the namespace's service account) already hold credentials for it, pulls fail with 401/ImagePullBackOff. Set global.imagePullSecrets (and pullSecrets of subcharts that do not inherit it).`,
+      range: rangeOfImage(mirrored[0]),
+    });
+    return;
+  }
+  // The global list is set: subcharts that do not inherit it need their own copy.
+  const global = valueAt(values, ['global', 'imagePullSecrets']);
+  const chartName = f.chart?.name;
+  if (!Array.isArray(global) || !global.length || !chartName) return;
+  for (const sub of NON_INHERITING_SUBCHARTS[chartName] ?? []) {
+    const subValues = valueAt(values, [sub]);
+    if (subValues === undefined || hasPullSecrets(subValues as JsonValue)) continue;
+    const subImages = mirrored.filter((img) => img.path[0] === sub);
+    // A parent chart usually relocates a subchart with its registry key alone (`holmes.registry`).
+    const subRegistry = valueAt(values, [sub, 'registry']);
+    const subRegistryMirrored =
+      typeof subRegistry === 'string' &&
+      (f.mirror ? sameHost(subRegistry.split('/')[0], f.mirror.host) : f.airgap && !isPublicRegistry(subRegistry.split('/')[0]) && looksLikeRegistryHost(subRegistry.split('/')[0]));
+    if (!subImages.length && !subRegistryMirrored) continue;
+    const range = subImages.length ? rangeOfImage(subImages[0]) : f.doc.rangeOf(f.doc.locate([sub, 'registry'])?.node);
+    const edit = insertEntriesEdit(f.doc, [sub], { imagePullSecrets: global });
+    f.report({
+      code: 'image/pull-secret-missing',
+      message: `${subImages.length ? pathText(subImages[0].path) : `${sub}.registry`} pulls from the private registry ${registryName}, but the ${sub} subchart does not inherit global.imagePullSecrets and sets none: its pods fail with ImagePullBackOff. Set ${sub}.imagePullSecrets (the same secrets as global.imagePullSecrets).`,
+      range,
+      fixes: edit ? [{ title: `Copy global.imagePullSecrets to ${sub}.imagePullSecrets`, edits: [edit], safe: true, preferred: true }] : [],
+    });
+  }
+}
+
