@@ -3,8 +3,12 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import type { FileHost } from './types';
 
-/** Files larger than this are not read as values (a clear finding is better than a stall). */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/**
+ * Files larger than this are not read as values. The YAML parser needs about 100 bytes of
+ * heap per input byte, so 16 MB (≈1.6 GB) stays well inside Node's default heap; the largest
+ * real values files are a few hundred KB.
+ */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export class DiskHost implements FileHost {
   private readonly overlays = new Map<string, { text: string; version: number }>();
