@@ -475,6 +475,53 @@ describe('language server over stdio', function () {
     assert.deepEqual(rename.diagnostics, [unknown]);
   });
 
+  it('fixes all safe problems in one source.fixAll.airgapLint action with non-overlapping edits', async () => {
+    await lsp.initialize();
+    const file = fixture('mirrored', 'values.yaml'); // two <mirror-registry> placeholders; the config names the mirror
+    const uri = lsp.open(file);
+    const { diagnostics } = await lsp.nextDiagnostics(uri);
+    const placeholders = diagnostics.filter((d) => d.code === 'values/placeholder');
+    assert.deepEqual(placeholders.map(span), [
+      [2, 17, 2, 34],
+      [4, 15, 4, 32],
+    ]);
+    const mirror = 'harbor.corp.example.com:5000';
+    // Per diagnostic: the preferred single replacement first, then "replace all".
+    const quick = await lsp.codeActions(uri, [placeholders[0]], ['quickfix']);
+    assert.deepEqual(quick.map((a) => [a.title, a.isPreferred ?? false]), [
+      [`Replace <mirror-registry> with ${mirror}`, true],
+      [`Replace all 2 <mirror-registry> in this file with ${mirror}`, false],
+    ]);
+    // Not offered on a light-bulb request (no `only`, automatic trigger): it would cost a lint per cursor move.
+    const auto = await lsp.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: placeholders[0].range,
+      context: { diagnostics: [], triggerKind: 2 },
+    });
+    assert.deepEqual(auto, []);
+    for (const only of [['source.fixAll'], ['source.fixAll.airgapLint'], ['source']]) {
+      const actions = await lsp.codeActions(uri, [], only);
+      assert.deepEqual(actions, [
+        {
+          title: 'Fix all auto-fixable airgap-lint problems',
+          kind: 'source.fixAll.airgapLint',
+          edit: {
+            changes: {
+              [uri]: [
+                { range: placeholders[0].range, newText: mirror },
+                { range: placeholders[1].range, newText: mirror },
+              ],
+            },
+          },
+        },
+      ]);
+    }
+    // The client applies the edit; the next lint has nothing left to fix.
+    lsp.change(uri, 2, read(file).replace(/<mirror-registry>/g, mirror));
+    assert.deepEqual((await lsp.nextDiagnostics(uri)).diagnostics.filter((d) => d.code === 'values/placeholder'), []);
+    assert.deepEqual(await lsp.codeActions(uri, [], ['source.fixAll']), []);
+  });
+
   it('returns source.fixAll.airgapLint only when asked, and nothing when no fix is safe', async () => {
     await lsp.initialize();
     const uri = lsp.open(fixture('broken', 'values-fixall.yaml'), 'replicaCount: 1\nreplicaCount: 2\n');

@@ -24,7 +24,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version as serverVersion } from '../../package.json';
-import { DiskHost, isConfigFile, isValuesFile, type Engine } from './engine';
+import { clearSchemaCache, DiskHost, isConfigFile, isValuesFile, type Engine } from './engine';
 import { fixAllAction, FIX_ALL_KIND, quickFixes, wantsKind } from './lsp/code-actions';
 import { toDiagnostic, type DiagnosticSupport } from './lsp/diagnostics';
 import { Folders } from './lsp/folders';
@@ -302,6 +302,8 @@ function releaseDocument(path: string): void {
     return other !== undefined && folders.peek(other) === state;
   });
   if (state && !folderInUse) folders.resetEngine(state);
+  // Nothing open at all: compiled schemas (a process-wide cache) are not needed either.
+  if (documents.all().length === 0) clearSchemaCache();
 }
 
 // ---------------------------------------------------------------------------- settings and files
