@@ -388,6 +388,97 @@ describe('image rules', () => {
     });
   });
 
+  describe('overlays judged against the layers below (layer stacks)', () => {
+    const oldStack = () =>
+      new Workspace('k', {
+        'Chart.yaml': corpusText(`${KUBERNAUT_OLD}/Chart.yaml`),
+        'values.yaml': corpusText(`${KUBERNAUT_OLD}/values.yaml`),
+        'values-ocp.yaml': corpusText(`${KUBERNAUT_OLD}/values-ocp.yaml`),
+        'values-airgap.yaml': corpusText(`${KUBERNAUT_OLD}/values-airgap.yaml`),
+      });
+
+    it('a0781038 values.yaml → values-airgap.yaml: base images left upstream are errors on the overlay, the kubectl digest is dropped', () => {
+      const ws = oldStack();
+      const findings = ws.lint('values-airgap.yaml').filter((f) => f.code === 'image/not-mirrored' || f.code === 'image/digest-dropped');
+      assert.deepEqual(summary(findings), [
+        ['image/not-mirrored', 'error', 38, 0, 38, 6], // fleetmetadatacache: the overlay has no key for it, so its first key
+        ['image/not-mirrored', 'error', 38, 0, 38, 6], // apifrontend
+        ['image/digest-dropped', 'warning', 60, 11, 60, 59],
+      ]);
+      assert.match(findings[0].message, /fleetmetadatacache\.image "quay\.io\/kubernaut-ai\/fleetmetadatacache:v1\.6\.0", from values\.yaml line 670, still pulls from quay\.io: this air-gap overlay leaves it upstream/);
+      assert.deepEqual(findings[0].related?.map((r) => [nodePath.basename(r.path), r.range.start.line]), [['values.yaml', 669]]);
+      assert.match(findings[1].message, /apifrontend\.image "ghcr\.io\/jordigilh\/kubernaut\/apifrontend:1\.5\.2", from values\.yaml line 811/);
+      assert.match(findings[2].message, /drops the digest of "docker\.io\/bitnami\/kubectl:latest@sha256:6e2c.*\(values\.yaml line 698\), replacing it with a different image/);
+      assert.deepEqual(findings[2].fixes, [], 'the kubectl digest is no digest for ose-cli');
+      // values-ocp.yaml on its own stack drops the same digest.
+      assert.deepEqual(summary(only(ws.lint('values-ocp.yaml'), 'image/digest-dropped')), [['image/digest-dropped', 'warning', 41, 11, 41, 60]]);
+    });
+
+    it('layers: [values, ocp, airgap] with mirror.registry: the overlay gets an override it can apply, and then nothing is upstream', () => {
+      const ws = oldStack();
+      const settings: ConfigInput = { ...harbor, layers: [['/mem/k/values.yaml', '/mem/k/values-ocp.yaml', '/mem/k/values-airgap.yaml']] };
+      const upstream = only(ws.lint('values-airgap.yaml', settings), 'image/not-mirrored');
+      assert.equal(upstream.length, 2);
+      assert.deepEqual(upstream[0].fixes[0].edits.map((e) => e.newText), ['fleetmetadatacache:\n  image:\n    repository: harbor.corp:5000/kubernaut-ai/fleetmetadatacache\n']);
+      let after = applyFix(ws, 'values-airgap.yaml', upstream[0], settings);
+      after = applyFix(ws, 'values-airgap.yaml', only(after, 'image/not-mirrored')[0], settings);
+      assert.deepEqual(only(after, 'image/not-mirrored'), []);
+      assert.match(ws.text('values-airgap.yaml'), /\napifrontend:\n  image:\n    repository: harbor\.corp:5000\/jordigilh\/kubernaut\/apifrontend\n$/);
+      // The ocp layer below already replaced kubectl with ose-cli: nothing is dropped by the air-gap overlay.
+      assert.deepEqual(only(after, 'image/digest-dropped'), []);
+    });
+
+    it('pinned-tag: an overlay repeating a Bitnami tag, or setting one the chart leaves to appVersion; the fix deletes only the pin', () => {
+      const ws = new Workspace('b', {
+        'Chart.yaml': corpusText('bitnami__charts/bitnami/postgresql/Chart.yaml'),
+        'values.yaml': corpusText('bitnami__charts/bitnami/postgresql/values.yaml'),
+        'values-prod.yaml': 'global:\n  security:\n    allowInsecureImages: true\n  imagePullSecrets: [harbor-pull]\nimage:\n  registry: harbor.corp:5000\n  tag: 17.6.0-debian-12-r4\n',
+      });
+      const pins = only(ws.lint('values-prod.yaml'), 'image/pinned-tag');
+      assert.deepEqual(summary(pins), [['image/pinned-tag', 'warning', 6, 7, 6, 26]]);
+      assert.match(pins[0].message, /image\.tag "17\.6\.0-debian-12-r4" pins a chart image \(docker\.io\/bitnami\/postgresql:17\.6\.0-debian-12-r4, from values\.yaml line 125\): it repeats the chart's own tag/);
+      assert.equal(pins[0].fixes[0].safe, true);
+      assert.deepEqual(applyFix(ws, 'values-prod.yaml', pins[0]).filter((f) => f.code === 'image/pinned-tag'), []);
+      assert.match(ws.text('values-prod.yaml'), /image:\n  registry: harbor\.corp:5000\n$/);
+
+      const kps = new Workspace('kps', {
+        'Chart.yaml': corpusText('prometheus-community__helm-charts/charts/kube-prometheus-stack/Chart.yaml'),
+        'values.yaml': corpusText('prometheus-community__helm-charts/charts/kube-prometheus-stack/values.yaml'),
+        'values-pin.yaml': 'prometheusOperator:\n  image:\n    tag: v0.90.0\ngrafana:\n  enabled: true\n',
+      });
+      const kpsPins = only(kps.lint('values-pin.yaml'), 'image/pinned-tag');
+      assert.deepEqual(summary(kpsPins), [['image/pinned-tag', 'warning', 2, 9, 2, 16]]);
+      assert.match(kpsPins[0].message, /the chart leaves the tag empty so that it follows the chart's appVersion \(now v0\.93\.1\)/);
+      // `image:` and `prometheusOperator:` would be left null (Helm would delete the chart's maps): they go too.
+      assert.deepEqual(applyFix(kps, 'values-pin.yaml', kpsPins[0]).filter((f) => f.code === 'image/pinned-tag'), []);
+      assert.equal(kps.text('values-pin.yaml'), 'grafana:\n  enabled: true\n');
+      // Digest pins are what mirror.digestsOnly asks for.
+      kps.host.set('kps/values-pin.yaml', 'prometheusOperator:\n  image:\n    sha: 0e072dddd1f7f8fc8909a2ca6f65e76c5f0d2fcfb8be47935ae3457e8bbceb20\n');
+      assert.equal(only(kps.lint('values-pin.yaml'), 'image/pinned-tag').length, 1);
+      assert.equal(only(kps.lint('values-pin.yaml', { mirror: { digestsOnly: true } }), 'image/pinned-tag').length, 0);
+    });
+
+    it('digest-dropped: the same image moved to the mirror by tag gets "keep the digest"; an emptied sha is deleted', () => {
+      const digest = 'sha256:6e2cdb22d6ab7264ea198c717f555e30536b54029d26c8781b9f25f78951b564';
+      const ws = new Workspace('d', {
+        'Chart.yaml': 'apiVersion: v2\nname: hooks\nversion: 1.0.0\nappVersion: 1.0.0\n',
+        'values.yaml': `hooks:\n  image: docker.io/bitnami/kubectl:latest@${digest}\nexporter:\n  image:\n    registry: quay.io\n    repository: prometheus/node-exporter\n    tag: v1.9.1\n    sha: ${digest.slice(7)}\n`,
+        'values-mirror.yaml': 'hooks:\n  image: harbor.corp:5000/bitnami/kubectl:latest\nexporter:\n  image:\n    registry: harbor.corp:5000\n    sha: ""\n',
+      });
+      const dropped = only(ws.lint('values-mirror.yaml', harbor), 'image/digest-dropped');
+      assert.deepEqual(summary(dropped), [
+        ['image/digest-dropped', 'warning', 1, 9, 1, 48],
+        ['image/digest-dropped', 'warning', 5, 9, 5, 11],
+      ]);
+      assert.deepEqual(dropped[0].fixes.map((f) => [f.safe, f.edits[0].newText]), [[false, `harbor.corp:5000/bitnami/kubectl:latest@${digest}`]]);
+      assert.deepEqual(dropped[1].fixes.map((f) => [f.safe, f.edits[0].newText]), [[true, '']]);
+      let after = applyFix(ws, 'values-mirror.yaml', dropped[1], harbor);
+      after = applyFix(ws, 'values-mirror.yaml', only(after, 'image/digest-dropped')[0], harbor);
+      assert.deepEqual(only(after, 'image/digest-dropped'), []);
+      assert.equal(ws.text('values-mirror.yaml'), `hooks:\n  image: harbor.corp:5000/bitnami/kubectl:latest@${digest}\nexporter:\n  image:\n    registry: harbor.corp:5000\n`);
+    });
+  });
+
   describe('no false positives on charts as shipped', () => {
     const charts: Array<[string, string]> = [
       ['goharbor__harbor-helm/values.yaml', 'goharbor__harbor-helm/Chart.yaml'],

@@ -30,6 +30,7 @@
 // renders docker.io/robustadev/…
 import { type Alias, type Scalar, type ValuesDocument, type YamlNode, isAlias } from '../document';
 import type { ChartInfo } from '../chart';
+import type { MergedLayers } from '../layers';
 import type { JsonValue, ValuePath } from '../types';
 import { type NormalizeResult, parseNormalizedNamed } from './normalize';
 import { type FieldRole, type ImageField, type Segment, hasPlaceholder, placeholderStandIn, renderSegments } from './compose';
@@ -61,6 +62,24 @@ export function documentLocator(doc: ValuesDocument): Locator {
     }
     const origin: ValueOrigin = { doc, node };
     if (loc.key) origin.key = loc.key;
+    if (viaAlias) origin.viaAlias = viaAlias;
+    return origin;
+  };
+}
+
+/** Locator for the merged values of a layer stack: each value where its topmost layer writes it. */
+export function layersLocator(merged: MergedLayers): Locator {
+  return (path) => {
+    const r = merged.locate(path);
+    if (!r || !r.location) return undefined;
+    let node = r.location.node;
+    let viaAlias = r.location.viaAlias;
+    if (node && isAlias(node)) {
+      viaAlias ??= node;
+      node = r.doc.aliasTarget(node) ?? null;
+    }
+    const origin: ValueOrigin = { doc: r.doc, node, layer: r.layer };
+    if (r.location.key) origin.key = r.location.key;
     if (viaAlias) origin.viaAlias = viaAlias;
     return origin;
   };
@@ -470,5 +489,16 @@ export function discoverInDocument(doc: ValuesDocument, chart?: ChartInfo): Disc
   if (hit && hit.chart === chart) return hit.discovery;
   const discovery = discoverImages(doc.values, documentLocator(doc), { chart });
   documentCache.set(doc, { chart, discovery });
+  return discovery;
+}
+
+const mergedCache = new WeakMap<MergedLayers, { chart?: ChartInfo; discovery: Discovery }>();
+
+/** Discovery on the merged values of a stack, cached per merge (layers.ts keeps it while no layer changes). */
+export function discoverInLayers(merged: MergedLayers, chart?: ChartInfo): Discovery {
+  const hit = mergedCache.get(merged);
+  if (hit && hit.chart === chart) return hit.discovery;
+  const discovery = discoverImages(merged.values, layersLocator(merged), { chart });
+  mergedCache.set(merged, { chart, discovery });
   return discovery;
 }

@@ -199,3 +199,33 @@ export function insertEntriesEdit(doc: ValuesDocument, mapPath: ValuePath, entri
   const needsNewline = at === text.length && text.length > 0 && !text.endsWith('\n');
   return { range: doc.spanRange(at, at), newText: (needsNewline ? '\n' : '') + renderBlock(nested, column, unit) };
 }
+
+/**
+ * Deletes the entry at `path` (its lines, comments on them included). When the entry is the
+ * only one of its mapping, the parent entry goes too: an overlay left with `image:` (null)
+ * would make Helm delete the chart's whole `image` map. Undefined for flow mappings, entries
+ * on a line they share with other text (`- tag: x`), and paths through aliases.
+ */
+export function deleteEntryEdit(doc: ValuesDocument, path: ValuePath): TextEdit | undefined {
+  let p = path;
+  while (p.length > 1) {
+    const parent = doc.locate(p.slice(0, -1));
+    if (parent && !parent.viaAlias && isMap(parent.node) && (parent.node as YAMLMap).items.length === 1 && typeof p[p.length - 2] === 'string') p = p.slice(0, -1);
+    else break;
+  }
+  const loc = doc.locate(p);
+  if (!loc || loc.viaAlias || !loc.pair || !loc.key?.range) return undefined;
+  const parent = p.length > 1 ? doc.locate(p.slice(0, -1))?.node : doc.root;
+  if (!isMap(parent) || (parent as YAMLMap & { flow?: boolean }).flow) return undefined;
+  const text = doc.text;
+  const keyStart = loc.key.range[0];
+  const lineStart = doc.offsetAt({ line: doc.positionAt(keyStart).line, character: 0 });
+  if (text.slice(lineStart, keyStart).trim() !== '') return undefined;
+  const valueNode = loc.pair.value as { range?: [number, number, number] } | null;
+  let end = valueNode?.range?.[1] ?? loc.key.range[1];
+  if (!(end > 0 && text[end - 1] === '\n')) {
+    const nl = text.indexOf('\n', end);
+    end = nl < 0 ? text.length : nl + 1;
+  }
+  return { range: doc.spanRange(lineStart, end), newText: '' };
+}
