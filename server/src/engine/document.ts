@@ -3,15 +3,16 @@
 // plain values. Rules ask this module for nodes and ranges; they never parse YAML themselves.
 import {
   Alias,
+  Composer,
   Document,
+  Lexer,
+  Parser,
   isAlias,
   isMap,
   isPair,
   isScalar,
   isSeq,
-  LineCounter,
   Pair,
-  parseAllDocuments,
   Scalar,
   visit,
   YAMLMap,
@@ -26,6 +27,16 @@ export const LIMITS = {
   maxExpandedNodes: 2_000_000,
   /** Nesting depth beyond which conversion stops (the node is reported and treated as null). */
   maxDepth: 500,
+  /**
+   * Nesting (flow collections, sequence and key indicators, indentation levels; estimated from
+   * the tokens, at most about twice the real depth) beyond which a text is not given to `yaml`
+   * at all. Its composer recurses per level: at ~750 levels it runs out of stack, and parsing
+   * such a text a second time can kill the process (V8 fails to compile a regular expression
+   * near the stack limit: "RegExpCompiler Allocation failed"), which no try/catch can stop.
+   */
+  maxParseDepth: 500,
+  /** Syntax errors reported per file. */
+  maxSyntaxErrors: 100,
 };
 
 export interface ParseProblem {
@@ -75,12 +86,20 @@ export interface ValuesDocument {
 const MERGE_KEY = '<<';
 
 export function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && key.value === MERGE_KEY && (key as Scalar).type === 'PLAIN';
+  if (!isScalar(key) || (key.type && key.type !== 'PLAIN')) return false;
+  // With `merge: true`, yaml ≥ 2.6 resolves a plain `<<` key to Symbol(<<), not to the string.
+  const v = key.value;
+  return v === MERGE_KEY || (typeof v === 'symbol' && v.description === MERGE_KEY);
 }
 
 /** Line starts as offsets; LSP lines break at \n, \r\n and \r. */
 function computeLineStarts(text: string): number[] {
   const starts = [0];
+  if (text.indexOf('\r') < 0) {
+    // The common case, several times faster than looking at every character: only \n breaks.
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+    return starts;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) starts.push(i + 1);
@@ -103,7 +122,31 @@ export function looksBinary(text: string): boolean {
   return sample.length > 0 && control / sample.length > 0.1;
 }
 
-export function parseValuesDocument(path: string, text: string, version?: number): ValuesDocument {
+/** The text-only half of a document: line table and position conversions. */
+export interface TextBase {
+  path: string;
+  text: string;
+  version?: number;
+  positionAt(offset: number): Position;
+  offsetAt(position: Position): number;
+  spanRange(start: number, end: number): Range;
+  lineText(line: number): string;
+  lineCount: number;
+  rangeOf(node: { range?: [number, number, number] | null } | null | undefined): Range;
+  /** From an offset to the end of its line (how parse errors are shown). */
+  toEndOfLine(offset: number): Range;
+}
+
+/** Options shared by the full parse and the block parses of incremental.ts: they must agree. */
+export const YAML_PARSE_OPTIONS = {
+  version: '1.1', // Helm reads values with go-yaml v2: YAML 1.1 booleans and merge keys
+  merge: true,
+  uniqueKeys: false, // duplicates are reported by our own pass, with both locations
+  prettyErrors: false,
+  keepSourceTokens: false,
+} as const;
+
+export function createTextBase(path: string, text: string, version?: number): TextBase {
   const lineStarts = computeLineStarts(text);
   const positionAt = (offset: number): Position => {
     const o = Math.max(0, Math.min(offset, text.length));
@@ -131,12 +174,9 @@ export function parseValuesDocument(path: string, text: string, version?: number
   const toEndOfLine = (offset: number): Range => {
     const start = positionAt(offset);
     const len = lineText(start.line).length;
-    const endChar = Math.max(len, start.character);
-    return { start, end: { line: start.line, character: endChar === start.character ? endChar : endChar } };
+    return { start, end: { line: start.line, character: Math.max(len, start.character) } };
   };
-
-  const problems: ParseProblem[] = [];
-  const base = {
+  return {
     path,
     text,
     version,
@@ -144,47 +184,61 @@ export function parseValuesDocument(path: string, text: string, version?: number
     offsetAt,
     spanRange,
     lineText,
+    toEndOfLine,
     lineCount: lineStarts.length,
     rangeOf(node: { range?: [number, number, number] | null } | null | undefined): Range {
       if (!node || !node.range) return spanRange(0, 0);
       return spanRange(node.range[0], node.range[1]);
     },
   };
+}
+
+export function parseValuesDocument(path: string, text: string, version?: number): ValuesDocument {
+  const base = createTextBase(path, text, version);
+  const problems: ParseProblem[] = [];
 
   if (looksBinary(text)) {
     problems.push({
       kind: 'binary',
       message: 'This file looks binary (it contains NUL or control bytes), not YAML text; it was not parsed.',
-      range: toEndOfLine(0),
+      range: base.toEndOfLine(0),
     });
-    return {
-      ...base,
-      root: null,
-      yamlDoc: null,
-      problems,
-      values: null,
-      valuesIncomplete: true,
-      locate: () => undefined,
-      aliasTarget: () => undefined,
-    };
+    return unusableDocument(base, problems);
   }
 
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    version: '1.1', // Helm reads values with go-yaml v2: YAML 1.1 booleans and merge keys
-    merge: true,
-    uniqueKeys: false, // duplicates are reported by our own pass, with both locations
-    prettyErrors: false,
-    keepSourceTokens: false,
-  });
-  const docList = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
+  let docList: Document.Parsed[];
+  try {
+    const parsed = parseYamlSafely(text);
+    if ('tooDeepAt' in parsed) {
+      problems.push({ kind: 'depth-limit', message: NOT_PARSED_DEEP_MESSAGE, range: base.toEndOfLine(parsed.tooDeepAt) });
+      return unusableDocument(base, problems);
+    }
+    docList = parsed.docs;
+  } catch (err) {
+    // `yaml` catches its own stack overflows, but stay safe: a parser crash is a finding, not a crash.
+    problems.push({ kind: 'syntax', message: parserFailureMessage(err), range: base.toEndOfLine(0) });
+    return unusableDocument(base, problems);
+  }
   const yamlDoc = (docList[0] as Document.Parsed | undefined) ?? null;
 
+  let syntaxErrors = 0;
   for (const d of docList) {
     for (const err of d.errors) {
-      problems.push({ kind: 'syntax', message: cleanYamlMessage(err.message), range: toEndOfLine(err.pos[0]) });
+      const message = cleanYamlMessage(err.message);
+      // A stack overflow is reported once per nesting level that unwinds: keep the first.
+      if (message === TOO_DEEP_MESSAGE && problems.some((p) => p.message === message)) continue;
+      // Garbage can give thousands of errors; past the first hundred they say nothing new.
+      if (++syntaxErrors > LIMITS.maxSyntaxErrors) {
+        problems.push({
+          kind: 'syntax',
+          message: `More than ${LIMITS.maxSyntaxErrors} syntax errors; the others are not shown. Is this a YAML file?`,
+          range: base.toEndOfLine(err.pos[0]),
+        });
+        break;
+      }
+      problems.push({ kind: 'syntax', message, range: base.toEndOfLine(err.pos[0]) });
     }
+    if (syntaxErrors > LIMITS.maxSyntaxErrors) break;
   }
   if (docList.length > 1) {
     const second = docList[1];
@@ -192,43 +246,180 @@ export function parseValuesDocument(path: string, text: string, version?: number
     problems.push({
       kind: 'multi-document',
       message: 'Helm reads only the first YAML document of a values file; everything after this `---` is ignored.',
-      range: toEndOfLine(start),
+      range: base.toEndOfLine(start),
     });
   }
+  return finishValuesDocument(base, yamlDoc, problems);
+}
 
+const NOT_PARSED_DEEP_MESSAGE = `Nesting deeper than ${LIMITS.maxParseDepth} levels starts here; the file is not parsed (no values file needs this, and parsing it could crash the parser).`;
+
+/**
+ * `parseAllDocuments`, with the text lexed first so that absurd nesting is refused before the
+ * recursive composer sees it (see LIMITS.maxParseDepth). The lexemes are then fed to the parser
+ * as `parseAllDocuments` does, so the text is lexed once.
+ */
+export function parseYamlSafely(text: string): { docs: Document.Parsed[] } | { tooDeepAt: number } {
+  const lexemes = Array.from(new Lexer().lex(text));
+  const tooDeepAt = deepNestingOffset(lexemes, LIMITS.maxParseDepth);
+  if (tooDeepAt >= 0) return { tooDeepAt };
+  const parser = new Parser();
+  function* tokens() {
+    for (const lexeme of lexemes) yield* parser.next(lexeme);
+    yield* parser.end();
+  }
+  const composer = new Composer(YAML_PARSE_OPTIONS);
+  return { docs: Array.from(composer.compose(tokens())) as Document.Parsed[] };
+}
+
+// Lexemes that stand for no source text (see yaml's cst.ts): document mode, end of a broken flow
+// collection, start of a plain scalar.
+const DOC_MODE = '\u0002';
+const FLOW_ERROR_END = '\u0018';
+const PLAIN_SCALAR = '\u001f';
+
+/**
+ * The offset where the estimated nesting first exceeds `limit`, or -1. Flow depth is counted
+ * exactly (quoted scalars are single lexemes, so brackets in strings do not count); block depth
+ * is bounded by a stack of indentation columns, one entry per line start and per `-`, `?`, `:`
+ * indicator, popped by a line that starts at or left of an entry.
+ */
+function deepNestingOffset(lexemes: string[], limit: number): number {
+  let offset = 0;
+  let lineStart = 0;
+  let atLineStart = true;
+  let flow = 0;
+  const columns: number[] = [];
+  for (const lexeme of lexemes) {
+    if (lexeme === DOC_MODE || lexeme === PLAIN_SCALAR) continue;
+    if (lexeme === FLOW_ERROR_END) {
+      flow = 0;
+      continue;
+    }
+    const c = lexeme.charCodeAt(0);
+    if (lexeme === '' || c === 0x0a || (c === 0x0d && lexeme.length <= 2)) {
+      atLineStart = true;
+      lineStart = offset + lexeme.length;
+    } else if (c === 0x20 || c === 0x09 || c === 0x23 /* # */) {
+      // indentation, spaces, comments: no nesting
+    } else if (lexeme === '---' || lexeme === '...') {
+      columns.length = 0;
+      flow = 0;
+    } else {
+      if (flow === 0) {
+        const column = offset - lineStart;
+        if (atLineStart) {
+          while (columns.length && columns[columns.length - 1] >= column) columns.pop();
+          columns.push(column);
+        }
+        if (lexeme === '-' || lexeme === '?' || lexeme === ':') columns.push(column + 1);
+      }
+      atLineStart = false;
+      if (lexeme === '[' || lexeme === '{') flow++;
+      else if ((lexeme === ']' || lexeme === '}') && flow > 0) flow--;
+      if (columns.length + flow > limit) return offset;
+      // Block scalars and multi-line scalars: the next line starts inside this lexeme.
+      const nl = lexeme.lastIndexOf('\n');
+      if (nl >= 0) {
+        lineStart = offset + nl + 1;
+        atLineStart = nl === lexeme.length - 1;
+      }
+    }
+    offset += lexeme.length;
+  }
+  return -1;
+}
+
+function unusableDocument(base: TextBase, problems: ParseProblem[]): ValuesDocument {
+  return {
+    ...base,
+    root: null,
+    yamlDoc: null,
+    problems,
+    values: null,
+    valuesIncomplete: true,
+    locate: () => undefined,
+    aliasTarget: () => undefined,
+  };
+}
+
+const STACK_OVERFLOW = /Maximum call stack size exceeded/;
+
+function parserFailureMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (STACK_OVERFLOW.test(message) || err instanceof RangeError) return TOO_DEEP_MESSAGE;
+  return `The YAML parser failed on this file: ${message}`;
+}
+
+const TOO_DEEP_MESSAGE = 'Nesting is too deep to parse (the parser ran out of stack); values below this point are not checked.';
+
+/** What incremental.ts already knows about a tree it assembled, so that the full walk can be skipped. */
+export interface KnownStructure {
+  /** The tree holds no anchor and no alias (so there is no alias table to build). */
+  anchorFree: true;
+  /** Every duplicate key, in the order a document-order walk finds them. */
+  duplicates: DuplicateKey[];
+}
+
+/**
+ * The second half of a parse, shared with incremental.ts: anchors, duplicate keys, plain values
+ * and path lookup over an already composed `yaml` document.
+ */
+export function finishValuesDocument(
+  base: TextBase,
+  yamlDoc: Document.Parsed | null,
+  problems: ParseProblem[],
+  known?: KnownStructure,
+): ValuesDocument {
   const root = (yamlDoc?.contents as YamlNode | null) ?? null;
 
   // One document-order pass: anchor table (alias → nearest preceding definition) and duplicate keys.
   const anchorAt = new Map<Alias, YamlNode>();
   const currentAnchors = new Map<string, YamlNode>();
-  if (yamlDoc) {
-    visit(yamlDoc, {
-      Node(_key, node) {
-        const anchored = node as YamlNode & { anchor?: string };
-        if (isAlias(node)) {
-          const target = currentAnchors.get(node.source);
-          if (target) anchorAt.set(node, target);
-          else
-            problems.push({
-              kind: 'syntax',
-              message: `Unknown alias *${node.source}: no anchor &${node.source} is defined before it.`,
-              range: base.rangeOf(node),
-            });
-        } else if (anchored.anchor) {
-          currentAnchors.set(anchored.anchor, node as YamlNode);
-        }
-        if (isMap(node)) checkDuplicateKeys(node, problems, base.rangeOf);
-      },
-    });
+  try {
+    if (known) {
+      for (const d of known.duplicates) problems.push(duplicateKeyProblem(base, d));
+    } else if (yamlDoc) {
+      visit(yamlDoc, {
+        Node(_key, node) {
+          const anchored = node as YamlNode & { anchor?: string };
+          if (isAlias(node)) {
+            const target = currentAnchors.get(node.source);
+            if (target) anchorAt.set(node, target);
+            else
+              problems.push({
+                kind: 'syntax',
+                message: `Unknown alias *${node.source}: no anchor &${node.source} is defined before it.`,
+                range: base.rangeOf(node),
+              });
+          } else if (anchored.anchor) {
+            currentAnchors.set(anchored.anchor, node as YamlNode);
+          }
+          if (isMap(node)) checkDuplicateKeys(node, problems, base);
+        },
+      });
+    }
+  } catch (err) {
+    // `visit` recurses: a tree deeper than the stack is reported instead of crashing the server.
+    if (!(err instanceof RangeError)) throw err;
+    problems.push({ kind: 'depth-limit', message: TOO_DEEP_MESSAGE, range: base.toEndOfLine(0) });
+    return { ...unusableDocument(base, problems), root, yamlDoc };
   }
 
   const aliasTarget = (alias: Alias) => anchorAt.get(alias);
-  const conversion = convertValues(root, aliasTarget);
+  let conversion: ConversionResult;
+  try {
+    conversion = convertValues(root, aliasTarget);
+  } catch (err) {
+    // Complex keys are stringified by `yaml`, recursively: a pathological one must not crash us.
+    if (!(err instanceof RangeError)) throw err;
+    conversion = { value: null, problem: { kind: 'depth-limit', message: TOO_DEEP_MESSAGE } };
+  }
   if (conversion.problem) {
     problems.push({
       kind: conversion.problem.kind,
       message: conversion.problem.message,
-      range: conversion.problem.node ? base.rangeOf(conversion.problem.node) : toEndOfLine(0),
+      range: conversion.problem.node ? base.rangeOf(conversion.problem.node) : base.toEndOfLine(0),
     });
   }
 
@@ -247,6 +438,7 @@ export function parseValuesDocument(path: string, text: string, version?: number
 }
 
 function cleanYamlMessage(message: string): string {
+  if (STACK_OVERFLOW.test(message)) return TOO_DEEP_MESSAGE;
   // `yaml` appends " at line L, column C:" and a source excerpt; the range already says where.
   const first = message.split('\n')[0];
   return first.replace(/ at line \d+, column \d+:?$/, '').trim();
@@ -257,11 +449,19 @@ function keyText(key: unknown): string | undefined {
   return undefined;
 }
 
-function checkDuplicateKeys(
-  map: YAMLMap,
-  problems: ParseProblem[],
-  rangeOf: (n: { range?: [number, number, number] | null }) => Range,
-): void {
+/** A key repeated in one map, as source spans [start, end) of the repeat and of its first occurrence. */
+export interface DuplicateKey {
+  text: string;
+  key: [number, number];
+  first: [number, number];
+}
+
+function spanOf(node: { range?: [number, number, number] | null }): [number, number] {
+  return node.range ? [node.range[0], node.range[1]] : [0, 0];
+}
+
+/** Appends the duplicate keys of one map (not of its children) to `out`; merge keys are not keys. */
+export function duplicateKeysOf(map: YAMLMap, out: DuplicateKey[]): void {
   if (map.items.length < 2) return;
   const seen = new Map<string, Scalar>();
   for (const pair of map.items) {
@@ -269,16 +469,26 @@ function checkDuplicateKeys(
     const text = keyText(pair.key);
     if (text === undefined) continue;
     const first = seen.get(text);
-    if (first) {
-      const firstRange = rangeOf(first);
-      problems.push({
-        kind: 'duplicate-key',
-        message: `Duplicate key "${text}" (first defined on line ${firstRange.start.line + 1}). Helm rejects values files with duplicate keys.`,
-        range: rangeOf(pair.key as Scalar),
-        firstRange,
-      });
-    } else seen.set(text, pair.key as Scalar);
+    if (first) out.push({ text, key: spanOf(pair.key as Scalar), first: spanOf(first) });
+    else seen.set(text, pair.key as Scalar);
   }
+}
+
+export function duplicateKeyProblem(base: Pick<TextBase, 'spanRange'>, d: DuplicateKey): ParseProblem {
+  const firstRange = base.spanRange(d.first[0], d.first[1]);
+  return {
+    kind: 'duplicate-key',
+    message: `Duplicate key "${d.text}" (first defined on line ${firstRange.start.line + 1}). Helm rejects values files with duplicate keys.`,
+    range: base.spanRange(d.key[0], d.key[1]),
+    firstRange,
+  };
+}
+
+function checkDuplicateKeys(map: YAMLMap, problems: ParseProblem[], base: Pick<TextBase, 'spanRange'>): void {
+  if (map.items.length < 2) return;
+  const found: DuplicateKey[] = [];
+  duplicateKeysOf(map, found);
+  for (const d of found) problems.push(duplicateKeyProblem(base, d));
 }
 
 interface ConversionResult {

@@ -3,11 +3,13 @@
 // CLI and the tests each hold one.
 import * as nodePath from 'node:path';
 import { checkConfigDocument, isConfigFile, resolveConfig, type ConfigInput, type ResolvedConfig } from './config';
-import { parseValuesDocument, type ValuesDocument } from './document';
+import type { ValuesDocument } from './document';
+import { reparseValuesDocument } from './incremental';
 import { ruleInfo } from './rules/catalog';
 import type { FindingInput, LintContext, RuleModule } from './rules/types';
 import { imageRules } from './rules/images';
 import { placeholderRules } from './rules/placeholder';
+import { proxyRules } from './rules/proxy';
 import { schemaRules } from './rules/schema';
 import { yamlRules } from './rules/yaml';
 import { collectSuppressions, isSuppressed } from './suppression';
@@ -24,7 +26,7 @@ export interface EngineOptions {
   rules?: RuleModule[];
 }
 
-const builtinRules: RuleModule[] = [yamlRules, schemaRules, placeholderRules, imageRules];
+const builtinRules: RuleModule[] = [yamlRules, schemaRules, placeholderRules, imageRules, proxyRules];
 
 /** Lets later modules (schema, proxy, images) add their rule family without editing this file. */
 export function registerRuleModule(rule: RuleModule): void {
@@ -62,7 +64,8 @@ export class Engine {
     }
     const cached = this.docs.get(abs);
     if (cached && cached.text === text) return cached;
-    const doc = parseValuesDocument(abs, text, this.host.version?.(abs));
+    // Re-parses only the top-level blocks the edit touched (a full parse when that is unsafe).
+    const doc = reparseValuesDocument(cached, abs, text, this.host.version?.(abs));
     this.docs.set(abs, doc);
     return doc;
   }

@@ -1,0 +1,137 @@
+// `npm run bench`: airgap-lint's engine against yaml-language-server's doValidation on the same
+// inputs and schemas (research/anchors-lsp.md §5). Each competitor runs in a fresh child process
+// per input, so JIT and heap state are not shared. Prints a table and writes .bench-tmp/bench.json.
+//
+// Measures, per input:
+//   cold  first lint of the file in a fresh Engine / first doValidation against a newly
+//         registered schema, after a warm-up on a tiny chart (schema compile included)
+//   edit  server side edit → diagnostics: a one-character change in the middle of the file, a new
+//         text version, then Engine.lint / doValidation (median and p90)
+// and the retained heap per open document (kube-prometheus-stack, node --expose-gc).
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateInputs } from './inputs.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const TMP = join(ROOT, '.bench-tmp');
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 20);
+const HEAP_DOCS = Number(process.env.BENCH_HEAP_DOCS ?? 10);
+/** yaml-language-server needs ~20 s per validation of the alias file: a few runs only. */
+const YLS_ALIAS_BUDGET_MS = Number(process.env.BENCH_YLS_ALIAS_BUDGET_MS ?? 25_000);
+const TARGETS = { cold: 1.0, edit: 0.5, aliases: 0.02 };
+
+process.chdir(ROOT);
+mkdirSync(TMP, { recursive: true });
+const started = performance.now();
+
+// The engine as the server bundles it, plus the parse statistics of incremental.ts.
+const enginePath = join(TMP, 'engine.cjs');
+await build({
+  stdin: {
+    contents: "export * from './server/src/engine/index';\nexport { parseStatsOf } from './server/src/engine/incremental';\n",
+    resolveDir: ROOT,
+    loader: 'ts',
+    sourcefile: 'bench-engine.ts',
+  },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  outfile: enginePath,
+  logLevel: 'warning',
+});
+
+const { warmup, inputs } = generateInputs(join(TMP, 'inputs'));
+const scratch = join(TMP, 'heap');
+rmSync(scratch, { recursive: true, force: true });
+
+function runWorker(worker, job, timeoutMs) {
+  const jobFile = join(TMP, `job-${worker}-${job.mode}-${job.input.name}.json`);
+  const out = jobFile.replace(/\.json$/, '.out.json');
+  rmSync(out, { force: true });
+  writeFileSync(jobFile, JSON.stringify({ ...job, engine: enginePath, warmup, scratch, out }));
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', join(ROOT, 'bench', `worker-${worker}.mjs`), jobFile], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+  const wall = performance.now() - t0;
+  try {
+    return { ...JSON.parse(readFileSync(out, 'utf8')), wallMs: wall };
+  } catch {
+    const why = r.error ? r.error.message : `exit ${r.status}: ${(r.stderr || '').split('\n').slice(-8).join('\n')}`;
+    return { error: why, wallMs: wall };
+  }
+}
+
+const results = [];
+for (const input of inputs) {
+  process.stderr.write(`bench: ${input.label} (${input.lines} lines)…\n`);
+  const isAliases = input.name === 'aliases';
+  const ours = runWorker('ours', { mode: 'speed', input, iterations: ITERATIONS }, 120_000);
+  const yls = runWorker(
+    'yls',
+    {
+      mode: 'speed',
+      input,
+      iterations: ITERATIONS,
+      minIterations: isAliases ? 2 : ITERATIONS,
+      budgetMs: isAliases ? YLS_ALIAS_BUDGET_MS : 120_000,
+    },
+    isAliases ? 150_000 : 120_000,
+  );
+  results.push({ input: { name: input.name, label: input.label, lines: input.lines, schema: Boolean(input.schema) }, ours, yls });
+}
+
+process.stderr.write('bench: retained heap per open document…\n');
+const kps = inputs[0];
+const heap = {
+  ours: runWorker('ours', { mode: 'heap', input: kps, heapDocs: HEAP_DOCS }, 120_000),
+  yls: runWorker('yls', { mode: 'heap', input: kps, heapDocs: HEAP_DOCS }, 120_000),
+};
+
+// ---- report ----
+const fmt = (ms) => (ms === undefined || Number.isNaN(ms) ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const ratio = (a, b) => (a !== undefined && b ? a / b : undefined);
+const fmtRatio = (r, target) => (r === undefined ? '—' : `${r < 0.01 ? r.toFixed(4) : r.toFixed(3)} ${r <= target ? '✓' : '✗'} (≤ ${target})`);
+
+const rows = [];
+for (const r of results) {
+  const aliasTarget = r.input.name === 'aliases';
+  const o = r.ours;
+  const y = r.yls;
+  const coldR = ratio(o.cold, y.cold);
+  const editR = ratio(o.edit?.median, y.edit?.median);
+  r.ratios = { cold: coldR, editMedian: editR, editP90: ratio(o.edit?.p90, y.edit?.p90) };
+  r.targets = aliasTarget ? { cold: TARGETS.aliases, edit: TARGETS.aliases } : { cold: TARGETS.cold, edit: TARGETS.edit };
+  rows.push([
+    `${r.input.label}, ${r.input.lines.toLocaleString('en-US')} lines${r.input.schema ? ', strict schema' : ', no schema'}`,
+    o.error ? `ERROR ${o.error}` : `cold ${fmt(o.cold)} | edit median ${fmt(o.edit.median)} p90 ${fmt(o.edit.p90)} (n=${o.edit.n}) | findings ${o.findings}${r.input.schema ? `, schema ${o.schemaActive ? 'active' : 'NOT ACTIVE'}` : ''}`,
+    y.error ? `ERROR ${y.error}` : `cold ${fmt(y.cold)} | edit median ${fmt(y.edit.median)} p90 ${fmt(y.edit.p90)} (n=${y.edit.n}) | diagnostics ${y.findings}${r.input.schema ? `, schema ${y.schemaActive ? 'active' : 'NOT ACTIVE'}` : ''}`,
+    `cold ${fmtRatio(coldR, r.targets.cold)} | edit ${fmtRatio(editR, r.targets.edit)}`,
+    o.parseModes ? Object.entries(o.parseModes).map(([k, v]) => `${k} ×${v}`).join(', ') : '',
+  ]);
+}
+
+console.log('\nairgap-lint vs yaml-language-server 1.25.0 (doValidation); ratios are ours / theirs, lower is better\n');
+for (const [label, ours, yls, ratios, modes] of rows) {
+  console.log(label);
+  console.log(`  airgap-lint  ${ours}`);
+  console.log(`  yls          ${yls}`);
+  console.log(`  ratio        ${ratios}`);
+  if (modes) console.log(`  our parses   ${modes}`);
+  console.log('');
+}
+const mib = (x) => (x?.perDocMiB === undefined ? `ERROR ${x?.error}` : `${x.perDocMiB.toFixed(2)} MiB`);
+console.log(`Retained heap per open document (kps, ${HEAP_DOCS} documents, text itself excluded): airgap-lint ${mib(heap.ours)} | yls ${mib(heap.yls)}${heap.ours.perDocMiB && heap.yls.perDocMiB ? ` | ratio ${(heap.ours.perDocMiB / heap.yls.perDocMiB).toFixed(2)}` : ''}`);
+console.log(`Targets: cold ≤ ${TARGETS.cold}, edit ≤ ${TARGETS.edit}, aliases ≤ ${TARGETS.aliases} (cold and edit).`);
+const total = (performance.now() - started) / 1000;
+console.log(`Total ${total.toFixed(0)} s. Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs. JSON: .bench-tmp/bench.json`);
+
+writeFileSync(
+  join(TMP, 'bench.json'),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, iterations: ITERATIONS, targets: TARGETS, results, heap, totalSeconds: total }, null, 2),
+);

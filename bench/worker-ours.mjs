@@ -1,0 +1,90 @@
+// One benchmark run of airgap-lint's engine in a fresh process (spawned by run.mjs).
+// argv[2]: JSON job file; writes the result JSON to job.out.
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { editSite, editedText } from './inputs.mjs';
+import { distinctCopies, settledHeap, summary } from './stats.mjs';
+
+const job = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const E = createRequire(import.meta.url)(job.engine);
+
+function warmUp() {
+  // Loads and JIT-warms the engine on a tiny chart, as an editor session would have done.
+  const host = new E.DiskHost();
+  const engine = new E.Engine(host);
+  for (let i = 0; i < 20; i++) {
+    host.open(job.warmup.valuesPath, `image:\n  repository: nginx\n  tag: "1.${i}"\nreplicas: ${i}\n`, i + 1);
+    engine.lint(job.warmup.valuesPath);
+  }
+}
+
+function speed() {
+  const input = job.input;
+  const path = input.valuesPath;
+  const text = readFileSync(path, 'utf8');
+  warmUp();
+  const host = new E.DiskHost();
+  const engine = new E.Engine(host);
+  host.open(path, text, 1);
+  let t0 = performance.now();
+  const first = engine.lint(path);
+  const cold = performance.now() - t0;
+
+  const site = editSite(text);
+  const edits = [];
+  const modes = {};
+  for (let i = 0; i < job.iterations; i++) {
+    host.open(path, editedText(text, site, i), i + 2);
+    t0 = performance.now();
+    engine.lint(path);
+    edits.push(performance.now() - t0);
+    const st = E.parseStatsOf(engine.getDocument(path));
+    const key = st ? (st.mode === 'blocks' ? `blocks ${st.reparsedBlocks}/${st.blocks}` : `full (${st.reason})`) : '?';
+    modes[key] = (modes[key] ?? 0) + 1;
+  }
+
+  // Is the schema in effect? An unknown top-level key must be reported.
+  host.open(path, 'benchUnknownKey: 1\n' + text, 1000);
+  const injected = engine.lint(path).findings.filter((f) => f.code.startsWith('schema/')).length;
+
+  return {
+    cold,
+    edit: summary(edits),
+    findings: first.findings.length,
+    findingCodes: [...new Set(first.findings.map((f) => f.code))],
+    schemaActive: injected > 0,
+    editSite: { line: site.line + 1, text: site.lineText.trim() },
+    parseModes: modes,
+  };
+}
+
+function heap() {
+  const input = job.input;
+  const text = readFileSync(input.valuesPath, 'utf8');
+  const site = editSite(text);
+  const n = job.heapDocs;
+  const dirs = [];
+  for (let i = 0; i <= n; i++) {
+    const dir = join(job.scratch, `ours-${i}`);
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(input.dir, 'Chart.yaml'), join(dir, 'Chart.yaml'));
+    if (input.schema) copyFileSync(join(input.dir, 'values.schema.json'), join(dir, 'values.schema.json'));
+    dirs.push(join(dir, 'values.yaml'));
+  }
+  const texts = distinctCopies(text, n + 1, site.offset);
+  const host = new E.DiskHost();
+  const engine = new E.Engine(host);
+  // The first document pays the one-time costs (schema compile, code warm-up); not counted.
+  host.open(dirs[0], texts[0], 1);
+  engine.lint(dirs[0]);
+  for (let i = 1; i <= n; i++) host.open(dirs[i], texts[i], 1);
+  const before = settledHeap();
+  for (let i = 1; i <= n; i++) engine.lint(dirs[i]);
+  const after = settledHeap();
+  if (engine.cachedDocumentCount < n) throw new Error('documents were not kept');
+  return { docs: n, perDocMiB: (after - before) / n / 1048576, textMiB: (text.length * 2) / 1048576 };
+}
+
+const result = job.mode === 'heap' ? heap() : speed();
+writeFileSync(job.out, JSON.stringify(result));

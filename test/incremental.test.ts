@@ -1,0 +1,322 @@
+// Incremental re-parsing must give exactly what a full parse gives: same values, problems,
+// node ranges and comments. Checked on every values file of the corpus under random edits
+// (seeded), and on the cases the block splitter has to get right.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import { parseValuesDocument, type ValuesDocument } from '../server/src/engine/document';
+import { commonPrefix, commonSuffix, keyLineStarts, parseStatsOf, reparseValuesDocument } from '../server/src/engine/incremental';
+import { Engine } from '../server/src/engine/lint';
+import type { JsonValue, ValuePath } from '../server/src/engine/types';
+import { CORPUS, MemoryHost } from './helpers';
+
+/** Every node with its range, scalar value, comments and flags, in document order. */
+function dumpTree(doc: ValuesDocument): string[] {
+  const out: string[] = [];
+  const y = doc.yamlDoc;
+  out.push(`doc ${JSON.stringify({ r: y?.range, cb: y?.commentBefore, c: y?.comment })}`);
+  const walk = (n: unknown, path: string): void => {
+    if (n === null || n === undefined) {
+      out.push(`${path} null`);
+      return;
+    }
+    const node = n as Record<string, unknown>;
+    out.push(
+      `${path} ${(n as object).constructor.name} ${JSON.stringify({
+        r: node.range,
+        v: isScalar(n) ? n.value : undefined,
+        src: node.source,
+        t: node.type,
+        cb: node.commentBefore,
+        c: node.comment,
+        sb: node.spaceBefore,
+        flow: node.flow,
+        tag: node.tag,
+        anchor: node.anchor,
+      })}`,
+    );
+    if (isMap(n) || isSeq(n)) n.items.forEach((item, i) => walk(item, `${path}/${i}`));
+    if (isPair(n)) {
+      walk(n.key, `${path}:k`);
+      walk(n.value, `${path}:v`);
+    }
+  };
+  walk(doc.root, '$');
+  return out;
+}
+
+function leafPaths(value: JsonValue, prefix: ValuePath = [], out: ValuePath[] = []): ValuePath[] {
+  if (Array.isArray(value)) {
+    if (!value.length) out.push(prefix);
+    value.forEach((v, i) => leafPaths(v, [...prefix, i], out));
+  } else if (value && typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (!keys.length) out.push(prefix);
+    for (const k of keys) leafPaths(value[k], [...prefix, k], out);
+  } else out.push(prefix);
+  return out;
+}
+
+/** Asserts that `incremental` is indistinguishable from a full parse of the same text. */
+function assertSameAsFull(incremental: ValuesDocument, label: string): void {
+  const full = parseValuesDocument(incremental.path, incremental.text, incremental.version);
+  // Strings first: deepEqual on a 6k-line values tree is slow, and equal strings are the common case.
+  if (JSON.stringify(incremental.values) !== JSON.stringify(full.values)) assert.deepEqual(incremental.values, full.values, `${label}: values`);
+  assert.deepEqual(
+    incremental.problems.map((p) => ({ kind: p.kind, message: p.message, range: p.range, firstRange: p.firstRange })),
+    full.problems.map((p) => ({ kind: p.kind, message: p.message, range: p.range, firstRange: p.firstRange })),
+    `${label}: problems`,
+  );
+  assert.equal(incremental.valuesIncomplete, full.valuesIncomplete, `${label}: valuesIncomplete`);
+  for (const path of leafPaths(full.values)) {
+    const a = incremental.locate(path);
+    const b = full.locate(path);
+    const ra = JSON.stringify(a && { node: incremental.rangeOf(a.node), key: a.key && incremental.rangeOf(a.key) });
+    const rb = JSON.stringify(b && { node: full.rangeOf(b.node), key: b.key && full.rangeOf(b.key) });
+    assert.equal(ra, rb, `${label}: locate ${JSON.stringify(path)}`);
+  }
+  const da = dumpTree(incremental);
+  const db = dumpTree(full);
+  const i = da.findIndex((line, k) => line !== db[k]);
+  assert.ok(i < 0 && da.length === db.length, `${label}: node ${i}\n  incremental ${da[i]}\n  full        ${db[i]}`);
+}
+
+/** mulberry32: a small seeded PRNG, so that a failure can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One random edit: characters and lines inserted or deleted anywhere, biased towards edits a user makes. */
+function randomEdit(text: string, rnd: () => number): string {
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const pos = Math.floor(rnd() * (text.length + 1));
+  const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
+  const nl = text.indexOf('\n', pos);
+  const lineEnd = nl < 0 ? text.length : nl + 1;
+  const indent = /^ */.exec(text.slice(lineStart))![0];
+  const r = rnd();
+  if (r < 0.25) return text.slice(0, pos) + pick(['a', 'Z', '1', ' ', '#', ':', '-', '"', "'", '\n', '[', '&', '*', '\t']) + text.slice(pos);
+  if (r < 0.4) return text.slice(0, pos) + text.slice(Math.min(text.length, pos + 1 + Math.floor(rnd() * 3)));
+  if (r < 0.5) return text.slice(0, lineStart) + text.slice(lineEnd); // delete a line
+  if (r < 0.6) return text.slice(0, lineStart) + text.slice(lineStart, lineEnd) + text.slice(lineStart); // duplicate a line
+  if (r < 0.8) {
+    const line = pick([
+      '# a comment\n',
+      '\n',
+      `${indent}# indented comment\n`,
+      `${indent}addedKey: value\n`,
+      'topLevel: 1\n',
+      'topLevel:\n  nested: true\n',
+      `${indent}emptyValue:\n`,
+      '## section\n\n',
+      `${indent}- item\n`,
+    ]);
+    return text.slice(0, lineStart) + line + text.slice(lineStart);
+  }
+  if (r < 0.9) {
+    // Replace a letter inside the line: typing in a value or key.
+    const at = lineStart + Math.floor(rnd() * Math.max(1, lineEnd - lineStart - 1));
+    return /[A-Za-z]/.test(text[at] ?? '') ? text.slice(0, at) + pick(['q', 'x', 'Y']) + text.slice(at + 1) : text;
+  }
+  // Delete a span of up to 200 characters.
+  return text.slice(0, pos) + text.slice(Math.min(text.length, pos + Math.floor(rnd() * 200)));
+}
+
+function corpusValuesFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = nodePath.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/^values.*\.ya?ml$/.test(e.name)) out.push(p);
+    }
+  };
+  walk(CORPUS);
+  return out.sort();
+}
+
+describe('incremental re-parsing', () => {
+  const files = corpusValuesFiles();
+
+  it('finds the corpus values files', () => {
+    assert.ok(files.length >= 15, `only ${files.length} values files under ${CORPUS}`);
+  });
+
+  it('gives what a full parse gives, for random edits on every corpus values file', function () {
+    this.timeout(120_000);
+    const rnd = prng(20260501);
+    const modes = { blocks: 0, full: 0 };
+    let edits = 0;
+    for (const file of files) {
+      let text = fs.readFileSync(file, 'utf8');
+      let doc = reparseValuesDocument(undefined, file, text, 1);
+      // Fewer edits on the big files: each check parses the whole file again.
+      const count = text.length > 100_000 ? 8 : 20;
+      for (let i = 0; i < count; i++) {
+        const next = randomEdit(text, rnd);
+        if (next === text) continue;
+        const nextDoc = reparseValuesDocument(doc, file, next, i + 2);
+        edits++;
+        modes[parseStatsOf(nextDoc)!.mode]++;
+        assertSameAsFull(nextDoc, `${nodePath.relative(CORPUS, file)} edit ${i}`);
+        // Most broken edits are undone, as a user would: the way back must be right too.
+        if (nextDoc.problems.some((p) => p.kind === 'syntax') && rnd() < 0.6) {
+          doc = reparseValuesDocument(nextDoc, file, text, i + 2);
+          modes[parseStatsOf(doc)!.mode]++;
+          assertSameAsFull(doc, `${nodePath.relative(CORPUS, file)} undo ${i}`);
+        } else {
+          text = next;
+          doc = nextDoc;
+        }
+      }
+    }
+    assert.ok(edits >= 300, `only ${edits} edits`);
+    // The incremental path must really be exercised, not only its fallback.
+    assert.ok(modes.blocks >= edits * 0.3, `block parses ${modes.blocks} of ${edits + modes.full} parses`);
+  });
+
+  describe('on kube-prometheus-stack', () => {
+    const kps = nodePath.join(CORPUS, 'prometheus-community__helm-charts/charts/kube-prometheus-stack/values.yaml');
+    const text = fs.readFileSync(kps, 'utf8');
+    const first = reparseValuesDocument(undefined, kps, text, 1);
+
+    it('parses the first version in full, then re-parses one block per edit', () => {
+      assert.equal(parseStatsOf(first)?.mode, 'full');
+      const at = text.indexOf('  portName: http-web');
+      const next = text.slice(0, at) + '  portName: http-webx' + text.slice(at + '  portName: http-web'.length);
+      const doc = reparseValuesDocument(first, kps, next, 2);
+      const stats = parseStatsOf(doc)!;
+      assert.equal(stats.mode, 'blocks');
+      assert.equal(stats.reparsedBlocks, 1);
+      assert.ok(stats.blocks! >= 30, `${stats.blocks} blocks`);
+      assertSameAsFull(doc, 'kps edit');
+    });
+
+    it('leaves the previous version intact when an edit moves later blocks', () => {
+      const before = dumpTree(first);
+      const next = 'added: 1\n' + text;
+      const doc = reparseValuesDocument(first, kps, next, 2);
+      assertSameAsFull(doc, 'kps insert at start');
+      assert.deepEqual(dumpTree(first), before);
+      assert.equal(first.locate(['alertmanager', 'enabled'])!.node!.range![0], text.indexOf('true', text.indexOf('\nalertmanager:\n')));
+    });
+
+    it('falls back to a full parse when an anchor appears, and recovers when it goes', () => {
+      const anchored = text.replace('\nalertmanager:\n', '\nalertmanager: &am\n').replace('\nthanosRuler:\n', '\nthanosRuler:\n  <<: *am\n');
+      const withAnchor = reparseValuesDocument(first, kps, anchored, 2);
+      assert.equal(parseStatsOf(withAnchor)?.mode, 'full');
+      assertSameAsFull(withAnchor, 'anchor added');
+      const edited = anchored.replace('http-web', 'http-wex');
+      const stillAnchored = reparseValuesDocument(withAnchor, kps, edited, 3);
+      assert.equal(parseStatsOf(stillAnchored)?.mode, 'full');
+      assertSameAsFull(stillAnchored, 'anchor kept');
+      const removed = reparseValuesDocument(stillAnchored, kps, text, 4);
+      assertSameAsFull(removed, 'anchor removed');
+      const again = reparseValuesDocument(removed, kps, text.replace('http-web', 'http-wez'), 5);
+      assert.equal(parseStatsOf(again)?.mode, 'blocks');
+      assertSameAsFull(again, 'blocks again');
+    });
+
+    it('keeps the block table across a transient syntax error', () => {
+      const broken = text.replace('\nalertmanager:\n', '\nalertmanager: [\n');
+      const error = reparseValuesDocument(first, kps, broken, 2);
+      assert.equal(parseStatsOf(error)?.reason, 'block-error');
+      assert.ok(error.problems.some((p) => p.kind === 'syntax'));
+      assertSameAsFull(error, 'broken');
+      const fixed = reparseValuesDocument(error, kps, text.replace('http-web', 'http-wey'), 3);
+      assert.equal(parseStatsOf(fixed)?.mode, 'blocks');
+      assert.ok(parseStatsOf(fixed)!.reparsedBlocks! <= 2, JSON.stringify(parseStatsOf(fixed)));
+      assertSameAsFull(fixed, 'fixed');
+    });
+  });
+
+  describe('block boundaries', () => {
+    const filler = (n: number) => Array.from({ length: n }, (_, i) => `  key${i}: value ${i}\n`).join('');
+    const big = (body: string) => body + `tail:\n${filler(120)}`;
+
+    function editEverywhere(text: string, label: string): void {
+      let doc = reparseValuesDocument(undefined, '/mem/values.yaml', text, 1);
+      for (let at = 0; at < text.length; at += Math.max(1, Math.floor(text.length / 60))) {
+        const next = text.slice(0, at) + 'x' + text.slice(at);
+        const nextDoc = reparseValuesDocument(doc, '/mem/values.yaml', next, 2);
+        assertSameAsFull(nextDoc, `${label} insert at ${at}`);
+        doc = reparseValuesDocument(nextDoc, '/mem/values.yaml', text, 3);
+        assertSameAsFull(doc, `${label} undo at ${at}`);
+      }
+    }
+
+    it('gives comments between blocks to the node the parser gives them to', () => {
+      const text = big(
+        '# head\n\n# about a\na:\n  b: 1 # on b\n  # indented, after b\n\n# before c\n\nc: 2\n# after c\nd:\n  - x\n\n  # in seq\n# before e\ne: |\n  text\n\n# before f\nf: [1, 2] # flow\n',
+      );
+      editEverywhere(text, 'comments');
+    });
+
+    it('keeps a key with an empty value together with the next block', () => {
+      const text = big('first:\n  nested:\n# comment after an empty value\n\nsecond:\nthird:\n  deep:\n    deeper:\n\nfourth: 4\n');
+      const doc = reparseValuesDocument(undefined, '/mem/values.yaml', text, 1);
+      const next = reparseValuesDocument(doc, '/mem/values.yaml', text.replace('fourth: 4', 'fourth: 5'), 2);
+      assert.equal(parseStatsOf(next)?.mode, 'blocks');
+      assertSameAsFull(next, 'empty values');
+      editEverywhere(text, 'empty values');
+    });
+
+    it('handles a leading ---, CRLF line breaks, duplicate keys and quoted keys', () => {
+      editEverywhere(big('---\n# chart values\nimage:\n  tag: "1"\n  tag: "2"\n"quoted key": 1\nimage: again\n'), 'markers and duplicates');
+      editEverywhere(big('a:\r\n  b: 1\r\n# c\r\nc: 2\r\n').replace(/\n/g, '\r\n').replace(/\r\r/g, '\r'), 'crlf');
+    });
+
+    it('falls back to a full parse for what blocks cannot reproduce', () => {
+      const cases: Array<[string, string]> = [
+        [big('a: 1\n---\nb: 2\n'), 'markers'],
+        [big('%YAML 1.1\n---\na: 1\n'), 'markers'],
+        [big('a: 1\n\tb: 2\n'), 'tabs-or-cr'],
+        [big('a: 1\rb: 2\n'), 'tabs-or-cr'],
+        ['a: 1\nb: 2\n', 'small'],
+      ];
+      for (const [text, reason] of cases) {
+        const doc = reparseValuesDocument(parseValuesDocument('/mem/values.yaml', big('a: 0\n')), '/mem/values.yaml', text, 2);
+        assert.equal(parseStatsOf(doc)?.reason, reason, JSON.stringify(text.slice(0, 30)));
+        assertSameAsFull(doc, reason);
+      }
+    });
+
+    it('finds top-level key lines only', () => {
+      const text = 'a: 1\n  b: 2\n# c\n- d\n"e": 1\n? f\n[g]\n&h i: 1\nj:\n';
+      assert.deepEqual(
+        keyLineStarts(text).map((o) => text.slice(o, text.indexOf('\n', o))),
+        ['a: 1', '"e": 1', 'j:'],
+      );
+    });
+
+    it('compares texts by common prefix and suffix', () => {
+      const a = 'x'.repeat(5000) + 'A' + 'y'.repeat(7000);
+      const b = 'x'.repeat(5000) + 'BB' + 'y'.repeat(7000);
+      assert.equal(commonPrefix(a, b), 5000);
+      assert.equal(commonSuffix(a, b, Math.min(a.length, b.length) - 5000), 7000);
+      assert.equal(commonPrefix(a, a), a.length);
+      assert.equal(commonSuffix('ab', 'b', 1), 1);
+    });
+  });
+
+  it('is what Engine.getDocument uses for a new version of an open file', () => {
+    const body = Array.from({ length: 80 }, (_, i) => `k${i}:\n  image: registry.example.com/app${i}:1.0\n`).join('');
+    const host = new MemoryHost({ '/mem/chart/values.yaml': body });
+    const engine = new Engine(host);
+    const v1 = engine.getDocument('/mem/chart/values.yaml')!;
+    host.set('/mem/chart/values.yaml', body.replace('app40:1.0', 'app40:1.1'));
+    const v2 = engine.getDocument('/mem/chart/values.yaml')!;
+    assert.notEqual(v1, v2);
+    assert.deepEqual(parseStatsOf(v2), { mode: 'blocks', blocks: 80, reparsedBlocks: 1 });
+    assert.equal((v2.values as Record<string, { image: string }>).k40.image, 'registry.example.com/app40:1.1');
+    assertSameAsFull(v2, 'engine');
+  });
+});
