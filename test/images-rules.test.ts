@@ -7,14 +7,15 @@ import type { ConfigInput } from '../server/src/engine/config';
 import { parseValuesDocument } from '../server/src/engine/document';
 import { applyEdits, fixAll } from '../server/src/engine/fixes';
 import { Engine } from '../server/src/engine/lint';
-import { imageRules, isAirgapOverlay, mirrorOverrides } from '../server/src/engine/rules/images';
+import { IMAGE_RULE_INFO, imageRules, isAirgapOverlay, mirrorOverrides } from '../server/src/engine/rules/images';
+import { ruleDocsUrl, ruleInfo } from '../server/src/engine/rules/catalog';
 import { placeholderRules } from '../server/src/engine/rules/placeholder';
 import type { LintContext } from '../server/src/engine/rules/types';
 import { resolveConfig } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/types';
 import { discoverInDocument } from '../server/src/engine/images/discover';
 import { mirrorReference } from '../server/src/engine/images/mirror';
-import { CORPUS, FIXTURES, MemoryHost, range } from './helpers';
+import { CORPUS, FIXTURES, MemoryHost, REPO, range } from './helpers';
 
 const read = (p: string) => fs.readFileSync(p, 'utf8');
 const corpusText = (p: string) => read(nodePath.join(CORPUS, p));
@@ -495,6 +496,44 @@ describe('image rules', () => {
         const ws = new Workspace('x', { 'values.yaml': corpusText(values), 'Chart.yaml': corpusText(chart) });
         assert.deepEqual(summary(ws.lint('values.yaml')), []);
       });
+    }
+  });
+
+  it('bad input never crashes the image rules: odd shapes, non-map roots, a list as base layer', () => {
+    const odd = [
+      'global: 5',
+      'image: [a, b]',
+      'registry: {x: 1}',
+      'imageRegistry: ""',
+      'a:',
+      '  image: 123',
+      '  initImage: {repository: {nested: {x: 1}}, tag: [1]}',
+      'b:',
+      '  image: {registry: [x], repository: "", tag: {a: b}, sha: 5}',
+      'c: {image: {name: "", digest: "sha256:zz"}}',
+      'global2: &g {image: {namespace: {a: 1}, registry: [x], separator: 7}}',
+      'd: *g',
+      '',
+    ].join('\n');
+    for (const [name, text] of [
+      ['values.yaml', odd],
+      ['values-airgap.yaml', odd.replace('global: 5', 'global:\n  image:\n    namespace: {a: 1}\n    registry: [x]\n    separator: 7')],
+      ['values-list.yaml', '- image: busybox\n- 1\n'],
+      ['values-scalar.yaml', 'just text\n'],
+      ['values-empty.yaml', ''],
+    ]) {
+      const ws = new Workspace('bad', { 'Chart.yaml': 'name: [broken', 'values.yaml': '- a\n- b\n', [name]: text });
+      const all = new Engine(ws.host, { settings: { ...harbor, mirror: { registry: 'harbor.corp:5000', layout: 'flat', digestsOnly: true } } }).lint(ws.path(name)).findings;
+      assert.deepEqual(all.filter((f) => f.code === 'internal/error'), [], name);
+    }
+  });
+
+  it('every image rule is in the catalog with its default severity and documented at its README anchor', () => {
+    const readme = read(nodePath.join(REPO, 'README.md'));
+    for (const { id, severity } of [...IMAGE_RULE_INFO, { id: 'values/placeholder', severity: 'error' }]) {
+      assert.equal(ruleInfo(id)?.severity, severity, id);
+      const anchor = ruleDocsUrl(id).split('#')[1];
+      assert.ok(readme.includes(`<a id="${anchor}"></a>`), `README anchor for ${id}`);
     }
   });
 
