@@ -84,7 +84,7 @@ function pathText(path: ValuePath): string {
 const CONSEQUENCE: Record<PlaceholderHit['context'], string> = {
   image: 'the image reference is invalid and the pull fails',
   url: 'the URL has no valid host and every connection to it fails',
-  host: 'it is no valid host name, so pulls or connections to it fail',
+  host: 'that is no valid host name and pulls or connections to it fail',
   value: 'the chart gets the literal text',
 };
 
@@ -125,7 +125,7 @@ export const placeholderRules: RuleModule = {
       const shown = value.length > 100 ? `${value.slice(0, 97)}...` : value;
       ctx.report({
         code: 'values/placeholder',
-        message: `Unreplaced placeholder ${h.token} in ${pathText(h.path)}${shown !== h.token ? ` ("${shown}")` : ''}: Helm installs it literally, so ${CONSEQUENCE[h.context]}. ${how}`,
+        message: `Unreplaced placeholder ${h.token} in ${pathText(h.path)}${shown !== h.token ? ` ("${shown}")` : ''}: Helm installs it literally, and ${CONSEQUENCE[h.context]}. ${how}`,
         range: scalarPartRange(doc, h.node, h.start, h.start + h.token.length),
         fixes,
       });
