@@ -21,6 +21,10 @@ const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 20);
 const HEAP_DOCS = Number(process.env.BENCH_HEAP_DOCS ?? 10);
 /** yaml-language-server needs ~20 s per validation of the alias file: a few runs only. */
 const YLS_ALIAS_BUDGET_MS = Number(process.env.BENCH_YLS_ALIAS_BUDGET_MS ?? 25_000);
+/** Untimed edits before the timed ones ("warm" edit→diagnostics), for both competitors. */
+const WARM_EDITS = Number(process.env.BENCH_WARM_EDITS ?? 3);
+/** Fresh processes per competitor for the cold measure (median reported). */
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 const TARGETS = { cold: 1.0, edit: 0.5, aliases: 0.02 };
 
 process.chdir(ROOT);
@@ -67,22 +71,39 @@ function runWorker(worker, job, timeoutMs) {
   }
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
 const results = [];
 for (const input of inputs) {
   process.stderr.write(`bench: ${input.label} (${input.lines} lines)…\n`);
   const isAliases = input.name === 'aliases';
-  const ours = runWorker('ours', { mode: 'speed', input, iterations: ITERATIONS }, 120_000);
+  const ours = runWorker('ours', { mode: 'speed', input, iterations: ITERATIONS, warmEdits: WARM_EDITS }, 120_000);
   const yls = runWorker(
     'yls',
     {
       mode: 'speed',
       input,
       iterations: ITERATIONS,
+      warmEdits: isAliases ? 0 : WARM_EDITS,
       minIterations: isAliases ? 2 : ITERATIONS,
       budgetMs: isAliases ? YLS_ALIAS_BUDGET_MS : 120_000,
     },
     isAliases ? 150_000 : 120_000,
   );
+  // Cold is one sample per process, and this host is noisy: more fresh processes, alternating
+  // competitors, median reported (not for yls on the alias file: ~20 s per sample).
+  if (!isAliases && !ours.error && !yls.error) {
+    const oursCold = [ours.cold];
+    const ylsCold = [yls.cold];
+    for (let i = 1; i < COLD_RUNS; i++) {
+      oursCold.push(runWorker('ours', { mode: 'cold', input }, 120_000).cold);
+      ylsCold.push(runWorker('yls', { mode: 'cold', input }, 120_000).cold);
+    }
+    ours.coldSamples = oursCold;
+    yls.coldSamples = ylsCold;
+    ours.cold = median(oursCold.filter((x) => x !== undefined));
+    yls.cold = median(ylsCold.filter((x) => x !== undefined));
+  }
   results.push({ input: { name: input.name, label: input.label, lines: input.lines, schema: Boolean(input.schema) }, ours, yls });
 }
 
@@ -109,8 +130,8 @@ for (const r of results) {
   r.targets = aliasTarget ? { cold: TARGETS.aliases, edit: TARGETS.aliases } : { cold: TARGETS.cold, edit: TARGETS.edit };
   rows.push([
     `${r.input.label}, ${r.input.lines.toLocaleString('en-US')} lines${r.input.schema ? ', strict schema' : ', no schema'}`,
-    o.error ? `ERROR ${o.error}` : `cold ${fmt(o.cold)} | edit median ${fmt(o.edit.median)} p90 ${fmt(o.edit.p90)} (n=${o.edit.n}) | findings ${o.findings}${r.input.schema ? `, schema ${o.schemaActive ? 'active' : 'NOT ACTIVE'}` : ''}`,
-    y.error ? `ERROR ${y.error}` : `cold ${fmt(y.cold)} | edit median ${fmt(y.edit.median)} p90 ${fmt(y.edit.p90)} (n=${y.edit.n}) | diagnostics ${y.findings}${r.input.schema ? `, schema ${y.schemaActive ? 'active' : 'NOT ACTIVE'}` : ''}`,
+    o.error ? `ERROR ${o.error}` : `cold ${fmt(o.cold)}${o.coldSamples ? ` (median of ${o.coldSamples.length})` : ''} | edit median ${fmt(o.edit.median)} p90 ${fmt(o.edit.p90)} (n=${o.edit.n}) | findings ${o.findings}${r.input.schema ? `, schema ${o.schemaActive ? 'active' : 'NOT ACTIVE'}` : ''}`,
+    y.error ? `ERROR ${y.error}` : `cold ${fmt(y.cold)}${y.coldSamples ? ` (median of ${y.coldSamples.length})` : ''} | edit median ${fmt(y.edit.median)} p90 ${fmt(y.edit.p90)} (n=${y.edit.n}) | diagnostics ${y.findings}${r.input.schema ? `, schema ${y.schemaActive ? 'active' : 'NOT ACTIVE'}` : ''}`,
     `cold ${fmtRatio(coldR, r.targets.cold)} | edit ${fmtRatio(editR, r.targets.edit)}`,
     o.parseModes ? Object.entries(o.parseModes).map(([k, v]) => `${k} ×${v}`).join(', ') : '',
   ]);
