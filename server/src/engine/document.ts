@@ -255,21 +255,27 @@ export function parseValuesDocument(path: string, text: string, version?: number
 const NOT_PARSED_DEEP_MESSAGE = `Nesting deeper than ${LIMITS.maxParseDepth} levels starts here; the file is not parsed (no values file needs this, and parsing it could crash the parser).`;
 
 /**
- * `parseAllDocuments`, with the text lexed first so that absurd nesting is refused before the
- * recursive composer sees it (see LIMITS.maxParseDepth). The lexemes are then fed to the parser
- * as `parseAllDocuments` does, so the text is lexed once.
+ * `parseAllDocuments`, with the nesting of the lexemes measured on their way to the parser, so
+ * that absurd nesting is refused before the recursive composer sees it (LIMITS.maxParseDepth):
+ * `yaml`'s parser keeps its own stack, and the composer only gets a document once it is complete.
  */
 export function parseYamlSafely(text: string): { docs: Document.Parsed[] } | { tooDeepAt: number } {
-  const lexemes = Array.from(new Lexer().lex(text));
-  const tooDeepAt = deepNestingOffset(lexemes, LIMITS.maxParseDepth);
-  if (tooDeepAt >= 0) return { tooDeepAt };
+  const depth = new NestingMeter(LIMITS.maxParseDepth);
+  const lexer = new Lexer();
   const parser = new Parser();
   function* tokens() {
-    for (const lexeme of lexemes) yield* parser.next(lexeme);
+    for (const lexeme of lexer.lex(text)) {
+      if (depth.exceededBy(lexeme)) throw depth;
+      yield* parser.next(lexeme);
+    }
     yield* parser.end();
   }
-  const composer = new Composer(YAML_PARSE_OPTIONS);
-  return { docs: Array.from(composer.compose(tokens())) as Document.Parsed[] };
+  try {
+    return { docs: Array.from(new Composer(YAML_PARSE_OPTIONS).compose(tokens())) as Document.Parsed[] };
+  } catch (err) {
+    if (err === depth) return { tooDeepAt: depth.offset };
+    throw err;
+  }
 }
 
 // Lexemes that stand for no source text (see yaml's cst.ts): document mode, end of a broken flow
@@ -279,55 +285,66 @@ const FLOW_ERROR_END = '\u0018';
 const PLAIN_SCALAR = '\u001f';
 
 /**
- * The offset where the estimated nesting first exceeds `limit`, or -1. Flow depth is counted
- * exactly (quoted scalars are single lexemes, so brackets in strings do not count); block depth
- * is bounded by a stack of indentation columns, one entry per line start and per `-`, `?`, `:`
- * indicator, popped by a line that starts at or left of an entry.
+ * Estimates nesting from lexemes, as an upper bound of about twice the real depth. Flow depth is
+ * counted exactly (a quoted scalar is one lexeme, so brackets in strings do not count); block
+ * depth by a stack of columns, one entry per line start and per `-`, `?`, `:` indicator, popped
+ * by a line that starts at or left of an entry.
  */
-function deepNestingOffset(lexemes: string[], limit: number): number {
-  let offset = 0;
-  let lineStart = 0;
-  let atLineStart = true;
-  let flow = 0;
-  const columns: number[] = [];
-  for (const lexeme of lexemes) {
-    if (lexeme === DOC_MODE || lexeme === PLAIN_SCALAR) continue;
+class NestingMeter {
+  /** Where the limit was first exceeded. */
+  offset = -1;
+  private pos = 0;
+  private lineStart = 0;
+  private atLineStart = true;
+  private flow = 0;
+  private readonly columns: number[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  exceededBy(lexeme: string): boolean {
+    if (lexeme === DOC_MODE || lexeme === PLAIN_SCALAR) return false;
     if (lexeme === FLOW_ERROR_END) {
-      flow = 0;
-      continue;
+      this.flow = 0;
+      return false;
     }
+    const at = this.pos;
+    this.pos += lexeme.length;
     const c = lexeme.charCodeAt(0);
     if (lexeme === '' || c === 0x0a || (c === 0x0d && lexeme.length <= 2)) {
-      atLineStart = true;
-      lineStart = offset + lexeme.length;
-    } else if (c === 0x20 || c === 0x09 || c === 0x23 /* # */) {
-      // indentation, spaces, comments: no nesting
-    } else if (lexeme === '---' || lexeme === '...') {
-      columns.length = 0;
-      flow = 0;
-    } else {
-      if (flow === 0) {
-        const column = offset - lineStart;
-        if (atLineStart) {
-          while (columns.length && columns[columns.length - 1] >= column) columns.pop();
-          columns.push(column);
-        }
-        if (lexeme === '-' || lexeme === '?' || lexeme === ':') columns.push(column + 1);
-      }
-      atLineStart = false;
-      if (lexeme === '[' || lexeme === '{') flow++;
-      else if ((lexeme === ']' || lexeme === '}') && flow > 0) flow--;
-      if (columns.length + flow > limit) return offset;
-      // Block scalars and multi-line scalars: the next line starts inside this lexeme.
-      const nl = lexeme.lastIndexOf('\n');
-      if (nl >= 0) {
-        lineStart = offset + nl + 1;
-        atLineStart = nl === lexeme.length - 1;
-      }
+      this.atLineStart = true;
+      this.lineStart = this.pos;
+      return false;
     }
-    offset += lexeme.length;
+    if (c === 0x20 || c === 0x09 || c === 0x23 /* # */) return false; // indentation, spaces, comments
+    if (lexeme === '---' || lexeme === '...') {
+      this.columns.length = 0;
+      this.flow = 0;
+      return false;
+    }
+    const columns = this.columns;
+    if (this.flow === 0) {
+      const column = at - this.lineStart;
+      if (this.atLineStart) {
+        while (columns.length && columns[columns.length - 1] >= column) columns.pop();
+        columns.push(column);
+      }
+      if (lexeme === '-' || lexeme === '?' || lexeme === ':') columns.push(column + 1);
+    }
+    this.atLineStart = false;
+    if (lexeme === '[' || lexeme === '{') this.flow++;
+    else if ((lexeme === ']' || lexeme === '}') && this.flow > 0) this.flow--;
+    if (columns.length + this.flow > this.limit) {
+      this.offset = at;
+      return true;
+    }
+    // Block scalars and multi-line scalars: the next line starts inside this lexeme.
+    const nl = lexeme.lastIndexOf('\n');
+    if (nl >= 0) {
+      this.lineStart = at + nl + 1;
+      this.atLineStart = nl === lexeme.length - 1;
+    }
+    return false;
   }
-  return -1;
 }
 
 function unusableDocument(base: TextBase, problems: ParseProblem[]): ValuesDocument {
@@ -627,6 +644,36 @@ function locatePath(
   return loc;
 }
 
+/**
+ * Key → pair indexes of the larger maps, built on first lookup: rules locate every image and
+ * env entry, and a linear scan per lookup made a 1,600-entry map quadratic. Nodes are never
+ * changed after parsing, so the index stays valid, and it goes with the map when that is freed.
+ */
+const keyIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+const INDEX_FROM = 16;
+
+function explicitPair(map: YAMLMap, key: string): Pair | undefined {
+  const items = map.items as Pair[];
+  if (items.length < INDEX_FROM) {
+    for (let i = items.length - 1; i >= 0; i--) {
+      const pair = items[i];
+      if (!isMergeKey(pair.key) && keyText(pair.key) === key) return pair;
+    }
+    return undefined;
+  }
+  let index = keyIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of items) {
+      if (isMergeKey(pair.key)) continue;
+      const text = keyText(pair.key);
+      if (text !== undefined) index.set(text, pair); // later duplicates overwrite: the last wins
+    }
+    keyIndexes.set(map, index);
+  }
+  return index.get(key);
+}
+
 function findInMap(
   map: YAMLMap,
   key: string,
@@ -634,10 +681,8 @@ function findInMap(
   depth: number,
 ): { pair: Pair; viaAlias?: Alias } | undefined {
   // Explicit keys win over merged ones; the last duplicate wins as in go-yaml.
-  for (let i = map.items.length - 1; i >= 0; i--) {
-    const pair = map.items[i];
-    if (!isMergeKey(pair.key) && keyText(pair.key) === key) return { pair };
-  }
+  const explicit = explicitPair(map, key);
+  if (explicit) return { pair: explicit };
   if (depth > 20) return undefined;
   for (const pair of map.items) {
     if (!isMergeKey(pair.key)) continue;
