@@ -1,0 +1,430 @@
+// The proxy and NO_PROXY rules (rules.md "Proxy and NO_PROXY"). Env sets come from
+// proxy/discover.ts (by shape, anywhere in the file); NO_PROXY matching from noproxy/ (one
+// matcher per runtime). Per env set: the proxy URLs (url-invalid, credentials-inline), the
+// upper/lower case forms (env-case), the NO_PROXY entries (ineffective, wildcard, redundant),
+// and whether NO_PROXY covers every required destination (absent, missing). Per file: the
+// cluster profile (profile-unknown), env sets left without the proxy (component-missing), and
+// NO_PROXY values that differ between env sets (no-proxy-differs).
+import * as nodePath from 'node:path';
+import { isMap, isScalar } from 'yaml';
+import { CONFIG_FILE_NAMES } from '../config';
+import type { Scalar, ValuesDocument, YAMLMap } from '../document';
+import { findStack } from '../layers';
+import { appendEntries, parseNoProxy, NoProxyChecker, type Dialect } from '../noproxy';
+import { PRESETS, type Distribution } from '../presets';
+import { analyzeProxies, type ProxyAnalysis, type SetAnalysis } from '../proxy/analyze';
+import { computeMissing, type MissingItem } from '../proxy/missing';
+import { isProxied, type EnvSet, type ProxyVar } from '../proxy/discover';
+import { addVarsEdit, copyVarsEdit, setDistributionEdit } from '../proxy/edits';
+import { checkEntries, code, listDialects } from '../proxy/entry-checks';
+import { blockKeyRole, envVarRole, normalizeKey, roleLabel } from '../proxy/names';
+import { checkProxyUrl, parseProxyUrl, redactProxyUrl } from '../proxy/proxy-url';
+import { setScalarValueEdit, valuePartRange } from '../proxy/scalar';
+import type { Fix, Range, RelatedLocation, Severity, TextEdit } from '../types';
+import { registerRules } from './catalog';
+import type { FindingInput, LintContext, RuleModule } from './types';
+
+export const PROXY_RULE_INFO: Array<{ id: string; severity: Severity; summary: string }> = [
+  { id: 'proxy/no-proxy-absent', severity: 'warning', summary: 'a proxied env set has no NO_PROXY at all' },
+  { id: 'proxy/no-proxy-missing', severity: 'warning', summary: 'NO_PROXY does not cover some required destinations' },
+  { id: 'proxy/profile-unknown', severity: 'info', summary: 'a proxied env set, but no cluster network profile to check NO_PROXY against' },
+  { id: 'proxy/no-proxy-ineffective', severity: 'warning', summary: 'a NO_PROXY entry that does not do what it looks like under an active runtime' },
+  { id: 'proxy/no-proxy-wildcard', severity: 'warning', summary: '`*` as a NO_PROXY entry' },
+  { id: 'proxy/no-proxy-redundant', severity: 'hint', summary: 'a NO_PROXY entry another entry already covers, or a duplicate' },
+  { id: 'proxy/url-invalid', severity: 'error', summary: 'HTTP(S)_PROXY is no usable proxy URL, has an unsupported scheme, or is a placeholder' },
+  { id: 'proxy/credentials-inline', severity: 'warning', summary: 'user:password in a proxy URL in a values file' },
+  { id: 'proxy/env-case', severity: 'warning', summary: 'upper and lower case proxy variables disagree, or HTTP_PROXY only in upper case while curl is active' },
+  { id: 'proxy/component-missing', severity: 'warning', summary: 'some env sets of the install set the proxy, another does not' },
+  { id: 'proxy/no-proxy-differs', severity: 'info', summary: 'proxied env sets of one install have different NO_PROXY values' },
+];
+registerRules(PROXY_RULE_INFO);
+
+/** The client command that writes the cluster profile (quick pick of a distribution, CIDR input box). */
+export const SET_CLUSTER_PROFILE_COMMAND = 'airgapLint.setClusterProfile';
+
+/** Short names for fix titles ("Add GKE defaults: …"). */
+const SHORT_LABEL: Record<Exclude<Distribution, 'custom'>, string> = {
+  eks: 'EKS',
+  gke: 'GKE',
+  'aks-kubenet': 'AKS kubenet',
+  'aks-azure-cni': 'AKS Azure CNI',
+  'aks-azure-cni-overlay': 'AKS Azure CNI Overlay',
+  openshift: 'OpenShift',
+  kubeadm: 'kubeadm',
+  k3s: 'k3s',
+  rke2: 'RKE2',
+  kind: 'kind',
+  minikube: 'minikube',
+  microk8s: 'MicroK8s',
+};
+
+const MAX_LISTED = 12;
+
+function rangeOfVar(doc: ValuesDocument, v: ProxyVar): Range {
+  return v.valueNode && v.valueNode.range && v.valueNode.range[0] !== v.valueNode.range[1] ? doc.rangeOf(v.valueNode) : doc.rangeOf(v.nameNode);
+}
+
+function setLabel(set: EnvSet): string {
+  return set.path.length ? code(set.pathText) : 'the top-level keys';
+}
+
+function lineOf(doc: ValuesDocument, node: { range?: [number, number, number] | null }): number {
+  return doc.rangeOf(node).start.line + 1;
+}
+
+/** The name a new NO_PROXY variable gets in a set: the case (or key convention) of its proxy variables. */
+function noProxyNames(set: EnvSet): string[] {
+  const proxies = set.vars.filter((v) => v.role !== 'no');
+  if (set.kind !== 'block') {
+    const upper = proxies.some((v) => v.case === 'upper');
+    const lower = proxies.some((v) => v.case === 'lower');
+    if (upper && lower) return ['NO_PROXY', 'no_proxy'];
+    return [lower ? 'no_proxy' : 'NO_PROXY'];
+  }
+  const sample = proxies.find((v) => blockKeyRole(v.name))?.name ?? '';
+  if (/^[A-Z0-9_]+$/.test(sample) && sample.includes('_')) return ['NO_PROXY'];
+  if (sample.includes('_')) return ['no_proxy'];
+  if (sample.includes('-')) return ['no-proxy'];
+  return ['noProxy'];
+}
+
+export const proxyRules: RuleModule = {
+  name: 'proxy',
+  check(ctx: LintContext) {
+    const doc = ctx.doc;
+    if (!doc.root) return;
+    const analysis = analyzeProxies(doc, ctx.config);
+    if (analysis.sets.length === 0) return;
+    const lower = lowerLayerLookup(ctx);
+    for (const sa of analysis.sets) checkSet(ctx, analysis, sa, lower);
+    profileUnknown(ctx, analysis);
+    componentMissing(ctx, analysis);
+    noProxyDiffers(ctx, analysis);
+  },
+};
+
+// ------------------------------------------------------------------ per env set
+
+function checkSet(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis, lower: LowerLookup): void {
+  const doc = ctx.doc;
+  const { set } = sa;
+  if (sa.proxied) for (const v of set.vars) if (v.role !== 'no') checkProxyVar(ctx, sa, v);
+  envCase(ctx, sa);
+  for (const reading of sa.readings) {
+    if (reading.value === undefined || !reading.v.valueNode || reading.value === '') continue;
+    const dialects = reading.dialects.length ? reading.dialects : sa.dialects;
+    checkEntries({
+      doc,
+      v: reading.v,
+      value: reading.value,
+      checker: new NoProxyChecker(reading.value, dialects),
+      dialects,
+      clusterDomain: ctx.config.cluster.clusterDomain.replace(/^\.+|\.+$/g, '') || 'cluster.local',
+      report: (f) => ctx.report(f),
+    });
+  }
+  if (!sa.proxied) return;
+  if (sa.readings.length === 0) {
+    const inherited = set.kind !== 'list' ? lower(set) : undefined;
+    if (inherited) missingInherited(ctx, analysis, sa, inherited);
+    else absent(ctx, analysis, sa);
+    return;
+  }
+  // Upper and lower case with the same value are fixed together, so that they stay equal.
+  const handled = new Set<ProxyVar>();
+  for (const reading of sa.readings) {
+    if (handled.has(reading.v) || reading.value === undefined || reading.dialects.length === 0) continue;
+    const twins = sa.readings.filter((r) => r.value === reading.value);
+    const dialects = [...new Set(twins.flatMap((r) => r.dialects))];
+    for (const t of twins) handled.add(t.v);
+    missing(ctx, analysis, sa, reading.v, reading.value, dialects, twins.map((t) => t.v));
+  }
+}
+
+function checkProxyVar(ctx: LintContext, sa: SetAnalysis, v: ProxyVar): void {
+  const doc = ctx.doc;
+  if (v.source !== 'value' || v.value === undefined || v.value.trim() === '' || !v.valueNode) return;
+  const lead = v.value.length - v.value.trimStart().length;
+  const partRange = (start?: number, end?: number) =>
+    start !== undefined && end !== undefined && end > start ? valuePartRange(doc, v.valueNode!, lead + start, lead + end) : doc.rangeOf(v.valueNode);
+  for (const p of checkProxyUrl(v.value, sa.dialects)) {
+    ctx.report({ code: 'proxy/url-invalid', severity: p.severity, message: `${v.name} ${p.message}.`, range: partRange(p.start, p.end) });
+  }
+  const u = parseProxyUrl(v.value);
+  if (u?.userinfo?.hasPassword) {
+    const where = v.literal
+      ? 'Keep the URL in a Secret and set this variable with valueFrom.secretKeyRef'
+      : "Use the chart's option for a proxy Secret if it has one, or pass the value with --set from a secret store";
+    ctx.report({
+      code: 'proxy/credentials-inline',
+      message: `${v.name} holds a password in the values file (${code(redactProxyUrl(v.value))}): anyone who can read the file or the release (helm get values) can read it. ${where}.`,
+      range: partRange(u.userinfo.start, u.userinfo.end),
+    });
+  }
+}
+
+function envCase(ctx: LintContext, sa: SetAnalysis): void {
+  const doc = ctx.doc;
+  const { set } = sa;
+  if (set.kind === 'block') return;
+  const shown = (v: ProxyVar): string => {
+    if (v.source === 'valueFrom') return 'from a secret or config map';
+    const value = v.value ?? '';
+    return code(v.role === 'no' ? value : redactProxyUrl(value)) + (value === '' ? ' (empty)' : '');
+  };
+  for (const role of ['http', 'https', 'no'] as const) {
+    const upper = set.vars.find((v) => v.role === role && v.case === 'upper');
+    const lower = set.vars.find((v) => v.role === role && v.case === 'lower');
+    if (upper && lower) {
+      const uv = upper.source === 'valueFrom' ? undefined : upper.value ?? '';
+      const lv = lower.source === 'valueFrom' ? undefined : lower.value ?? '';
+      if (uv === undefined || lv === undefined || uv === lv) continue;
+      const [first, second] = set.vars.indexOf(upper) < set.vars.indexOf(lower) ? [upper, lower] : [lower, upper];
+      const readers = role === 'no' ? 'Go reads NO_PROXY first; curl, Python and Node.js read no_proxy first (an empty one wins)' : `Go reads ${upper.name} first; curl, Python and Node.js read ${lower.name} first`;
+      const fixes: Fix[] = [];
+      for (const [target, source] of [[second, first], [first, second]] as const) {
+        if (target.valueNode && source.value !== undefined) {
+          fixes.push({ title: `Set ${target.name} to the value of ${source.name}`, edits: [setScalarValueEdit(doc, target.valueNode, source.value, target.inFlow)], safe: false });
+        }
+      }
+      ctx.report({
+        code: 'proxy/env-case',
+        message: `${lower.name} (${shown(lower)}) and ${upper.name} (${shown(upper)}) differ in ${setLabel(set)}: ${readers}, so the runtimes use different settings. Set both to the same value.`,
+        range: rangeOfVar(doc, second),
+        related: [{ path: doc.path, range: rangeOfVar(doc, first), message: `${first.name} is set here` }],
+        fixes,
+      });
+    }
+  }
+  const httpUpper = set.vars.find((v) => v.role === 'http' && v.case === 'upper');
+  const httpLower = set.vars.find((v) => v.role === 'http' && v.case === 'lower');
+  if (httpUpper && !httpLower && sa.dialects.includes('curl') && (httpUpper.source === 'valueFrom' || (httpUpper.value ?? '').trim() !== '')) {
+    const fixes: Fix[] = [];
+    if (httpUpper.source === 'value' && httpUpper.value !== undefined) {
+      const edit = addVarsEdit(doc, set, [{ name: 'http_proxy', value: httpUpper.value }], httpUpper);
+      if (edit) fixes.push({ title: 'Add http_proxy with the same value', edits: [edit], safe: false, preferred: true });
+    }
+    ctx.report({
+      code: 'proxy/env-case',
+      message: `Only upper-case HTTP_PROXY is set in ${setLabel(set)}: curl never reads HTTP_PROXY (a guard against httpoxy) and sends http:// requests directly, past the proxy. Set http_proxy to the same value too.`,
+      range: doc.rangeOf(httpUpper.nameNode),
+      fixes,
+    });
+  }
+}
+
+// ------------------------------------------------------------------ NO_PROXY coverage
+
+function missingMessage(items: MissingItem[], entries: string[], notes: string[], prefix: string): string {
+  const listed = items.slice(0, MAX_LISTED).map((i) => i.text);
+  const more = items.length > MAX_LISTED ? `; and ${items.length - MAX_LISTED} more` : '';
+  const n = items.length;
+  let m = `${prefix} does not cover ${n} required destination${n === 1 ? '' : 's'}, so requests to ${n === 1 ? 'it' : 'them'} go to the proxy: ${listed.join('; ')}${more}.`;
+  if (entries.length) m += ` Append ${entries.map(code).join(', ')}.`;
+  if (notes.length) m += ` No entry can fix: ${notes.slice(0, 3).join('; ')}.`;
+  return m;
+}
+
+function missing(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis, v: ProxyVar, value: string, dialects: Dialect[], twins: ProxyVar[]): void {
+  if (dialects.length === 0) return;
+  const domain = ctx.config.cluster.clusterDomain;
+  const { items, entries, notes } = computeMissing(value, dialects, analysis.required, domain);
+  if (items.length === 0) return;
+  const fixes: Fix[] = [];
+  const next = appendEntries(value, entries);
+  if (entries.length && next !== value) {
+    const edits = twins.filter((t) => t.valueNode).map((t) => setScalarValueEdit(ctx.doc, t.valueNode!, next, t.inFlow));
+    if (edits.length) fixes.push({ title: `Append ${entries.join(',')} to ${v.name}`, edits, safe: true, preferred: true });
+  }
+  const who = dialects.length === sa.dialects.length ? '' : ` (read by ${listDialects(dialects)})`;
+  ctx.report({ code: 'proxy/no-proxy-missing', message: missingMessage(items, entries, notes, `${v.name}${who} in ${setLabel(sa.set)}`), range: rangeOfVar(ctx.doc, v), fixes });
+}
+
+function absent(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis): void {
+  const { set } = sa;
+  const doc = ctx.doc;
+  const proxyVar = set.vars.find((v) => v.role !== 'no')!;
+  const { entries, notes } = computeMissing('', sa.dialects, analysis.required, ctx.config.cluster.clusterDomain);
+  const value = entries.join(',');
+  const names = noProxyNames(set);
+  const fixes: Fix[] = [];
+  const lastProxy = [...set.vars].reverse().find((v) => v.role !== 'no');
+  const edit = value ? addVarsEdit(doc, set, names.map((name) => ({ name, value })), lastProxy) : undefined;
+  // A chart block's key name is a guess from its siblings' convention: offered, never applied blindly.
+  const certain = set.kind !== 'block' || set.vars.some((v) => blockKeyRole(v.name) !== undefined);
+  if (edit) fixes.push({ title: `Add ${names.join(' and ')} with the required destinations`, edits: [edit], safe: certain, preferred: true });
+  const what = set.kind === 'block' ? `the chart's proxy settings ${setLabel(set)}` : `env set ${setLabel(set)}`;
+  const key = set.kind === 'block' ? `${code(names[0])} key` : 'NO_PROXY';
+  let message = `${proxyVar.name} is set in ${what} but there is no ${key}: every request, in-cluster ones included, goes to the proxy (Services, the API server, pod IPs, the metadata endpoint).`;
+  if (value) message += ` Add ${names[0]}: ${code(value)}.`;
+  if (notes.length) message += ` No entry can fix: ${notes.slice(0, 3).join('; ')}.`;
+  ctx.report({ code: 'proxy/no-proxy-absent', message, range: doc.rangeOf(proxyVar.nameNode), fixes });
+}
+
+/** A chart block or env map whose NO_PROXY comes from a lower layer (the chart's values.yaml). */
+function missingInherited(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis, inherited: Inherited): void {
+  const { set } = sa;
+  const proxyVar = set.vars.find((v) => v.role !== 'no')!;
+  const { items, entries, notes } = computeMissing(inherited.value, sa.dialects, analysis.required, ctx.config.cluster.clusterDomain);
+  if (items.length === 0) return;
+  const next = appendEntries(inherited.value, entries);
+  const fixes: Fix[] = [];
+  const lastProxy = [...set.vars].reverse().find((v) => v.role !== 'no');
+  const edit = entries.length ? addVarsEdit(ctx.doc, set, [{ name: inherited.name, value: next }], lastProxy) : undefined;
+  if (edit) fixes.push({ title: `Set ${inherited.name} here: the inherited value plus ${entries.join(',')}`, edits: [edit], safe: true, preferred: true });
+  ctx.report({
+    code: 'proxy/no-proxy-missing',
+    message: missingMessage(items, entries, notes, `${inherited.name} (${code(inherited.value)}, from ${nodePath.basename(inherited.file)} line ${inherited.line})`),
+    range: ctx.doc.rangeOf(proxyVar.nameNode),
+    related: [{ path: inherited.file, range: inherited.range, message: `${inherited.name} comes from this layer` }],
+    fixes,
+  });
+}
+
+// ------------------------------------------------------------------ lower layers
+
+interface Inherited {
+  name: string;
+  value: string;
+  file: string;
+  line: number;
+  range: Range;
+}
+
+type LowerLookup = (set: EnvSet) => Inherited | undefined;
+
+/**
+ * Helm merges maps across `-f` layers, so a chart block or env map an overlay proxies keeps the
+ * NO_PROXY of the layers below (harbor's `proxy.noProxy` default). Lists replace each other and
+ * are never looked up.
+ */
+function lowerLayerLookup(ctx: LintContext): LowerLookup {
+  let lowerDocs: ValuesDocument[] | undefined;
+  const docs = (): ValuesDocument[] => {
+    if (!lowerDocs) {
+      const stack = findStack(ctx.doc.path, ctx.config, ctx.host);
+      lowerDocs = stack.files
+        .filter((f) => f !== ctx.doc.path)
+        .map((f) => ctx.getDocument(f))
+        .filter((d): d is ValuesDocument => d !== undefined)
+        .reverse();
+    }
+    return lowerDocs;
+  };
+  return (set) => {
+    for (const d of docs()) {
+      const loc = d.locate(set.path);
+      if (!loc || !isMap(loc.node)) continue;
+      for (const p of (loc.node as YAMLMap).items) {
+        if (!isScalar(p.key)) continue;
+        const name = String((p.key as Scalar).value);
+        const role = set.kind === 'block' ? blockKeyRole(name) : envVarRole(name)?.role;
+        if (role !== 'no') continue;
+        if (!isScalar(p.value) || typeof (p.value as Scalar).value !== 'string') return undefined;
+        const range = d.rangeOf(p.value as Scalar);
+        return { name, value: (p.value as Scalar).value as string, file: d.path, line: range.start.line + 1, range };
+      }
+    }
+    return undefined;
+  };
+}
+
+// ------------------------------------------------------------------ per file
+
+function profileUnknown(ctx: LintContext, analysis: ProxyAnalysis): void {
+  if (ctx.config.cluster.known) return;
+  const first = analysis.sets.find((s) => s.proxied);
+  if (!first) return;
+  const v = first.set.vars.find((x) => x.role !== 'no' && (x.source === 'valueFrom' || (x.value ?? '').trim() !== ''))!;
+  const doc = ctx.doc;
+  const configPath = ctx.config.configPath;
+  const suggested = configPath ?? nodePath.join(nodePath.dirname(doc.path), CONFIG_FILE_NAMES[0]);
+  const configDoc = configPath ? ctx.getDocument(configPath) : undefined;
+  const fixes: Fix[] = [];
+  for (const preset of Object.values(PRESETS)) {
+    const cidrs = [...preset.podCIDR, ...preset.serviceCIDR];
+    const title = `Add ${SHORT_LABEL[preset.id as Exclude<Distribution, 'custom'>] ?? preset.label} defaults: ${cidrs.join(', ')}`;
+    const args = [{ distribution: preset.id, configPath: suggested, valuesPath: doc.path }];
+    const edit = configDoc ? setDistributionEdit(configDoc, preset.id) : undefined;
+    if (edit) fixes.push({ title, edits: [edit], safe: false, path: configPath });
+    else fixes.push({ title, edits: [], safe: false, command: { command: SET_CLUSTER_PROFILE_COMMAND, title, arguments: args } });
+  }
+  fixes.push({
+    title: 'Set cluster network profile…',
+    edits: [],
+    safe: false,
+    preferred: true,
+    command: { command: SET_CLUSTER_PROFILE_COMMAND, title: 'Set cluster network profile…', arguments: [{ configPath: suggested, valuesPath: doc.path }] },
+  });
+  const others = analysis.sets.filter((s) => s.proxied).length - 1;
+  ctx.report({
+    code: 'proxy/profile-unknown',
+    message: `${v.name} is set${others > 0 ? ` (here and in ${others} more env set${others === 1 ? '' : 's'})` : ''}, but no cluster network profile is configured: NO_PROXY cannot be checked for the pod CIDR, the service CIDR and the apiserver IP. Set cluster.distribution (or cluster.podCIDR and cluster.serviceCIDR) in ${CONFIG_FILE_NAMES[0]}.`,
+    range: rangeOfVar(doc, v),
+    fixes,
+  });
+}
+
+/** Where the proxy is set once for the whole chart (`defaults.env`, `global.*`, a chart block): components inherit it. */
+function chartWide(set: EnvSet): boolean {
+  return set.kind === 'block' || set.path.some((p) => typeof p === 'string' && /^(defaults?|global|common|shared)$/.test(normalizeKey(p)));
+}
+
+function componentMissing(ctx: LintContext, analysis: ProxyAnalysis): void {
+  const proxied = analysis.sets.filter((s) => s.proxied);
+  if (proxied.length === 0 || proxied.some((s) => chartWide(s.set))) return;
+  const doc = ctx.doc;
+  const isInside = (inner: EnvSet, outer: EnvSet) => inner !== outer && outer.path.length < inner.path.length && outer.path.every((p, i) => inner.path[i] === p);
+  for (const sa of analysis.sets) {
+    const { set } = sa;
+    if (sa.proxied || set.kind === 'block' || chartWide(set)) continue;
+    if (set.vars.some((v) => v.role !== 'no')) continue; // sets the proxy, empty: a deliberate "no proxy here"
+    const source = proxied.find((p) => p.set.kind === set.kind) ?? proxied[0];
+    if (isInside(set, source.set) || isInside(source.set, set)) continue;
+    const items = source.set.vars;
+    const fixes: Fix[] = [];
+    const edit = set.kind === source.set.kind ? copyVarsEdit(doc, set, source.set, items) ?? undefined : undefined;
+    const names = items.map((v) => v.name).join(', ');
+    if (edit) fixes.push({ title: `Copy ${names} from ${source.set.pathText}`, edits: [edit], safe: true, preferred: true });
+    const related: RelatedLocation[] = [{ path: doc.path, range: doc.rangeOf(source.set.keyNode ?? source.set.node), message: `${source.set.pathText} sets ${names}` }];
+    ctx.report({
+      code: 'proxy/component-missing',
+      message: `${setLabel(set)} sets no proxy, while ${setLabel(source.set)} (line ${lineOf(doc, source.set.keyNode ?? source.set.node)}) sets ${names}: this component's requests to the outside go direct and fail behind the firewall. Copy the proxy variables into it.`,
+      range: doc.rangeOf(set.keyNode ?? set.node),
+      related,
+      fixes,
+    });
+  }
+}
+
+function noProxyDiffers(ctx: LintContext, analysis: ProxyAnalysis): void {
+  const doc = ctx.doc;
+  const rows = analysis.sets
+    .filter((s) => s.proxied)
+    .map((s) => {
+      const r = s.readings.find((x) => x.value !== undefined && x.v.valueNode);
+      if (!r) return undefined;
+      const entries = parseNoProxy(r.value!).entries.filter((e) => e.kind !== 'empty').map((e) => e.text);
+      return { sa: s, v: r.v, value: r.value!, entries, keys: new Set(entries.map((e) => e.toLowerCase())) };
+    })
+    .filter((x): x is NonNullable<typeof x> => x !== undefined);
+  if (rows.length < 2) return;
+  const union: string[] = [];
+  const seen = new Set<string>();
+  for (const row of rows) for (const e of row.entries) if (!seen.has(e.toLowerCase())) (seen.add(e.toLowerCase()), union.push(e));
+  for (const row of rows) {
+    const lacks = union.filter((e) => !row.keys.has(e.toLowerCase()));
+    if (lacks.length === 0) continue;
+    const others = rows.filter((o) => o !== row && lacks.some((e) => o.keys.has(e.toLowerCase())));
+    const edits: TextEdit[] = [setScalarValueEdit(doc, row.v.valueNode!, appendEntries(row.value, lacks), row.v.inFlow)];
+    ctx.report({
+      code: 'proxy/no-proxy-differs',
+      message: `${row.v.name} in ${setLabel(row.sa.set)} differs from the NO_PROXY of ${others.map((o) => setLabel(o.sa.set)).join(', ')}: it lacks ${lacks.slice(0, MAX_LISTED).map(code).join(', ')}${lacks.length > MAX_LISTED ? ` and ${lacks.length - MAX_LISTED} more` : ''}. Components of one install usually need the same exceptions; make them equal.`,
+      range: rangeOfVar(doc, row.v),
+      related: others.map((o) => ({ path: doc.path, range: rangeOfVar(doc, o.v), message: `${o.v.name} of ${o.sa.set.pathText}` })),
+      fixes: [{ title: 'Make NO_PROXY the union of all env sets', edits, safe: false }],
+    });
+  }
+}
+
+export { isProxied };
