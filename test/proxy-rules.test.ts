@@ -1,6 +1,11 @@
 // Every proxy rule of rules.md "Proxy and NO_PROXY": exact ranges, message content, and each
 // fix applied to the text and linted again (no finding of the same rule afterwards).
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as nodePath from 'node:path';
+import { ruleDocsUrl, ruleInfo } from '../server/src/engine/rules/catalog';
+import { PROXY_RULE_INFO } from '../server/src/engine/rules/proxy';
+import { REPO } from './helpers';
 import { K3S, VALUES, applyFix, at, lintProxy, one, only, summary } from './proxy-helpers';
 
 const K3S_ENTRIES = 'localhost,127.0.0.1,.cluster.local,10.43.0.0/16,10.42.0.0/16,169.254.169.254';
@@ -506,5 +511,31 @@ describe('proxy rules and the engine', () => {
     const text = 'extraEnv:\n  # airgap-lint-disable-next-line proxy/env-case\n  - name: HTTP_PROXY\n    value: http://p:3128\n  - name: NO_PROXY\n    value: localhost\n';
     const findings = lintProxy(text, { settings: { ...K3S, rules: { 'proxy/no-proxy-missing': 'error' } } });
     assert.deepEqual(summary(findings), ['5:11-5:20 error proxy/no-proxy-missing']);
+  });
+});
+
+describe('proxy rule catalog', () => {
+  it('every proxy rule is registered with its rules.md severity and documented under its README anchor', () => {
+    const readme = readFileSync(nodePath.join(REPO, 'README.md'), 'utf8');
+    const expected: Record<string, string> = {
+      'proxy/no-proxy-absent': 'warning',
+      'proxy/no-proxy-missing': 'warning',
+      'proxy/profile-unknown': 'info',
+      'proxy/no-proxy-ineffective': 'warning',
+      'proxy/no-proxy-wildcard': 'warning',
+      'proxy/no-proxy-redundant': 'hint',
+      'proxy/url-invalid': 'error',
+      'proxy/credentials-inline': 'warning',
+      'proxy/env-case': 'warning',
+      'proxy/component-missing': 'warning',
+      'proxy/no-proxy-differs': 'info',
+    };
+    assert.deepEqual(PROXY_RULE_INFO.map((r) => r.id), Object.keys(expected));
+    for (const [id, severity] of Object.entries(expected)) {
+      assert.equal(ruleInfo(id)?.severity, severity, id);
+      const anchor = ruleDocsUrl(id).split('#')[1];
+      assert.equal(anchor, id.replace('/', '-'));
+      assert.ok(readme.includes(`<a id="${anchor}"></a>\n#### \`${id}\` — ${severity}`), id);
+    }
   });
 });

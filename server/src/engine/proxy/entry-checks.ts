@@ -56,9 +56,10 @@ export function withoutEntry(value: string, entries: readonly NoProxyEntry[], e:
 export function checkEntries(ctx: Context): void {
   const entries = ctx.checker.parsed.entries;
   if (entries.length === 0) return;
-  ineffective(ctx, entries);
+  const reported = ineffective(ctx, entries);
   wildcard(ctx, entries);
-  redundant(ctx, entries);
+  // An entry already reported as ineffective gets its rewrite there, not a second "remove it".
+  redundant(ctx, entries, reported);
 }
 
 // ------------------------------------------------------------------ proxy/no-proxy-ineffective
@@ -100,7 +101,8 @@ function shadowedUnder(ctx: Context, e: NoProxyEntry, d: Dialect): boolean {
   return false;
 }
 
-function ineffective(ctx: Context, entries: readonly NoProxyEntry[]): void {
+function ineffective(ctx: Context, entries: readonly NoProxyEntry[]): Set<NoProxyEntry> {
+  const reported = new Set<NoProxyEntry>();
   let count = 0;
   const texts = new Set(entries.map((e) => e.text.toLowerCase()));
   let svcChecked = false;
@@ -116,6 +118,7 @@ function ineffective(ctx: Context, entries: readonly NoProxyEntry[]): void {
       const fix = replaceEntryFix(ctx, e, fixText, `Separate with commas: ${code(fixText)}`);
       ctx.report({ code: 'proxy/no-proxy-ineffective', message: `${issue}. ${how}.`, range: entryRange(ctx, e), fixes: fix ? [fix] : [] });
       count++;
+      reported.add(e);
       continue;
     }
     const inert: Array<{ d: Dialect; text: string }> = [];
@@ -144,6 +147,7 @@ function ineffective(ctx: Context, entries: readonly NoProxyEntry[]): void {
             fixes: fix ? [fix] : [],
           });
           count++;
+          reported.add(e);
         }
       }
       continue;
@@ -165,7 +169,9 @@ function ineffective(ctx: Context, entries: readonly NoProxyEntry[]): void {
       fixes: fix ? [fix] : [],
     });
     count++;
+    reported.add(e);
   }
+  return reported;
 }
 
 // ------------------------------------------------------------------ proxy/no-proxy-wildcard
@@ -218,7 +224,7 @@ function covers(ctx: Context, b: NoProxyEntry, a: NoProxyEntry, probes: Array<De
   return true;
 }
 
-function redundant(ctx: Context, entries: readonly NoProxyEntry[]): void {
+function redundant(ctx: Context, entries: readonly NoProxyEntry[], skip: ReadonlySet<NoProxyEntry>): void {
   if (ctx.dialects.length === 0) return;
   const byText = new Map<string, NoProxyEntry>();
   const byHost = new Map<string, NoProxyEntry[]>();
@@ -257,6 +263,7 @@ function redundant(ctx: Context, entries: readonly NoProxyEntry[]): void {
       continue;
     }
     byText.set(key, e);
+    if (skip.has(e)) continue;
     const probes = probesOf(e);
     if (probes.length === 0) continue;
     // An entry that matches nothing anywhere is ineffective, not redundant (and `[::1]` beside
