@@ -151,7 +151,17 @@ describe('extension manifest', () => {
 
   it('contributes commands under the "Air-Gap Lint" category, and the config file schema', () => {
     for (const c of manifest.contributes.commands) assert.equal(c.category, 'Air-Gap Lint', c.command);
-    assert.deepEqual(manifest.contributes.commands.map((c: { command: string }) => c.command).sort(), ['airgapLint.restartServer', 'airgapLint.showOutput']);
+    assert.deepEqual(manifest.contributes.commands.map((c: { command: string }) => c.command).sort(), [
+      'airgapLint.detectClusterNetwork',
+      'airgapLint.restartServer',
+      'airgapLint.setClusterProfile',
+      'airgapLint.showEffectiveValues',
+      'airgapLint.showOutput',
+    ]);
+    // Running kubectl: hidden from the palette and disabled in untrusted workspaces.
+    const detect = manifest.contributes.commands.find((c: { command: string }) => c.command === 'airgapLint.detectClusterNetwork');
+    assert.equal(detect.enablement, 'isWorkspaceTrusted');
+    assert.deepEqual(manifest.contributes.menus.commandPalette, [{ command: 'airgapLint.detectClusterNetwork', when: 'isWorkspaceTrusted' }]);
     assert.deepEqual(manifest.contributes.yamlValidation, [{ fileMatch: ['.airgap-lint.yaml', '.airgap-lint.yml'], url: './schemas/airgap-lint.schema.json' }]);
   });
 

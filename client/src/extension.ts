@@ -1,16 +1,19 @@
 // The VS Code extension: starts the bundled language server over IPC and hands it the values
 // files and the config file. Everything the user sees (diagnostics, quick fixes) comes from
-// the server; this file stays a thin adapter.
+// the server; this file stays a thin adapter. The palette commands live in commands/, the
+// cluster profile status bar item in status-bar.ts.
 import * as path from 'node:path';
 import { commands, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
 import {
   LanguageClient,
   TransportKind,
-  type DocumentSelector,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
+import type { CommandContext } from './commands/context';
 import { documentPatterns } from './selector';
+import { ProfileStatus } from './status-bar';
 
 const CLIENT_ID = 'airgapLint'; // also the prefix of `airgapLint.trace.server`
 const CLIENT_NAME = 'Air-Gap Lint';
@@ -18,7 +21,7 @@ const CLIENT_NAME = 'Air-Gap Lint';
 let client: LanguageClient | undefined;
 
 /** Documents the server gets (see selector.ts); `airgapLint.files` may differ per folder. */
-function documentSelector(): DocumentSelector {
+function documentSelector(): Array<{ scheme: string; pattern: string }> {
   const scopes = [undefined, ...(workspace.workspaceFolders ?? []).map((f) => f.uri)];
   const configured = scopes.flatMap((scope) => {
     const files = workspace.getConfiguration('airgapLint', scope).get<unknown>('files');
@@ -41,10 +44,19 @@ function createClient(context: ExtensionContext, outputChannel: LogOutputChannel
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }
 
-export async function activate(context: ExtensionContext): Promise<void> {
+/** What the extension exports: enough for the end-to-end suite to read the status bar. */
+export interface AirgapLintApi {
+  /** The status bar text for the active editor ('' when hidden), after a fresh read. */
+  clusterProfileStatus(): Promise<string>;
+}
+
+export async function activate(context: ExtensionContext): Promise<AirgapLintApi> {
   const outputChannel = window.createOutputChannel(CLIENT_NAME, { log: true });
   context.subscriptions.push(outputChannel);
   client = createClient(context, outputChannel);
+  const status = new ProfileStatus({ client: () => client, output: outputChannel }, documentSelector);
+  const commandContext: CommandContext = { client: () => client, output: outputChannel, refreshStatus: () => status.refresh() };
+  context.subscriptions.push(status, ...registerCommands(commandContext));
 
   const restart = async () => {
     const previous = client;
@@ -66,6 +78,13 @@ export async function activate(context: ExtensionContext): Promise<void> {
   );
 
   await client.start();
+  status.refresh(0);
+  return {
+    async clusterProfileStatus() {
+      await status.update();
+      return status.text;
+    },
+  };
 }
 
 export async function deactivate(): Promise<void> {

@@ -31,6 +31,7 @@ import { Folders } from './lsp/folders';
 import { describeError } from './lsp/log';
 import { DebounceScheduler } from './lsp/scheduler';
 import { DEFAULT_DEBOUNCE_MS } from './lsp/settings';
+import { registerProfileRequests } from './lsp/profile-requests';
 import { UriMap, uriToPath } from './lsp/uri';
 
 /** Files whose changes on disk matter: configs, values files (layers) and JSON Schemas. */
@@ -365,6 +366,11 @@ connection.onCodeAction((params: CodeActionParams) =>
     return actions;
   }),
 );
+
+// ---------------------------------------------------------------------------- client commands
+
+// Effective values, the cluster profile for the status bar, and the profile writer.
+registerProfileRequests(connection, folders, host, guardAsync);
 
 // ---------------------------------------------------------------------------- introspection
 

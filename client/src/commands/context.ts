@@ -1,0 +1,58 @@
+// What the commands share: the running language client (it is replaced on restart), the
+// output channel, and a way to tell the status bar that the profile changed.
+import { Uri, window, workspace, type LogOutputChannel } from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+
+export interface CommandContext {
+  client(): LanguageClient | undefined;
+  output: LogOutputChannel;
+  /** Re-reads the cluster profile for the status bar. */
+  refreshStatus(): void;
+}
+
+/** The profile as the server resolves it for one file (see server/src/lsp/profile-requests.ts). */
+export interface ClusterProfileInfo {
+  distribution?: string;
+  podCIDR: string[];
+  serviceCIDR: string[];
+  apiServerIP?: string;
+  clusterDomain: string;
+  cloud?: string;
+  known: boolean;
+  configPath?: string;
+  targetConfigPath: string;
+  configProblems: number;
+}
+
+export type Failure = { error: string };
+
+export function isFailure(v: unknown): v is Failure {
+  return typeof v === 'object' && v !== null && typeof (v as Failure).error === 'string';
+}
+
+/** Sends a request once the client runs; a clear error when there is no server. */
+export async function request<T>(ctx: CommandContext, method: string, params: unknown): Promise<T | Failure> {
+  const client = ctx.client();
+  if (!client) return { error: 'The Air-Gap Lint server is not running.' };
+  if (!client.isRunning()) await client.start();
+  return client.sendRequest<T | Failure>(method, params);
+}
+
+/**
+ * The file a command is about: an explicit argument (a code action passes `valuesPath`, the
+ * explorer passes a Uri), else the active editor's file, else a file in the first folder.
+ */
+export function targetUri(arg: unknown): Uri | undefined {
+  if (arg instanceof Uri) return arg;
+  const valuesPath = (arg as { valuesPath?: unknown } | undefined)?.valuesPath;
+  if (typeof valuesPath === 'string') return Uri.file(valuesPath);
+  const active = window.activeTextEditor?.document.uri;
+  if (active?.scheme === 'file') return active;
+  const folder = workspace.workspaceFolders?.[0];
+  // Only its folder matters for finding the config.
+  return folder ? Uri.joinPath(folder.uri, 'values.yaml') : undefined;
+}
+
+export async function clusterProfileFor(ctx: CommandContext, uri: Uri): Promise<ClusterProfileInfo | Failure> {
+  return request<ClusterProfileInfo>(ctx, 'airgapLint/clusterProfile', { uri: uri.toString() });
+}
