@@ -3,8 +3,10 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
+import { mergeConfig } from '../server/src/engine/config';
 import { parseValuesDocument, type Scalar } from '../server/src/engine/document';
 import { applyEdits } from '../server/src/engine/fixes';
+import { analyzeProxies } from '../server/src/engine/proxy/analyze';
 import { discoverProxySettings, isProxied } from '../server/src/engine/proxy/discover';
 import { checkProxyUrl, parseProxyUrl, redactProxyUrl } from '../server/src/engine/proxy/proxy-url';
 import { isPlainSafe, setScalarValueEdit, valueIndexAt, valuePartRange, valueSpan } from '../server/src/engine/proxy/scalar';
@@ -309,5 +311,20 @@ describe('proxy URLs', () => {
     assert.deepEqual(msgs('http://u:changeme@proxy:3128', ['go']), []);
     assert.deepEqual(msgs('http://CHANGEME:3128', ['go']), ['error: `http://CHANGEME:3128` is still a placeholder ("CHANGEME"): put the real proxy URL here, e.g. http://proxy.corp.example:3128']);
     assert.deepEqual(msgs('http://bücher.example:3128', ['go']), []);
+  });
+});
+
+describe('env-set hints (chart schema annotations)', () => {
+  it('a hinted runtime replaces the default runtimes for that set, unless the config sets runtimes', () => {
+    const text = 'runner:\n  additional_env_vars:\n    - name: NO_PROXY\n      value: localhost\nholmes:\n  additionalEnvVars: []\n';
+    const doc = parseValuesDocument('/w/values.yaml', text);
+    const hints = [{ path: ['runner', 'additional_env_vars'], component: 'runner', runtime: 'python' as const }];
+    const byDefault = analyzeProxies(doc, mergeConfig({}, {}, '/w'), hints);
+    assert.deepEqual(byDefault.sets.map((s) => s.dialects), [['python'], ['go', 'python', 'curl']]);
+    assert.deepEqual(byDefault.sets[0].readings.map((r) => r.dialects), [['python']]);
+    const explicit = analyzeProxies(doc, mergeConfig({ runtimes: ['go'] }, {}, '/w'), hints);
+    assert.deepEqual(explicit.sets.map((s) => s.dialects), [['go'], ['go']]);
+    const wildcard = analyzeProxies(doc, mergeConfig({}, {}, '/w'), [{ path: ['*', 'additionalEnvVars'], runtime: 'node' }]);
+    assert.deepEqual(wildcard.sets.map((s) => s.dialects), [['go', 'python', 'curl'], ['node']]);
   });
 });

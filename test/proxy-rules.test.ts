@@ -3,6 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
+import { parseValuesDocument } from '../server/src/engine/document';
+import { fixAll } from '../server/src/engine/fixes';
 import { ruleDocsUrl, ruleInfo } from '../server/src/engine/rules/catalog';
 import { PROXY_RULE_INFO } from '../server/src/engine/rules/proxy';
 import { REPO } from './helpers';
@@ -537,5 +539,35 @@ describe('proxy rule catalog', () => {
       assert.equal(anchor, id.replace('/', '-'));
       assert.ok(readme.includes(`<a id="${anchor}"></a>\n#### \`${id}\` — ${severity}`), id);
     }
+  });
+});
+
+describe('proxy fixes together (fix all)', () => {
+  it('every safe proxy fix of a messy file applies in a few rounds, keeps the YAML valid and leaves nothing safe to fix', () => {
+    const text = [
+      'runner:',
+      '  additional_env_vars:',
+      '    - name: HTTPS_PROXY',
+      '      value: "http://proxy.corp:3128"',
+      '    - name: NO_PROXY',
+      '      value: "localhost, 10.43.0.1, 10.43.0.0/16, localhost"',
+      'holmes:',
+      '  additionalEnvVars:',
+      '    - name: ROBUSTA_AI',
+      '      value: "true"',
+      'kubewatch:',
+      '  config:',
+      '    url: http://kubewatch-api.monitoring.svc:8080',
+      '',
+    ].join('\n');
+    const lintText = (t: string) => lintProxy(t, { settings: K3S });
+    const { text: fixed, rounds, changed } = fixAll(VALUES, text, lintText);
+    assert.ok(changed);
+    assert.ok(rounds <= 4, `${rounds} rounds`);
+    assert.deepEqual(parseValuesDocument(VALUES, fixed).problems, []);
+    const left = lintText(fixed);
+    assert.deepEqual(left.filter((f) => f.fixes.some((x) => x.safe)), []);
+    assert.ok(fixed.includes('value: "localhost, 10.43.0.0/16, 127.0.0.1, .cluster.local, 10.42.0.0/16, 169.254.169.254, .svc"'), fixed);
+    assert.match(fixed, /holmes:\n  additionalEnvVars:\n    - name: ROBUSTA_AI\n      value: "true"\n    - name: HTTPS_PROXY\n/);
   });
 });

@@ -28,7 +28,8 @@ export interface ProxyAnalysis {
   config: ResolvedConfig;
   discovery: Discovery;
   sets: SetAnalysis[];
-  required: RequiredDestination[];
+  /** Required destinations of the file's proxied env sets (rules.md "Terms"). */
+  readonly required: RequiredDestination[];
 }
 
 /** The NO_PROXY dialects of the configuration (`java` reads no NO_PROXY and is dropped). */
@@ -65,16 +66,47 @@ export function noProxyReadings(set: EnvSet, dialects: Dialect[]): NoProxyReadin
     .map((v) => ({ v, value: valueOf(v), dialects: readers.get(v)! }));
 }
 
+/**
+ * What a chart schema says about an env set (annotations.md `x-airgap.envSet`): the values path
+ * of the set (`*` matches any list index or key) and the runtime of its component. Reading the
+ * annotations out of a schema is not wired yet; callers pass what they know.
+ */
+export interface EnvSetHint {
+  path: Array<string | number>;
+  component?: string;
+  runtime?: Dialect;
+}
+
+function hintFor(set: EnvSet, hints: readonly EnvSetHint[]): EnvSetHint | undefined {
+  return hints.find((h) => h.path.length === set.path.length && h.path.every((p, i) => p === '*' || p === set.path[i]));
+}
+
 const cache = new WeakMap<ValuesDocument, { config: ResolvedConfig; analysis: ProxyAnalysis }>();
 
-export function analyzeProxies(doc: ValuesDocument, config: ResolvedConfig): ProxyAnalysis {
-  const hit = cache.get(doc);
+export function analyzeProxies(doc: ValuesDocument, config: ResolvedConfig, hints: readonly EnvSetHint[] = []): ProxyAnalysis {
+  const hit = hints.length === 0 ? cache.get(doc) : undefined;
   if (hit && hit.config === config) return hit.analysis;
   const discovery = discoverProxySettings(doc, config.cluster.clusterDomain);
-  const dialects = configDialects(config);
-  const sets = discovery.sets.map((set) => ({ set, proxied: isProxied(set), dialects, readings: noProxyReadings(set, dialects) }));
-  const analysis: ProxyAnalysis = { doc, config, discovery, sets, required: requiredDestinations(config.cluster, discovery.hosts) };
-  cache.set(doc, { config, analysis });
+  const configured = configDialects(config);
+  const sets = discovery.sets.map((set) => {
+    // A component's runtime from the chart schema, unless the config's `runtimes:` overrides it.
+    const runtime = hints.length && !config.runtimesExplicit ? hintFor(set, hints)?.runtime : undefined;
+    const dialects = runtime ? [runtime] : configured;
+    return { set, proxied: isProxied(set), dialects, readings: noProxyReadings(set, dialects) };
+  });
+  // Built on first use: most files have no proxied env set and never need them.
+  let required: RequiredDestination[] | undefined;
+  const analysis: ProxyAnalysis = {
+    doc,
+    config,
+    discovery,
+    sets,
+    get required() {
+      required ??= requiredDestinations(config.cluster, discovery.hosts);
+      return required;
+    },
+  };
+  if (hints.length === 0) cache.set(doc, { config, analysis });
   return analysis;
 }
 
