@@ -154,6 +154,7 @@ describe('incremental re-parsing', () => {
     this.timeout(120_000);
     const rnd = prng(20260501);
     const modes = { blocks: 0, full: 0 };
+    let withSplit = 0;
     let edits = 0;
     for (const file of files) {
       let text = fs.readFileSync(file, 'utf8');
@@ -166,6 +167,7 @@ describe('incremental re-parsing', () => {
         const nextDoc = reparseValuesDocument(doc, file, next, i + 2);
         edits++;
         modes[parseStatsOf(nextDoc)!.mode]++;
+        if (parseStatsOf(nextDoc)!.splitBlocks) withSplit++;
         assertSameAsFull(nextDoc, `${nodePath.relative(CORPUS, file)} edit ${i}`);
         // Most broken edits are undone, as a user would: the way back must be right too.
         if (nextDoc.problems.some((p) => p.kind === 'syntax') && rnd() < 0.6) {
@@ -181,6 +183,7 @@ describe('incremental re-parsing', () => {
     assert.ok(edits >= 300, `only ${edits} edits`);
     // The incremental path must really be exercised, not only its fallback.
     assert.ok(modes.blocks >= edits * 0.3, `block parses ${modes.blocks} of ${edits + modes.full} parses`);
+    assert.ok(withSplit >= edits * 0.1, `split blocks in ${withSplit} of ${edits} edits`);
   });
 
   describe('on kube-prometheus-stack', () => {
@@ -196,6 +199,9 @@ describe('incremental re-parsing', () => {
       const stats = parseStatsOf(doc)!;
       assert.equal(stats.mode, 'blocks');
       assert.equal(stats.reparsedBlocks, 1);
+      // alertmanager (979 lines) is cut at its own keys: one of those pieces is parsed.
+      assert.equal(stats.parsedPieces, 1);
+      assert.ok(stats.splitBlocks! >= 1);
       assert.ok(stats.blocks! >= 30, `${stats.blocks} blocks`);
       assertSameAsFull(doc, 'kps edit');
     });
@@ -274,6 +280,44 @@ describe('incremental re-parsing', () => {
       editEverywhere(big('a:\r\n  b: 1\r\n# c\r\nc: 2\r\n').replace(/\n/g, '\r\n').replace(/\r\r/g, '\r'), 'crlf');
     });
 
+    it('cuts a long block at the keys of its nested map, with the same nodes as a full parse', function () {
+      this.timeout(60_000);
+      const inner = (i: number) =>
+        [
+          `  # about entry${i}`,
+          `  entry${i}:`,
+          `    image: registry.example.com/app${i}:1.${i}`,
+          i % 4 === 0 ? `    args:\n      - --flag=${i}\n\n    # trailing, indented` : `    replicas: ${i}`,
+          i % 5 === 0 ? `    script: |\n      echo ${i}\n\n` : i % 6 === 3 ? `    empty:` : `    port: ${8000 + i}`,
+          i % 7 === 0 ? `# column-0 comment inside the block\n` : '',
+        ].join('\n') + '\n';
+      const body = Array.from({ length: 90 }, (_, i) => inner(i)).join('') + '  final: true\n';
+      const text = `# head\nfirst: 1\n\n# the big one\nbig:   # comment on the key line\n${body}after:\n  x: 1\n${body.replace(/^  /gm, '  ')}last:\n${body}`;
+      assert.ok(body.length > 8192);
+      let doc = reparseValuesDocument(undefined, '/mem/values.yaml', text, 1);
+      const at = text.indexOf('registry.example.com/app45:');
+      const next = text.slice(0, at) + 'mirror' + text.slice(at + 'registry'.length);
+      doc = reparseValuesDocument(doc, '/mem/values.yaml', next, 2);
+      const stats = parseStatsOf(doc)!;
+      assert.equal(stats.mode, 'blocks');
+      assert.equal(stats.parsedPieces, 1, JSON.stringify(stats));
+      // Blocks are cut lazily: only the edited one so far.
+      assert.equal(stats.splitBlocks, 1, JSON.stringify(stats));
+      assertSameAsFull(doc, 'split edit');
+      // Edits everywhere, including the key lines of the split blocks and between sub-blocks.
+      let current = doc;
+      for (let pos = 0; pos < next.length; pos += 397) {
+        const edited = next.slice(0, pos) + (pos % 2 ? 'x' : '\n') + next.slice(pos);
+        const before = pos % 5 === 0 ? dumpTree(current).join('\n') : undefined;
+        const d = reparseValuesDocument(current, '/mem/values.yaml', edited, 3);
+        assertSameAsFull(d, `split insert at ${pos}`);
+        // Moving reused sub-blocks copies their nodes: the previous version keeps its ranges.
+        if (before !== undefined) assert.equal(dumpTree(current).join('\n'), before, `previous version changed by insert at ${pos}`);
+        current = reparseValuesDocument(d, '/mem/values.yaml', next, 4);
+        assertSameAsFull(current, `split undo at ${pos}`);
+      }
+    });
+
     it('falls back to a full parse for what blocks cannot reproduce', () => {
       const cases: Array<[string, string]> = [
         [big('a: 1\n---\nb: 2\n'), 'markers'],
@@ -315,7 +359,7 @@ describe('incremental re-parsing', () => {
     host.set('/mem/chart/values.yaml', body.replace('app40:1.0', 'app40:1.1'));
     const v2 = engine.getDocument('/mem/chart/values.yaml')!;
     assert.notEqual(v1, v2);
-    assert.deepEqual(parseStatsOf(v2), { mode: 'blocks', blocks: 80, reparsedBlocks: 1 });
+    assert.deepEqual(parseStatsOf(v2), { mode: 'blocks', blocks: 80, reparsedBlocks: 1, parsedPieces: 1, splitBlocks: 0 });
     assert.equal((v2.values as Record<string, { image: string }>).k40.image, 'registry.example.com/app40:1.1');
     assertSameAsFull(v2, 'engine');
   });

@@ -33,29 +33,60 @@ const MIN_BLOCKS = 2;
 
 const DUMMY = '_: 0\n';
 
+/** Top-level blocks at least this long are cut again, at the keys of their nested map. */
+export const MIN_SPLIT_LENGTH = 4096;
+
+/**
+ * How a piece of text was parsed; pieces are reusable only for the same kind.
+ * - `doc`: from the start of the document (the first top-level block);
+ * - `top`: behind DUMMY (the other top-level blocks);
+ * - `sub`: behind the parent's key line and an indented DUMMY (second and later sub-blocks).
+ * The first sub-block of a split top-level block is parsed like that block (`doc` or `top`).
+ */
+type PieceKind = 'doc' | 'top' | 'sub';
+
 interface Block {
+  kind: PieceKind;
   /** Where the text this block was parsed from starts: 0 for the first block, else where the previous block's nodes end. */
   parseStart: number;
-  /** The start of the next block's key line, or the end of the text. */
+  /** The start of the next block's key line, or the end of the region. */
   end: number;
-  /** The first block is parsed as the start of the document, the others behind DUMMY: not interchangeable. */
-  first: boolean;
   pairs: Pair[];
   /** Where this block's last node ends (its trailing comments may be included): the next block starts here. */
   nodesEnd: number;
   /** The block ends in an empty value, so the next block cannot start behind it (see endsOpen). */
   endsOpen: boolean;
-  /** Duplicate keys inside this block's maps (the root map is checked when blocks are assembled). */
+  /** Duplicate keys inside this block's maps (the enclosing map is checked when blocks are assembled). */
   duplicates: DuplicateKey[];
-  // Map and document ends and trailing comments: used when this block is the last one.
+  // Ends and trailing comment of the map the pairs belong to, and of the document: used when
+  // this block is the last one. For a sub-block `map` is the parent's nested map and `root`
+  // the root map.
   mapValueEnd: number;
   mapNodeEnd: number;
   mapComment: string | null | undefined;
+  rootValueEnd: number;
+  rootNodeEnd: number;
+  rootComment: string | null | undefined;
   docComment: string | null | undefined;
   docValueEnd: number;
   docNodeEnd: number;
-  /** First block only: the document and root map whose leading comments and props the whole file shares. */
+  /** First top-level block only: the document and root map whose leading comments and props the whole file shares. */
   head?: { doc: Document.Parsed; map: YAMLMap };
+  /** First sub-block only: the parent's key, pair and nested map, as parsed. */
+  parent?: { key: Scalar; pair: Pair; map: YAMLMap };
+  /** A top-level block assembled from sub-blocks. */
+  split?: SplitTable;
+  /** deriveSplit was tried on this block. */
+  splitChecked?: boolean;
+}
+
+interface SplitTable {
+  /** The parent's key line (with its line break), parsed in front of every later sub-block. */
+  keyLine: string;
+  keyStart: number;
+  /** Indentation of the nested map's keys. */
+  indent: number;
+  blocks: Block[];
 }
 
 interface BlockTable {
@@ -76,12 +107,20 @@ export type FallbackReason =
   | 'block-anchor'
   | 'block-unfaithful';
 
+type BlockFailure = 'block-error' | 'block-anchor' | 'block-unfaithful';
+
 /** What the last parse of a document did; for tests and the benchmark. */
 export interface ParseStats {
   mode: 'blocks' | 'full';
   reason?: FallbackReason;
+  /** Top-level blocks. */
   blocks?: number;
+  /** Top-level blocks not reused as a whole. */
   reparsedBlocks?: number;
+  /** Pieces of text given to the parser (blocks and sub-blocks). */
+  parsedPieces?: number;
+  /** Top-level blocks held as sub-blocks (long `key:` blocks whose nested map was cut again). */
+  splitBlocks?: number;
 }
 
 const tables = new WeakMap<ValuesDocument, BlockTable | null>();
@@ -117,13 +156,30 @@ export function reparseValuesDocument(
   for (const b of attempt.table.blocks) duplicates.push(...b.duplicates);
   const doc = finishValuesDocument(createTextBase(path, text, version), attempt.yamlDoc, [], { anchorFree: true, duplicates });
   tables.set(doc, attempt.table);
-  stats.set(doc, { mode: 'blocks', blocks: attempt.table.blocks.length, reparsedBlocks: attempt.reparsed });
+  stats.set(doc, {
+    mode: 'blocks',
+    blocks: attempt.table.blocks.length,
+    reparsedBlocks: attempt.reparsed,
+    parsedPieces: attempt.parsed,
+    splitBlocks: attempt.table.blocks.filter((b) => b.split).length,
+  });
   return doc;
 }
 
 type Attempt =
   | { reason: FallbackReason; keep?: BlockTable }
-  | { yamlDoc: Document.Parsed; table: BlockTable; reparsed: number };
+  | { yamlDoc: Document.Parsed; table: BlockTable; reparsed: number; parsed: number };
+
+/** What changed between the table's text and the new one. */
+interface Change {
+  oldText: string;
+  text: string;
+  prefix: number;
+  suffix: number;
+  delta: number;
+  /** Pieces given to the parser so far. */
+  parsed: number;
+}
 
 function blockParse(previous: ValuesDocument, text: string): Attempt {
   const pre = unsplittableText(text);
@@ -140,33 +196,76 @@ function blockParse(previous: ValuesDocument, text: string): Attempt {
 
   const old = table.text;
   const prefix = commonPrefix(old, text);
-  const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
-  const delta = text.length - old.length;
-  const oldByStart = new Map<number, Block>();
-  for (const b of table.blocks) oldByStart.set(b.parseStart, b);
+  const change: Change = {
+    oldText: old,
+    text,
+    prefix,
+    suffix: commonSuffix(old, text, Math.min(old.length, text.length) - prefix),
+    delta: text.length - old.length,
+    parsed: 0,
+  };
+  const result = cutRegion(change, table.blocks, starts, 0, text.length, (j) => (j === 0 ? 'doc' : 'top'), (j, next, parseStart, end, candidate) =>
+    parseTopBlock(change, starts, j, next, parseStart, end, candidate),
+  );
+  if (typeof result === 'string') return { reason: result, keep: result === 'block-anchor' ? undefined : table };
+  return { yamlDoc: assemble(result.blocks), table: { text, blocks: result.blocks }, reparsed: result.reparsed, parsed: change.parsed };
+}
 
+type ParsePiece = (j: number, next: number, parseStart: number, end: number, candidate: Block | undefined) => Block | BlockFailure;
+
+/**
+ * Cuts text[firstParseStart, regionEnd) at `starts` into blocks, reusing the old blocks whose
+ * text is unchanged (in the common prefix, or in the common suffix at a shifted offset) and
+ * parsing the others. Block j+1 starts where block j's nodes end. The first block of a region
+ * is parsed with the region's opening context, the others behind a dummy entry.
+ */
+function cutRegion(
+  change: Change,
+  oldBlocks: Block[],
+  starts: number[],
+  firstParseStart: number,
+  regionEnd: number,
+  kindAt: (j: number) => PieceKind,
+  parse: ParsePiece,
+): { blocks: Block[]; reparsed: number } | BlockFailure {
+  const oldByStart = new Map<number, Block>();
+  for (const b of oldBlocks) oldByStart.set(b.parseStart, b);
   const blocks: Block[] = [];
   let reparsed = 0;
-  let parseStart = 0;
+  let parseStart = firstParseStart;
   for (let j = 0; j < starts.length; ) {
-    const first = j === 0;
     // The previous block's nodes run past this key line: the split is not where the parser would put it.
-    if (!first && parseStart > starts[j]) return { reason: 'block-unfaithful', keep: table };
+    if (j > 0 && parseStart > starts[j]) return 'block-unfaithful';
+    const kind = kindAt(j);
+    const sameKind = (b: Block | undefined): b is Block => b !== undefined && b.kind === kind;
     let next = j + 1;
+    // An old block here that had to take in the next key lines (it ended in an empty value)
+    // most likely still does: start with its extent rather than parse the short piece first.
+    // (Taking in more key lines is always faithful; only cutting is an optimisation.)
+    const before = oldByStart.get(parseStart) ?? oldByStart.get(parseStart - change.delta);
+    if (sameKind(before)) {
+      const oldEnd = mapOldOffset(change, before.end);
+      if (oldEnd !== undefined && oldEnd > (starts[next] ?? regionEnd)) {
+        const k = starts.indexOf(oldEnd, next);
+        if (k > next) next = k;
+      }
+    }
     let block: Block | undefined;
     for (;;) {
-      const end = next < starts.length ? starts[next] : text.length;
+      const end = next < starts.length ? starts[next] : regionEnd;
       block = undefined;
-      if (end <= prefix) {
-        const o = oldByStart.get(parseStart);
-        if (o && o.end === end && o.first === first) block = o;
-      } else if (parseStart >= text.length - suffix) {
-        const o = oldByStart.get(parseStart - delta);
-        if (o && o.end === end - delta && o.first === first) block = delta === 0 ? o : shiftBlock(o, delta);
+      const same = oldByStart.get(parseStart);
+      const moved = oldByStart.get(parseStart - change.delta);
+      if (end <= change.prefix) {
+        if (sameKind(same) && same.end === end) block = same;
+      } else if (parseStart >= change.text.length - change.suffix) {
+        if (sameKind(moved) && moved.end === end - change.delta) block = change.delta === 0 ? moved : shiftBlock(moved, change.delta);
       }
       if (!block) {
-        const parsed = parseBlock(text, parseStart, end, first, first ? 0 : starts[j]);
-        if (typeof parsed === 'string') return { reason: parsed, keep: parsed === 'block-anchor' ? undefined : table };
+        // An old block at the same place (or moved by the edit) may still lend its sub-blocks.
+        const candidate = sameKind(same) ? same : sameKind(moved) ? moved : undefined;
+        const parsed = parse(j, next, parseStart, end, candidate);
+        if (typeof parsed === 'string') return parsed;
         block = parsed;
         reparsed++;
       }
@@ -178,7 +277,415 @@ function blockParse(previous: ValuesDocument, text: string): Attempt {
     parseStart = block.nodesEnd;
     j = next;
   }
-  return { yamlDoc: assemble(blocks), table: { text, blocks }, reparsed };
+  return { blocks, reparsed };
+}
+
+/** Where an offset of the old text is in the new one, if it is outside the changed span. */
+function mapOldOffset(change: Change, offset: number): number | undefined {
+  if (offset <= change.prefix) return offset;
+  if (offset >= change.oldText.length - change.suffix) return offset + change.delta;
+  return undefined;
+}
+
+function parseTopBlock(
+  change: Change,
+  starts: number[],
+  j: number,
+  next: number,
+  parseStart: number,
+  end: number,
+  candidate: Block | undefined,
+): Block | BlockFailure {
+  const kind: PieceKind = j === 0 ? 'doc' : 'top';
+  // A long block holding one key whose value is a block map is cut again at that map's keys.
+  if (next === j + 1 && end - parseStart >= MIN_SPLIT_LENGTH) {
+    const split = parseSplitBlock(change, kind, starts[j], parseStart, end, candidate);
+    if (split) return split;
+  }
+  change.parsed++;
+  return parseBlock(change.text, parseStart, end, kind, j === 0 ? -1 : starts[j]);
+}
+
+/** Parses text[parseStart, end) as one top-level block, or says why the result would not match a full parse. */
+function parseBlock(text: string, parseStart: number, end: number, kind: PieceKind, keyStart: number): Block | BlockFailure {
+  const first = kind === 'doc';
+  const parsed = parsePiece(first ? freshCopy(text.slice(parseStart, end)) : DUMMY + text.slice(parseStart, end));
+  if (typeof parsed === 'string') return parsed;
+  const { doc, map } = parsed;
+  const items = map.items as Pair[];
+  if (!first && (items.length < 2 || !isDummyPair(items[0], 0))) return 'block-unfaithful';
+  const pairs = first ? items : items.slice(1);
+  if (!pairs.length) return 'block-unfaithful';
+  const shift = first ? 0 : parseStart - DUMMY.length;
+  for (const pair of pairs) if (!shiftInPlace(pair, shift)) return 'block-anchor';
+  if (!first && (pairs[0].key as Scalar).range?.[0] !== keyStart) return 'block-unfaithful';
+  const block = pieceOf(kind, parseStart, end, pairs, doc, map, map, shift);
+  if (first) block.head = { doc, map };
+  return block;
+}
+
+/** Concatenating (rather than slicing) gives the parser a string of its own: the scalars it
+ * slices out of it then retain this block's text, not the whole version it came from. */
+function freshCopy(s: string): string {
+  return '\n'.concat(s).slice(1);
+}
+
+/** One piece through the (depth-guarded) parser: a clean, anchor-free block map, or why not. */
+function parsePiece(source: string): { doc: Document.Parsed; map: YAMLMap } | BlockFailure {
+  const parsed = parseYamlSafely(source);
+  // Errors (and absurd nesting) are reported by the full parse, with the messages and positions users know.
+  if ('tooDeepAt' in parsed || parsed.docs.length !== 1) return 'block-error';
+  const doc = parsed.docs[0];
+  if (doc.errors.length || doc.warnings.length) return 'block-error';
+  const map = doc.contents;
+  if (!isMap(map) || map.flow || map.tag || !map.range) return 'block-unfaithful';
+  if (map.anchor) return 'block-anchor';
+  return { doc, map };
+}
+
+function pieceOf(
+  kind: PieceKind,
+  parseStart: number,
+  end: number,
+  pairs: Pair[],
+  doc: Document.Parsed,
+  root: YAMLMap,
+  map: YAMLMap,
+  shift: number,
+  mapShifted = false,
+): Block {
+  const last = pairs[pairs.length - 1];
+  const m = mapShifted ? 0 : shift;
+  return {
+    kind,
+    parseStart,
+    end,
+    pairs,
+    nodesEnd: pairEnd(last),
+    endsOpen: endsOpen(last),
+    duplicates: nestedDuplicates(pairs),
+    mapValueEnd: map.range![1] + m,
+    mapNodeEnd: map.range![2] + m,
+    mapComment: map.comment,
+    rootValueEnd: root.range![1] + shift,
+    rootNodeEnd: root.range![2] + shift,
+    rootComment: root.comment,
+    docComment: doc.comment,
+    docValueEnd: doc.range[1] + shift,
+    docNodeEnd: doc.range[2] + shift,
+  };
+}
+
+/** `key:` alone on its line (a comment may follow): its value can be a block map below. */
+const PARENT_KEY_LINE = /^(?:"[^"\n]*"|'[^'\n]*'|[^\s#'"&*!|>%@`[\]{},?:-][^\n#]*?):[ \t]*(?:#[^\n]*)?\r?\n$/;
+
+/**
+ * A long top-level block `key:` whose value is a block map, cut at that map's keys: the first
+ * sub-block is parsed with the block's own opening (comments before the key, the key line),
+ * the others behind the key line and an indented dummy entry, so that each sees the same
+ * nesting as in the full text. Undefined when the block does not have that shape or a
+ * sub-block parse disagrees; the caller then parses the block whole.
+ */
+function parseSplitBlock(
+  change: Change,
+  kind: PieceKind,
+  keyStart: number,
+  parseStart: number,
+  end: number,
+  candidate: Block | undefined,
+): Block | undefined {
+  const text = change.text;
+  const keyLineEnd = text.indexOf('\n', keyStart) + 1;
+  if (keyLineEnd <= 0 || keyLineEnd >= end) return undefined;
+  const keyLine = text.slice(keyStart, keyLineEnd);
+  if (!PARENT_KEY_LINE.test(keyLine)) return undefined;
+  const subStarts = nestedKeyLineStarts(text, keyLineEnd, end);
+  if (!subStarts || subStarts.starts.length < 2) return undefined;
+  const indent = subStarts.indent;
+
+  let oldSplit = candidate?.split;
+  if (candidate && !oldSplit && !candidate.splitChecked) {
+    // Old blocks are a cache of derivable facts: recording the split on one changes nothing else.
+    oldSplit = candidate.split = deriveSplit(candidate, change.oldText);
+    candidate.splitChecked = true;
+  }
+  const reusable = oldSplit && oldSplit.keyLine === keyLine && oldSplit.indent === indent ? oldSplit.blocks : [];
+  const bodyDummy = ' '.repeat(indent) + DUMMY;
+  const ctx: SplitContext = { kind, keyLine, keyStart, indent, bodyDummy };
+  const result = cutRegion(change, reusable, subStarts.starts, parseStart, end, (j) => (j === 0 ? kind : 'sub'), (j, _next, ps, e) => {
+    change.parsed++;
+    return parseSubBlock(text, ctx, j, ps, e, subStarts.starts[j]);
+  });
+  if (typeof result === 'string') return undefined;
+  return assembleSplit(result.blocks, ctx);
+}
+
+interface SplitContext {
+  kind: PieceKind;
+  keyLine: string;
+  keyStart: number;
+  indent: number;
+  bodyDummy: string;
+}
+
+/**
+ * Keys of a nested block map between `from` and `end`: the first content line (not blank, not a
+ * comment) sets the indentation, which must be more than 0 and start a key; then every line
+ * with exactly that indentation followed by a key character. The offsets are those of the keys,
+ * after the indentation: the parser ends the nodes before a key there, not at the line start.
+ * Undefined if the shape is not that of a block map.
+ */
+function nestedKeyLineStarts(text: string, from: number, end: number): { indent: number; starts: number[] } | undefined {
+  let indent = -1;
+  const starts: number[] = [];
+  for (let pos = from; pos < end; ) {
+    let col = 0;
+    while (text.charCodeAt(pos + col) === 0x20) col++;
+    const c = text.charCodeAt(pos + col);
+    const blankOrComment = c === 0x0a || c === 0x0d || c === 0x23 || pos + col >= end;
+    if (!blankOrComment) {
+      if (indent < 0) {
+        if (col === 0 || !isKeyLineStart(c)) return undefined;
+        indent = col;
+      }
+      if (col === indent && isKeyLineStart(c)) starts.push(pos + col);
+      else if (col < indent) return undefined; // less indented content: not one nested block map
+    }
+    const nl = text.indexOf('\n', pos);
+    if (nl < 0 || nl + 1 > end) break;
+    pos = nl + 1;
+  }
+  return indent > 0 ? { indent, starts } : undefined;
+}
+
+/** Parses sub-block j of a split block: text[parseStart, end) in its context. */
+function parseSubBlock(text: string, ctx: SplitContext, j: number, parseStart: number, end: number, subKeyStart: number): Block | BlockFailure {
+  if (j === 0) {
+    // Like the whole block, but ending early: the dummy (if any), comments, the key line, the first keys.
+    const first = ctx.kind === 'doc';
+    const parsed = parsePiece(first ? freshCopy(text.slice(parseStart, end)) : DUMMY + text.slice(parseStart, end));
+    if (typeof parsed === 'string') return parsed;
+    const { doc, map: root } = parsed;
+    const items = root.items as Pair[];
+    if (items.length !== (first ? 1 : 2) || (!first && !isDummyPair(items[0], 0))) return 'block-unfaithful';
+    const pair = items[items.length - 1];
+    const shift = first ? 0 : parseStart - DUMMY.length;
+    if (!shiftInPlace(pair, shift)) return 'block-anchor';
+    const nested = pair.value;
+    if (!isScalar(pair.key) || pair.key.range?.[0] !== ctx.keyStart) return 'block-unfaithful';
+    if (!isMap(nested) || nested.flow || nested.tag || !nested.range || !nested.items.length) return 'block-unfaithful';
+    const pairs = nested.items as Pair[];
+    if ((pairs[0].key as Scalar).range?.[0] !== subKeyStart) return 'block-unfaithful';
+    const block = pieceOf(ctx.kind, parseStart, end, pairs, doc, root, nested, shift, true);
+    block.parent = { key: pair.key as Scalar, pair, map: nested };
+    if (first) block.head = { doc, map: root };
+    return block;
+  }
+  // The previous sub-block may end inside the indentation of this one's first line: that
+  // indentation is given back in front of the text, so the first key keeps its column.
+  const lineStart = text.lastIndexOf('\n', parseStart - 1) + 1;
+  const pad = text.slice(lineStart, parseStart);
+  const prefix = ctx.keyLine + ctx.bodyDummy + (/^ *$/.test(pad) ? pad : '');
+  const parsed = parsePiece(prefix + text.slice(parseStart, end));
+  if (typeof parsed === 'string') return parsed;
+  const { doc, map: root } = parsed;
+  const items = root.items as Pair[];
+  if (items.length !== 1) return 'block-unfaithful';
+  const nested = items[0].value;
+  if (!isMap(nested) || nested.flow || nested.tag || !nested.range || nested.items.length < 2) return 'block-unfaithful';
+  if (nested.anchor || (items[0].key as Scalar).anchor) return 'block-anchor';
+  if (!isDummyPair(nested.items[0] as Pair, ctx.keyLine.length + ctx.indent)) return 'block-unfaithful';
+  const pairs = (nested.items as Pair[]).slice(1);
+  const shift = parseStart - prefix.length;
+  for (const pair of pairs) if (!shiftInPlace(pair, shift)) return 'block-anchor';
+  if ((pairs[0].key as Scalar).range?.[0] !== subKeyStart) return 'block-unfaithful';
+  return pieceOf('sub', parseStart, end, pairs, doc, root, nested, shift);
+}
+
+/** The top-level block of a split key: its pair, with the nested map holding every sub-block's pairs. */
+function assembleSplit(subs: Block[], ctx: { keyLine: string; keyStart: number; indent: number }): Block {
+  const s0 = subs[0];
+  const last = subs[subs.length - 1];
+  const parent = s0.parent!;
+  const nested = shallowClone(parent.map);
+  nested.items = subs.flatMap((b) => b.pairs);
+  nested.range = [parent.map.range![0], last.mapValueEnd, last.mapNodeEnd];
+  setOptional(nested, 'comment', last.mapComment);
+  const pair = new Pair(parent.key, nested);
+  for (const k of Object.keys(parent.pair)) if (k !== 'key' && k !== 'value') (pair as unknown as Record<string, unknown>)[k] = (parent.pair as unknown as Record<string, unknown>)[k];
+  // Pre-order, as `yaml`'s visit: the key, the nested map itself, then what is inside its pairs.
+  const duplicates: DuplicateKey[] = [];
+  duplicateKeysOf(nested, duplicates);
+  for (const b of subs) duplicates.push(...b.duplicates);
+  return {
+    kind: s0.kind,
+    parseStart: s0.parseStart,
+    end: last.end,
+    pairs: [pair],
+    nodesEnd: pairEnd(pair),
+    endsOpen: endsOpen(pair),
+    duplicates,
+    mapValueEnd: last.rootValueEnd,
+    mapNodeEnd: last.rootNodeEnd,
+    mapComment: last.rootComment,
+    rootValueEnd: last.rootValueEnd,
+    rootNodeEnd: last.rootNodeEnd,
+    rootComment: last.rootComment,
+    docComment: last.docComment,
+    docValueEnd: last.docValueEnd,
+    docNodeEnd: last.docNodeEnd,
+    head: s0.head,
+    split: { keyLine: ctx.keyLine, keyStart: ctx.keyStart, indent: ctx.indent, blocks: subs },
+  };
+}
+
+/**
+ * A reused block at a new offset. Its nodes are copied, not moved, so that the previous
+ * version's document (someone may still hold it) keeps its own ranges.
+ */
+function shiftBlock(b: Block, d: number): Block {
+  if (b.split) {
+    const subs = b.split.blocks.map((s) => shiftBlock(s, d));
+    return assembleSplit(subs, { ...b.split, keyStart: b.split.keyStart + d });
+  }
+  const shifted: Block = {
+    ...b,
+    parseStart: b.parseStart + d,
+    end: b.end + d,
+    pairs: b.pairs.map((p) => copyPair(p, d)),
+    nodesEnd: b.nodesEnd + d,
+    duplicates: b.duplicates.map((x) => ({ text: x.text, key: [x.key[0] + d, x.key[1] + d], first: [x.first[0] + d, x.first[1] + d] })),
+    mapValueEnd: b.mapValueEnd + d,
+    mapNodeEnd: b.mapNodeEnd + d,
+    rootValueEnd: b.rootValueEnd + d,
+    rootNodeEnd: b.rootNodeEnd + d,
+    docValueEnd: b.docValueEnd + d,
+    docNodeEnd: b.docNodeEnd + d,
+  };
+  if (b.parent) {
+    const map = shallowClone(b.parent.map);
+    map.range = [b.parent.map.range![0] + d, b.parent.map.range![1] + d, b.parent.map.range![2] + d];
+    shifted.parent = { key: copyNode(b.parent.key, d), pair: b.parent.pair, map };
+  }
+  return shifted;
+}
+
+/** One document whose root map holds every block's pairs, as the full parse would build it. */
+function assemble(blocks: Block[]): Document.Parsed {
+  const head = blocks[0].head!;
+  const last = blocks[blocks.length - 1];
+  const root = shallowClone(head.map);
+  root.items = blocks.flatMap((b) => b.pairs);
+  root.range = [head.map.range![0], last.mapValueEnd, last.mapNodeEnd];
+  setOptional(root, 'comment', last.mapComment);
+  const doc = shallowClone(head.doc);
+  doc.contents = root as unknown as Document.Parsed['contents'];
+  doc.range = [head.doc.range[0], last.docValueEnd, last.docNodeEnd];
+  setOptional(doc, 'comment', last.docComment);
+  doc.errors = [];
+  doc.warnings = [];
+  return doc;
+}
+
+/**
+ * The block table of a document that was parsed in full (the first version of a file), so that
+ * its first edit is already incremental. Its nodes are the ones a block parse would give.
+ */
+function deriveTable(doc: ValuesDocument): BlockTable | null {
+  const yamlDoc = doc.yamlDoc;
+  const root = doc.root;
+  if (!yamlDoc || !isMap(root) || root.flow || root.anchor || root.tag || !root.range || !yamlDoc.range) return null;
+  if (yamlDoc.errors.length || yamlDoc.warnings.length) return null;
+  if (doc.problems.some((p) => p.kind !== 'duplicate-key')) return null;
+  if (unsplittableText(doc.text)) return null;
+  const starts = keyLineStarts(doc.text);
+  if (starts.length < MIN_BLOCKS) return null;
+  const items = root.items as Pair[];
+  for (const pair of items) if (!anchorFree(pair)) return null;
+  const ends = {
+    mapValueEnd: root.range[1],
+    mapNodeEnd: root.range[2],
+    mapComment: root.comment,
+    rootValueEnd: root.range[1],
+    rootNodeEnd: root.range[2],
+    rootComment: root.comment,
+    docComment: yamlDoc.comment,
+    docValueEnd: yamlDoc.range[1],
+    docNodeEnd: yamlDoc.range[2],
+  };
+  const blocks = groupPairs(items, starts, 0, 0, doc.text.length, (j) => (j === 0 ? 'doc' : 'top'), ends);
+  if (!blocks) return null;
+  blocks[0].head = { doc: yamlDoc, map: root };
+  return { text: doc.text, blocks };
+}
+
+/**
+ * Groups already parsed pairs into the blocks a block parse would have made (pairs whose key
+ * starts between two key lines; a block ending in an empty value takes in the next). Only the
+ * last block's ends are used: they are the enclosing map's and document's own.
+ */
+function groupPairs(
+  items: Pair[],
+  starts: number[],
+  keyColumn: number,
+  firstParseStart: number,
+  regionEnd: number,
+  kindAt: (j: number) => PieceKind,
+  ends: Pick<Block, 'mapValueEnd' | 'mapNodeEnd' | 'mapComment' | 'rootValueEnd' | 'rootNodeEnd' | 'rootComment' | 'docComment' | 'docValueEnd' | 'docNodeEnd'>,
+): Block[] | null {
+  const blocks: Block[] = [];
+  let i = 0;
+  let parseStart = firstParseStart;
+  for (let j = 0; j < starts.length; ) {
+    let next = j + 1;
+    let end = next < starts.length ? starts[next] : regionEnd;
+    const pairs: Pair[] = [];
+    for (;;) {
+      while (i < items.length && ((items[i].key as YamlNode | null)?.range?.[0] ?? -1) < end) pairs.push(items[i++]);
+      if (!pairs.length) return null;
+      if (!endsOpen(pairs[pairs.length - 1]) || next >= starts.length) break;
+      next++;
+      end = next < starts.length ? starts[next] : regionEnd;
+    }
+    if (j > 0 && ((pairs[0].key as YamlNode | null)?.range?.[0] !== starts[j] + keyColumn || parseStart > starts[j])) return null;
+    const last = pairs[pairs.length - 1];
+    const nodesEnd = pairEnd(last);
+    blocks.push({ kind: kindAt(j), parseStart, end, pairs, nodesEnd, endsOpen: endsOpen(last), duplicates: nestedDuplicates(pairs), ...ends });
+    parseStart = nodesEnd;
+    j = next;
+  }
+  return i === items.length ? blocks : null;
+}
+
+/** The sub-blocks of a block that was parsed whole (or derived from a full parse), if it has the shape. */
+function deriveSplit(b: Block, oldText: string): SplitTable | undefined {
+  if (b.pairs.length !== 1) return undefined;
+  const pair = b.pairs[0];
+  const key = pair.key;
+  const nested = pair.value;
+  if (!isScalar(key) || !key.range || !isMap(nested) || nested.flow || !nested.range || nested.items.length < 2) return undefined;
+  const keyStart = key.range[0];
+  const keyLineEnd = oldText.indexOf('\n', keyStart) + 1;
+  if (keyLineEnd <= 0) return undefined;
+  const keyLine = oldText.slice(keyStart, keyLineEnd);
+  if (!PARENT_KEY_LINE.test(keyLine)) return undefined;
+  const subStarts = nestedKeyLineStarts(oldText, keyLineEnd, b.end);
+  if (!subStarts || subStarts.starts.length < 2) return undefined;
+  const subs = groupPairs(nested.items as Pair[], subStarts.starts, 0, b.parseStart, b.end, (j) => (j === 0 ? b.kind : 'sub'), {
+    mapValueEnd: nested.range[1],
+    mapNodeEnd: nested.range[2],
+    mapComment: nested.comment,
+    rootValueEnd: b.rootValueEnd,
+    rootNodeEnd: b.rootNodeEnd,
+    rootComment: b.rootComment,
+    docComment: b.docComment,
+    docValueEnd: b.docValueEnd,
+    docNodeEnd: b.docNodeEnd,
+  });
+  if (!subs) return undefined;
+  subs[0].parent = { key, pair, map: nested };
+  subs[0].head = b.head;
+  return { keyLine, keyStart, indent: subStarts.indent, blocks: subs };
 }
 
 /** Cheap text checks for what block parsing cannot reproduce. */
@@ -285,58 +792,6 @@ export function commonSuffix(a: string, b: string, max: number): number {
   return i;
 }
 
-/** Parses text[parseStart, end) as one block, or says why the result would not match a full parse. */
-function parseBlock(
-  text: string,
-  parseStart: number,
-  end: number,
-  first: boolean,
-  keyStart: number,
-): Block | 'block-error' | 'block-anchor' | 'block-unfaithful' {
-  // Concatenating (rather than slicing) gives the parser a string of its own: the scalars it
-  // slices out of it then retain this block's text, not the whole version it came from.
-  const source = first ? '\n'.concat(text.slice(parseStart, end)).slice(1) : DUMMY + text.slice(parseStart, end);
-  const parsed = parseYamlSafely(source);
-  // Errors (and absurd nesting) are reported by the full parse, with the messages and positions users know.
-  if ('tooDeepAt' in parsed || parsed.docs.length !== 1) return 'block-error';
-  const doc = parsed.docs[0];
-  if (doc.errors.length || doc.warnings.length) return 'block-error';
-  const map = doc.contents;
-  if (!isMap(map) || map.flow || map.tag || !map.range) return 'block-unfaithful';
-  if (map.anchor) return 'block-anchor';
-  const items = map.items as Pair[];
-  if (!first && (items.length < 2 || !isDummyPair(items[0]))) return 'block-unfaithful';
-  const pairs = first ? items : items.slice(1);
-  if (!pairs.length) return 'block-unfaithful';
-  const shift = first ? 0 : parseStart - DUMMY.length;
-  for (const pair of pairs) if (!shiftInPlace(pair, shift)) return 'block-anchor';
-  if (!first && (pairs[0].key as Scalar).range?.[0] !== keyStart) return 'block-unfaithful';
-  const docRange = doc.range;
-  const block: Block = {
-    parseStart,
-    end,
-    first,
-    pairs,
-    nodesEnd: pairEnd(pairs[pairs.length - 1]),
-    endsOpen: endsOpen(pairs[pairs.length - 1]),
-    duplicates: nestedDuplicates(pairs),
-    mapValueEnd: map.range[1] + shift,
-    mapNodeEnd: map.range[2] + shift,
-    mapComment: map.comment,
-    docComment: doc.comment,
-    docValueEnd: docRange[1] + shift,
-    docNodeEnd: docRange[2] + shift,
-  };
-  if (first) block.head = { doc, map };
-  return block;
-}
-
-function isDummyPair(pair: Pair): boolean {
-  const k = pair.key as Scalar;
-  const v = pair.value as Scalar;
-  return isScalar(k) && k.value === '_' && k.range?.[0] === 0 && isScalar(v) && v.value === 0 && !k.commentBefore;
-}
-
 /**
  * True when the last node of a pair (its deepest last descendant) is an empty value (`key:`
  * with nothing after it, an empty `- ` item). The parser gives the comments and blank lines
@@ -379,25 +834,6 @@ function shiftInPlace(node: unknown, d: number): boolean {
   return true;
 }
 
-/**
- * A reused block at a new offset. Its nodes are copied, not moved, so that the previous
- * version's document (someone may still hold it) keeps its own ranges.
- */
-function shiftBlock(b: Block, d: number): Block {
-  return {
-    ...b,
-    parseStart: b.parseStart + d,
-    end: b.end + d,
-    pairs: b.pairs.map((p) => copyPair(p, d)),
-    nodesEnd: b.nodesEnd + d,
-    duplicates: b.duplicates.map((x) => ({ text: x.text, key: [x.key[0] + d, x.key[1] + d], first: [x.first[0] + d, x.first[1] + d] })),
-    mapValueEnd: b.mapValueEnd + d,
-    mapNodeEnd: b.mapNodeEnd + d,
-    docValueEnd: b.docValueEnd + d,
-    docNodeEnd: b.docNodeEnd + d,
-  };
-}
-
 function copyPair(p: Pair, d: number): Pair {
   const c = new Pair(copyNode(p.key, d), copyNode(p.value, d));
   for (const k of Object.keys(p)) if (k !== 'key' && k !== 'value') (c as unknown as Record<string, unknown>)[k] = (p as unknown as Record<string, unknown>)[k];
@@ -429,79 +865,6 @@ function setOptional(o: object, key: string, value: unknown): void {
   else (o as Record<string, unknown>)[key] = value;
 }
 
-/** One document whose root map holds every block's pairs, as the full parse would build it. */
-function assemble(blocks: Block[]): Document.Parsed {
-  const head = blocks[0].head!;
-  const last = blocks[blocks.length - 1];
-  const root = shallowClone(head.map);
-  root.items = blocks.flatMap((b) => b.pairs);
-  root.range = [head.map.range![0], last.mapValueEnd, last.mapNodeEnd];
-  setOptional(root, 'comment', last.mapComment);
-  const doc = shallowClone(head.doc);
-  doc.contents = root as unknown as Document.Parsed['contents'];
-  doc.range = [head.doc.range[0], last.docValueEnd, last.docNodeEnd];
-  setOptional(doc, 'comment', last.docComment);
-  doc.errors = [];
-  doc.warnings = [];
-  return doc;
-}
-
-/**
- * The block table of a document that was parsed in full (the first version of a file), so that
- * its first edit is already incremental. Its nodes are the ones a block parse would give.
- */
-function deriveTable(doc: ValuesDocument): BlockTable | null {
-  const yamlDoc = doc.yamlDoc;
-  const root = doc.root;
-  if (!yamlDoc || !isMap(root) || root.flow || root.anchor || root.tag || !root.range || !yamlDoc.range) return null;
-  if (yamlDoc.errors.length || yamlDoc.warnings.length) return null;
-  if (doc.problems.some((p) => p.kind !== 'duplicate-key')) return null;
-  if (unsplittableText(doc.text)) return null;
-  const starts = keyLineStarts(doc.text);
-  if (starts.length < MIN_BLOCKS) return null;
-  const items = root.items as Pair[];
-  for (const pair of items) if (!anchorFree(pair)) return null;
-
-  const blocks: Block[] = [];
-  let i = 0;
-  let parseStart = 0;
-  for (let j = 0; j < starts.length; ) {
-    let next = j + 1;
-    let end = next < starts.length ? starts[next] : doc.text.length;
-    const pairs: Pair[] = [];
-    for (;;) {
-      while (i < items.length && ((items[i].key as YamlNode | null)?.range?.[0] ?? -1) < end) pairs.push(items[i++]);
-      if (!pairs.length) return null;
-      if (!endsOpen(pairs[pairs.length - 1]) || next >= starts.length) break;
-      next++;
-      end = next < starts.length ? starts[next] : doc.text.length;
-    }
-    if (j > 0 && ((pairs[0].key as YamlNode | null)?.range?.[0] !== starts[j] || parseStart > starts[j])) return null;
-    const nodesEnd = pairEnd(pairs[pairs.length - 1]);
-    blocks.push({
-      parseStart,
-      end,
-      first: j === 0,
-      pairs,
-      nodesEnd,
-      endsOpen: endsOpen(pairs[pairs.length - 1]),
-      duplicates: nestedDuplicates(pairs),
-      // Only the last block's values are used, and for it these are the full parse's own.
-      mapValueEnd: root.range[1],
-      mapNodeEnd: root.range[2],
-      mapComment: root.comment,
-      docComment: yamlDoc.comment,
-      docValueEnd: yamlDoc.range[1],
-      docNodeEnd: yamlDoc.range[2],
-      head: j === 0 ? { doc: yamlDoc, map: root } : undefined,
-    });
-    parseStart = nodesEnd;
-    j = next;
-  }
-  if (i !== items.length) return null;
-  return { text: doc.text, blocks };
-}
-
 /** Duplicate keys in the maps below these pairs, in the order `yaml`'s visit (pre-order, keys first) meets them. */
 function nestedDuplicates(pairs: Pair[]): DuplicateKey[] {
   const out: DuplicateKey[] = [];
@@ -527,4 +890,10 @@ function anchorFree(node: unknown): boolean {
   if ((node as { anchor?: string }).anchor) return false;
   if (isMap(node) || isSeq(node)) return node.items.every(anchorFree);
   return isScalar(node);
+}
+
+function isDummyPair(pair: Pair, at: number): boolean {
+  const k = pair.key as Scalar;
+  const v = pair.value as Scalar;
+  return isScalar(k) && k.value === '_' && k.range?.[0] === at && isScalar(v) && v.value === 0 && !k.commentBefore;
 }
