@@ -472,6 +472,18 @@ describe('proxy/component-missing', () => {
     assert.deepEqual(only(lintProxy(fixed, { settings: K3S }), 'proxy/component-missing'), []);
   });
 
+  it('a target that has its own NO_PROXY keeps it: only the proxy URLs are copied', () => {
+    const text = `a:\n  env:\n    - name: HTTPS_PROXY\n      value: http://p:3128\n    - name: NO_PROXY\n      value: ${K3S_ENTRIES}\nb:\n  env:\n    - name: NO_PROXY\n      value: localhost\n`;
+    const f = one(lintProxy(text, { settings: K3S }), 'proxy/component-missing');
+    assert.equal(f.fixes[0].title, 'Copy HTTPS_PROXY from a.env');
+    const fixed = applyFix(text, f);
+    assert.ok(fixed.endsWith('    - name: NO_PROXY\n      value: localhost\n    - name: HTTPS_PROXY\n      value: http://p:3128\n'), fixed);
+    const after = lintProxy(fixed, { settings: K3S });
+    assert.deepEqual(only(after, 'proxy/component-missing'), []);
+    // Now proxied, its short NO_PROXY is checked like any other.
+    assert.equal(only(after, 'proxy/no-proxy-missing').length, 1);
+  });
+
   it('not when the proxy is set chart-wide (defaults.env, global, a chart block) or set empty on purpose', () => {
     const defaults = 'defaults:\n  env:\n    - name: HTTPS_PROXY\n      value: http://p:3128\ncomponents:\n  agent:\n    env: []\n';
     assert.deepEqual(only(lintProxy(defaults, { settings: K3S }), 'proxy/component-missing'), []);

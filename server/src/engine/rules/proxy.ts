@@ -381,7 +381,8 @@ function componentMissing(ctx: LintContext, analysis: ProxyAnalysis): void {
     if (set.vars.some((v) => v.role !== 'no')) continue; // sets the proxy, empty: a deliberate "no proxy here"
     const source = proxied.find((p) => p.set.kind === set.kind) ?? proxied[0];
     if (isInside(set, source.set) || isInside(source.set, set)) continue;
-    const items = source.set.vars;
+    // What the target already sets (its own NO_PROXY) is not copied over it.
+    const items = source.set.vars.filter((v) => !set.vars.some((t) => t.name === v.name));
     const fixes: Fix[] = [];
     const edit = set.kind === source.set.kind ? copyVarsEdit(doc, set, source.set, items) ?? undefined : undefined;
     const names = items.map((v) => v.name).join(', ');
