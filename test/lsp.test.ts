@@ -475,6 +475,34 @@ describe('language server over stdio', function () {
     assert.deepEqual(rename.diagnostics, [unknown]);
   });
 
+  it('explains a NO_PROXY entry on hover and completes the missing entries first', async () => {
+    const result = await lsp.initialize();
+    assert.equal(result.capabilities.hoverProvider, true);
+    assert.deepEqual(result.capabilities.completionProvider.triggerCharacters, [',']);
+    const uri = lsp.open(fixture('proxied', 'values.yaml'));
+    await lsp.nextDiagnostics(uri);
+    // line 5: `      value: "localhost,127.0.0.1,10.43.0.0/16,"`; the CIDR spans characters 34-46
+    const hover = await lsp.conn.sendRequest<{ contents: { kind: string; value: string }; range: Diagnostic['range'] } | null>(
+      'textDocument/hover',
+      { textDocument: { uri }, position: { line: 5, character: 40 } },
+    );
+    assert.ok(hover, 'a hover on the service CIDR entry');
+    assert.equal(hover.contents.kind, 'markdown');
+    assert.deepEqual(span(hover), [5, 34, 5, 46]);
+    assert.match(hover.contents.value, /65,536 addresses/);
+    assert.match(hover.contents.value, /service CIDR/i);
+    const items = await lsp.conn.sendRequest<Array<{ label: string; sortText: string; textEdit: { newText: string } }>>(
+      'textDocument/completion',
+      { textDocument: { uri }, position: { line: 5, character: 47 }, context: { triggerKind: 2, triggerCharacter: ',' } },
+    );
+    const sorted = [...items].sort((a, b) => a.sortText.localeCompare(b.sortText));
+    const firstLabels = sorted.slice(0, 2).map((i) => i.label).sort();
+    assert.deepEqual(firstLabels, ['.cluster.local', '10.42.0.0/16'], 'the missing cluster domain and pod CIDR come first');
+    // Outside a NO_PROXY value there is nothing to hover or complete.
+    const none = await lsp.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
+    assert.equal(none, null);
+  });
+
   it('fixes all safe problems in one source.fixAll.airgapLint action with non-overlapping edits', async () => {
     await lsp.initialize();
     const file = fixture('mirrored', 'values.yaml'); // two <mirror-registry> placeholders; the config names the mirror

@@ -32,6 +32,7 @@ import { describeError } from './lsp/log';
 import { DebounceScheduler } from './lsp/scheduler';
 import { DEFAULT_DEBOUNCE_MS } from './lsp/settings';
 import { registerProfileRequests } from './lsp/profile-requests';
+import { COMPLETION_TRIGGERS, registerLanguageFeatures } from './lsp/language-features';
 import { UriMap, uriToPath } from './lsp/uri';
 
 /** Files whose changes on disk matter: configs, values files (layers) and JSON Schemas. */
@@ -139,6 +140,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: false },
       workspace: support.workspaceFolders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
     },
     serverInfo: { name: 'airgap-lint', version: serverVersion },
@@ -371,6 +374,9 @@ connection.onCodeAction((params: CodeActionParams) =>
 
 // Effective values, the cluster profile for the status bar, and the profile writer.
 registerProfileRequests(connection, folders, host, guardAsync);
+
+// NO_PROXY hover and completion.
+registerLanguageFeatures(connection, documents, folders, guardAsync);
 
 // ---------------------------------------------------------------------------- introspection
 
