@@ -39,6 +39,15 @@ describe('config', () => {
     assert.equal(config.rules['yaml/duplicate-key'], 'warning');
   });
 
+  it('does not keep the preset apiserver IP when the service CIDR is overridden', () => {
+    const host = new MemoryHost({ '/e/.airgap-lint.yaml': 'cluster:\n  distribution: eks\n  serviceCIDR: 172.20.0.0/16\n' });
+    const config = resolveConfig('/e', host);
+    assert.deepEqual(config.cluster.serviceCIDR, ['172.20.0.0/16']);
+    assert.equal(config.cluster.apiServerIP, undefined, 'derived from the service CIDR by the proxy rules');
+    const plain = resolveConfig('/e2', new MemoryHost({ '/e2/.airgap-lint.yaml': 'cluster:\n  distribution: eks\n' }));
+    assert.equal(plain.cluster.apiServerIP, '10.100.0.1');
+  });
+
   it('without any profile the cluster is unknown', () => {
     const config = resolveConfig('/nothing', new MemoryHost());
     assert.equal(config.configPath, undefined);

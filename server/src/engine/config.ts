@@ -225,8 +225,11 @@ export function mergeConfig(
   const distribution = fc.distribution ?? sc.distribution;
   const preset = presetFor(distribution);
   const podCIDR = stringList(fc.podCIDR) ?? stringList(sc.podCIDR) ?? preset?.podCIDR ?? [];
-  const serviceCIDR = stringList(fc.serviceCIDR) ?? stringList(sc.serviceCIDR) ?? preset?.serviceCIDR ?? [];
-  const apiServerIP = fc.apiServerIP ?? sc.apiServerIP ?? preset?.apiServerIP;
+  const explicitServiceCIDR = stringList(fc.serviceCIDR) ?? stringList(sc.serviceCIDR);
+  const serviceCIDR = explicitServiceCIDR ?? preset?.serviceCIDR ?? [];
+  // The preset's apiserver IP belongs to the preset's service CIDR: with another service CIDR
+  // it is left unset, and the rules take the range's first address as Kubernetes does.
+  const apiServerIP = fc.apiServerIP ?? sc.apiServerIP ?? (explicitServiceCIDR ? undefined : preset?.apiServerIP);
   const cluster: ClusterProfile = {
     distribution,
     podCIDR,
