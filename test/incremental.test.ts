@@ -199,7 +199,7 @@ describe('incremental re-parsing', () => {
       const stats = parseStatsOf(doc)!;
       assert.equal(stats.mode, 'blocks');
       assert.equal(stats.reparsedBlocks, 1);
-      // alertmanager (979 lines) is cut at its own keys: one of those pieces is parsed.
+      // grafana (313 lines, 10 KB) is cut at its own keys: one of those pieces is parsed.
       assert.equal(stats.parsedPieces, 1);
       assert.ok(stats.splitBlocks! >= 1);
       assert.ok(stats.blocks! >= 30, `${stats.blocks} blocks`);
@@ -215,20 +215,29 @@ describe('incremental re-parsing', () => {
       assert.equal(first.locate(['alertmanager', 'enabled'])!.node!.range![0], text.indexOf('true', text.indexOf('\nalertmanager:\n')));
     });
 
-    it('falls back to a full parse when an anchor appears, and recovers when it goes', () => {
-      const anchored = text.replace('\nalertmanager:\n', '\nalertmanager: &am\n').replace('\nthanosRuler:\n', '\nthanosRuler:\n  <<: *am\n');
+    it('stays incremental when anchors, aliases and merge keys appear, and resolves them across blocks', () => {
+      const anchored = text
+        .replace('\nalertmanager:\n', '\nalertmanager: &am\n')
+        .replace('\nthanosRuler:\n', '\nthanosRuler:\n  <<: *am\n')
+        .replace('\ncleanPrometheusOperatorObjectNames: false\n', '\ncleanPrometheusOperatorObjectNames: false\nalias: *am\nunknown: *nowhere\n');
       const withAnchor = reparseValuesDocument(first, kps, anchored, 2);
-      assert.equal(parseStatsOf(withAnchor)?.mode, 'full');
+      assert.equal(parseStatsOf(withAnchor)?.mode, 'blocks');
       assertSameAsFull(withAnchor, 'anchor added');
-      const edited = anchored.replace('http-web', 'http-wex');
-      const stillAnchored = reparseValuesDocument(withAnchor, kps, edited, 3);
-      assert.equal(parseStatsOf(stillAnchored)?.mode, 'full');
-      assertSameAsFull(stillAnchored, 'anchor kept');
-      const removed = reparseValuesDocument(stillAnchored, kps, text, 4);
+      const viaMerge = withAnchor.locate(['thanosRuler', 'alertmanagerSpec'])!;
+      assert.equal(viaMerge.viaAlias?.source, 'am');
+      assert.ok(withAnchor.problems.some((p) => /Unknown alias \*nowhere/.test(p.message)));
+      // An edit inside the anchored block changes what the alias in another block resolves to.
+      // (the first unhealthyPodEvictionPolicy of the file is alertmanager's)
+      const edited = anchored.replace('unhealthyPodEvictionPolicy: AlwaysAllow', 'unhealthyPodEvictionPolicy: AlwaysAllox');
+      const afterEdit = reparseValuesDocument(withAnchor, kps, edited, 3);
+      assert.equal(parseStatsOf(afterEdit)?.mode, 'blocks');
+      assertSameAsFull(afterEdit, 'anchored block edited');
+      const values = afterEdit.values as Record<string, Record<string, unknown>>;
+      assert.deepEqual(values.alias, values.alertmanager);
+      assert.ok(JSON.stringify(values.alias).includes('AlwaysAllox'));
+      assert.deepEqual(values.thanosRuler.alertmanagerSpec, values.alertmanager.alertmanagerSpec);
+      const removed = reparseValuesDocument(afterEdit, kps, text, 4);
       assertSameAsFull(removed, 'anchor removed');
-      const again = reparseValuesDocument(removed, kps, text.replace('http-web', 'http-wez'), 5);
-      assert.equal(parseStatsOf(again)?.mode, 'blocks');
-      assertSameAsFull(again, 'blocks again');
     });
 
     it('keeps the block table across a transient syntax error', () => {
@@ -315,6 +324,36 @@ describe('incremental re-parsing', () => {
         if (before !== undefined) assert.equal(dumpTree(current).join('\n'), before, `previous version changed by insert at ${pos}`);
         current = reparseValuesDocument(d, '/mem/values.yaml', next, 4);
         assertSameAsFull(current, `split undo at ${pos}`);
+      }
+    });
+
+    it('re-parses one piece of an anchor-heavy file and resolves its merges as a full parse does', function () {
+      this.timeout(60_000);
+      const lines = ['# anchors and merge keys', 'defaults:'];
+      for (let a = 0; a < 20; a++) lines.push(`  d${a}: &a${a}`, `    image: registry.example.com/team${a}/app`, '    pullPolicy: IfNotPresent');
+      lines.push('services:');
+      for (let i = 0; i < 200; i++) lines.push(`  svc${i}:`, `    <<: *a${i % 20}`, `    name: service${i}`);
+      const text = lines.join('\n') + '\n';
+      let doc = reparseValuesDocument(undefined, '/mem/values.yaml', text, 1);
+      const edited = text.replace('name: service100', 'name: service10x');
+      doc = reparseValuesDocument(doc, '/mem/values.yaml', edited, 2);
+      assert.deepEqual(parseStatsOf(doc), { mode: 'blocks', blocks: 2, reparsedBlocks: 1, parsedPieces: 1, splitBlocks: 1 });
+      assertSameAsFull(doc, 'merge edit');
+      assert.equal(doc.locate(['services', 'svc100', 'image'])?.viaAlias?.source, 'a0');
+      // Redefining an anchor in the defaults block changes what every later alias resolves to.
+      // (&a5 defined twice: aliases after both take the later one; *a6 is left without anchor.)
+      const redefined = edited.replace('  d6: &a6', '  d6: &a5');
+      const d2 = reparseValuesDocument(doc, '/mem/values.yaml', redefined, 3);
+      assert.equal(parseStatsOf(d2)?.mode, 'blocks');
+      assertSameAsFull(d2, 'anchor redefined');
+      assert.equal((d2.values as { services: Record<string, { image: string }> }).services.svc5.image, 'registry.example.com/team6/app');
+      assert.ok(d2.problems.some((p) => /Unknown alias \*a6/.test(p.message)));
+      for (let pos = 0; pos < text.length; pos += 211) {
+        const next = text.slice(0, pos) + (pos % 3 ? 'q' : '\n') + text.slice(pos);
+        const d = reparseValuesDocument(doc, '/mem/values.yaml', next, 4);
+        assertSameAsFull(d, `insert at ${pos}`);
+        doc = reparseValuesDocument(d, '/mem/values.yaml', text, 5);
+        assertSameAsFull(doc, `undo at ${pos}`);
       }
     });
 

@@ -14,7 +14,6 @@ import {
   isSeq,
   Pair,
   Scalar,
-  visit,
   YAMLMap,
   YAMLSeq,
 } from 'yaml';
@@ -370,23 +369,51 @@ function parserFailureMessage(err: unknown): string {
 
 const TOO_DEEP_MESSAGE = 'Nesting is too deep to parse (the parser ran out of stack); values below this point are not checked.';
 
-/** What incremental.ts already knows about a tree it assembled, so that the full walk can be skipped. */
-export interface KnownStructure {
-  /** The tree holds no anchor and no alias (so there is no alias table to build). */
-  anchorFree: true;
-  /** Every duplicate key, in the order a document-order walk finds them. */
-  duplicates: DuplicateKey[];
+/**
+ * What the alias table and the duplicate-key check need from a tree, in document order (the
+ * order of `yaml`'s visit: pre-order, a key before its value): anchor definitions, alias uses,
+ * and each map's duplicate keys (found when the map is reached, before its children).
+ */
+export type StructureEvent =
+  | { kind: 'anchor'; name: string; node: YamlNode }
+  | { kind: 'alias'; node: Alias }
+  | { kind: 'duplicate'; duplicate: DuplicateKey };
+
+export function collectStructure(node: unknown, out: StructureEvent[]): void {
+  if (node === null || node === undefined) return;
+  if (isPair(node)) {
+    collectStructure(node.key, out);
+    collectStructure(node.value, out);
+    return;
+  }
+  if (isAlias(node)) {
+    out.push({ kind: 'alias', node });
+    return;
+  }
+  const anchor = (node as { anchor?: string }).anchor;
+  if (anchor) out.push({ kind: 'anchor', name: anchor, node: node as YamlNode });
+  if (isMap(node)) {
+    if (node.items.length > 1) {
+      const found: DuplicateKey[] = [];
+      duplicateKeysOf(node, found);
+      for (const duplicate of found) out.push({ kind: 'duplicate', duplicate });
+    }
+    for (const item of node.items) collectStructure(item, out);
+  } else if (isSeq(node)) {
+    for (const item of node.items) collectStructure(item, out);
+  }
 }
 
 /**
  * The second half of a parse, shared with incremental.ts: anchors, duplicate keys, plain values
- * and path lookup over an already composed `yaml` document.
+ * and path lookup over an already composed `yaml` document. `events` are the tree's structure
+ * events when the caller has them already (incremental.ts keeps them per block).
  */
 export function finishValuesDocument(
   base: TextBase,
   yamlDoc: Document.Parsed | null,
   problems: ParseProblem[],
-  known?: KnownStructure,
+  events?: StructureEvent[],
 ): ValuesDocument {
   const root = (yamlDoc?.contents as YamlNode | null) ?? null;
 
@@ -394,30 +421,26 @@ export function finishValuesDocument(
   const anchorAt = new Map<Alias, YamlNode>();
   const currentAnchors = new Map<string, YamlNode>();
   try {
-    if (known) {
-      for (const d of known.duplicates) problems.push(duplicateKeyProblem(base, d));
-    } else if (yamlDoc) {
-      visit(yamlDoc, {
-        Node(_key, node) {
-          const anchored = node as YamlNode & { anchor?: string };
-          if (isAlias(node)) {
-            const target = currentAnchors.get(node.source);
-            if (target) anchorAt.set(node, target);
-            else
-              problems.push({
-                kind: 'syntax',
-                message: `Unknown alias *${node.source}: no anchor &${node.source} is defined before it.`,
-                range: base.rangeOf(node),
-              });
-          } else if (anchored.anchor) {
-            currentAnchors.set(anchored.anchor, node as YamlNode);
-          }
-          if (isMap(node)) checkDuplicateKeys(node, problems, base);
-        },
-      });
+    if (!events) {
+      events = [];
+      collectStructure(root, events);
+    }
+    for (const e of events) {
+      if (e.kind === 'duplicate') problems.push(duplicateKeyProblem(base, e.duplicate));
+      else if (e.kind === 'anchor') currentAnchors.set(e.name, e.node);
+      else {
+        const target = currentAnchors.get(e.node.source);
+        if (target) anchorAt.set(e.node, target);
+        else
+          problems.push({
+            kind: 'syntax',
+            message: `Unknown alias *${e.node.source}: no anchor &${e.node.source} is defined before it.`,
+            range: base.rangeOf(e.node),
+          });
+      }
     }
   } catch (err) {
-    // `visit` recurses: a tree deeper than the stack is reported instead of crashing the server.
+    // The walk recurses: a tree deeper than the stack is reported instead of crashing the server.
     if (!(err instanceof RangeError)) throw err;
     problems.push({ kind: 'depth-limit', message: TOO_DEEP_MESSAGE, range: base.toEndOfLine(0) });
     return { ...unusableDocument(base, problems), root, yamlDoc };
@@ -501,12 +524,6 @@ export function duplicateKeyProblem(base: Pick<TextBase, 'spanRange'>, d: Duplic
   };
 }
 
-function checkDuplicateKeys(map: YAMLMap, problems: ParseProblem[], base: Pick<TextBase, 'spanRange'>): void {
-  if (map.items.length < 2) return;
-  const found: DuplicateKey[] = [];
-  duplicateKeysOf(map, found);
-  for (const d of found) problems.push(duplicateKeyProblem(base, d));
-}
 
 interface ConversionResult {
   value: JsonValue;

@@ -1,21 +1,29 @@
-// Incremental re-parsing: after an edit, only the top-level blocks whose text changed are parsed
-// again; the others are reused from the previous version (with their ranges moved when the
-// edit shifted them). The result is the same ValuesDocument a full parse gives (same nodes,
+// Incremental re-parsing: after an edit, only the blocks whose text changed are parsed again;
+// the others are reused from the previous version (their nodes copied with moved ranges when
+// the edit shifted them). The result is the same ValuesDocument a full parse gives (same nodes,
 // ranges, comments, values and problems), which test/incremental.test.ts checks on every
-// corpus file under random edits. Anything this cannot reproduce exactly falls back to a full
-// parse: anchors and aliases (they cross blocks), directives and document markers, a top level
-// that is not a block map, tabs at line starts, lone CR line breaks, any error or warning in a
-// block, and small files.
+// corpus file under random edits. What this cannot reproduce exactly falls back to a full
+// parse: directives and document markers (except one leading `---`), a top level that is not
+// a block map, tabs at line starts, lone CR line breaks, any error or warning in a block, and
+// small files.
 //
 // How a block is cut: a top-level key line (column 0) starts a block, which runs to the next
 // one. Where the comments and blank lines between two blocks belong is the parser's decision
 // (a nested map may absorb them, or the next key gets them as `commentBefore`), so block j is
 // parsed from where block j-1's nodes end, behind a dummy `_: 0` line that gives the parser
 // the same "inside a map, after a value" context as the full text. A block's parse is then a
-// pure function of that slice of text: an unchanged slice can reuse the previous nodes.
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+// pure function of that slice of text: an unchanged slice can reuse the previous nodes. A
+// block ending in an empty value is parsed together with the next (the parser's choice there
+// depends on what follows). Long `key:` blocks are cut again in the same way at the keys of
+// their nested map, each piece parsed behind the key line and an indented dummy.
+//
+// Anchors and aliases do not stop this: `yaml` composes an alias without looking for its
+// anchor, so a block parses the same alone; aliases are resolved afterwards over the whole
+// document, in document order (finishValuesDocument), from events each block keeps.
+import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import {
+  collectStructure,
   createTextBase,
   duplicateKeysOf,
   finishValuesDocument,
@@ -23,6 +31,7 @@ import {
   parseValuesDocument,
   parseYamlSafely,
   type DuplicateKey,
+  type StructureEvent,
   type ValuesDocument,
 } from './document';
 
@@ -56,8 +65,8 @@ interface Block {
   nodesEnd: number;
   /** The block ends in an empty value, so the next block cannot start behind it (see endsOpen). */
   endsOpen: boolean;
-  /** Duplicate keys inside this block's maps (the enclosing map is checked when blocks are assembled). */
-  duplicates: DuplicateKey[];
+  /** Anchors, aliases and duplicate keys inside this block's pairs, in document order (the enclosing map's duplicates are found when blocks are assembled). */
+  events: StructureEvent[];
   // Ends and trailing comment of the map the pairs belong to, and of the document: used when
   // this block is the last one. For a sub-block `map` is the parent's nested map and `root`
   // the root map.
@@ -104,10 +113,9 @@ export type FallbackReason =
   | 'few-blocks'
   | 'previous-unsplittable'
   | 'block-error'
-  | 'block-anchor'
   | 'block-unfaithful';
 
-type BlockFailure = 'block-error' | 'block-anchor' | 'block-unfaithful';
+type BlockFailure = 'block-error' | 'block-unfaithful';
 
 /** What the last parse of a document did; for tests and the benchmark. */
 export interface ParseStats {
@@ -145,16 +153,17 @@ export function reparseValuesDocument(
     const doc = parseValuesDocument(path, text, version);
     stats.set(doc, { mode: 'full', reason: attempt.reason });
     // Keep the last good block table across a transient error (the user is mid-typing), so
-    // that the next clean version re-parses only what changed since then. Not after an anchor
-    // or alias appeared: that persists, and the table is derived afresh from this full parse
-    // once it is clean again.
+    // that the next clean version re-parses only what changed since then.
     if (attempt.keep) tables.set(doc, attempt.keep);
     return doc;
   }
-  const duplicates: DuplicateKey[] = [];
-  duplicateKeysOf(attempt.yamlDoc.contents as YAMLMap, duplicates);
-  for (const b of attempt.table.blocks) duplicates.push(...b.duplicates);
-  const doc = finishValuesDocument(createTextBase(path, text, version), attempt.yamlDoc, [], { anchorFree: true, duplicates });
+  // The root map's own duplicates come first (it is reached first), then each block's events.
+  const events: StructureEvent[] = [];
+  const rootDuplicates: DuplicateKey[] = [];
+  duplicateKeysOf(attempt.yamlDoc.contents as YAMLMap, rootDuplicates);
+  for (const duplicate of rootDuplicates) events.push({ kind: 'duplicate', duplicate });
+  for (const b of attempt.table.blocks) for (const e of b.events) events.push(e);
+  const doc = finishValuesDocument(createTextBase(path, text, version), attempt.yamlDoc, [], events);
   tables.set(doc, attempt.table);
   stats.set(doc, {
     mode: 'blocks',
@@ -207,7 +216,7 @@ function blockParse(previous: ValuesDocument, text: string): Attempt {
   const result = cutRegion(change, table.blocks, starts, 0, text.length, (j) => (j === 0 ? 'doc' : 'top'), (j, next, parseStart, end, candidate) =>
     parseTopBlock(change, starts, j, next, parseStart, end, candidate),
   );
-  if (typeof result === 'string') return { reason: result, keep: result === 'block-anchor' ? undefined : table };
+  if (typeof result === 'string') return { reason: result, keep: table };
   return { yamlDoc: assemble(result.blocks), table: { text, blocks: result.blocks }, reparsed: result.reparsed, parsed: change.parsed };
 }
 
@@ -317,7 +326,7 @@ function parseBlock(text: string, parseStart: number, end: number, kind: PieceKi
   const pairs = first ? items : items.slice(1);
   if (!pairs.length) return 'block-unfaithful';
   const shift = first ? 0 : parseStart - DUMMY.length;
-  for (const pair of pairs) if (!shiftInPlace(pair, shift)) return 'block-anchor';
+  for (const pair of pairs) if (!shiftInPlace(pair, shift)) return 'block-unfaithful';
   if (!first && (pairs[0].key as Scalar).range?.[0] !== keyStart) return 'block-unfaithful';
   const block = pieceOf(kind, parseStart, end, pairs, doc, map, map, shift);
   if (first) block.head = { doc, map };
@@ -338,8 +347,8 @@ function parsePiece(source: string): { doc: Document.Parsed; map: YAMLMap } | Bl
   const doc = parsed.docs[0];
   if (doc.errors.length || doc.warnings.length) return 'block-error';
   const map = doc.contents;
-  if (!isMap(map) || map.flow || map.tag || !map.range) return 'block-unfaithful';
-  if (map.anchor) return 'block-anchor';
+  // (An anchor on the root map itself would belong to no block.)
+  if (!isMap(map) || map.flow || map.tag || map.anchor || !map.range) return 'block-unfaithful';
   return { doc, map };
 }
 
@@ -363,7 +372,7 @@ function pieceOf(
     pairs,
     nodesEnd: pairEnd(last),
     endsOpen: endsOpen(last),
-    duplicates: nestedDuplicates(pairs),
+    events: eventsOf(pairs),
     mapValueEnd: map.range![1] + m,
     mapNodeEnd: map.range![2] + m,
     mapComment: map.comment,
@@ -470,7 +479,7 @@ function parseSubBlock(text: string, ctx: SplitContext, j: number, parseStart: n
     if (items.length !== (first ? 1 : 2) || (!first && !isDummyPair(items[0], 0))) return 'block-unfaithful';
     const pair = items[items.length - 1];
     const shift = first ? 0 : parseStart - DUMMY.length;
-    if (!shiftInPlace(pair, shift)) return 'block-anchor';
+    if (!shiftInPlace(pair, shift)) return 'block-unfaithful';
     const nested = pair.value;
     if (!isScalar(pair.key) || pair.key.range?.[0] !== ctx.keyStart) return 'block-unfaithful';
     if (!isMap(nested) || nested.flow || nested.tag || !nested.range || !nested.items.length) return 'block-unfaithful';
@@ -493,11 +502,12 @@ function parseSubBlock(text: string, ctx: SplitContext, j: number, parseStart: n
   if (items.length !== 1) return 'block-unfaithful';
   const nested = items[0].value;
   if (!isMap(nested) || nested.flow || nested.tag || !nested.range || nested.items.length < 2) return 'block-unfaithful';
-  if (nested.anchor || (items[0].key as Scalar).anchor) return 'block-anchor';
+  // The key line and the nested map are context here (their nodes come from the first sub-block).
+  if (nested.anchor || !isScalar(items[0].key) || items[0].key.anchor) return 'block-unfaithful';
   if (!isDummyPair(nested.items[0] as Pair, ctx.keyLine.length + ctx.indent)) return 'block-unfaithful';
   const pairs = (nested.items as Pair[]).slice(1);
   const shift = parseStart - prefix.length;
-  for (const pair of pairs) if (!shiftInPlace(pair, shift)) return 'block-anchor';
+  for (const pair of pairs) if (!shiftInPlace(pair, shift)) return 'block-unfaithful';
   if ((pairs[0].key as Scalar).range?.[0] !== subKeyStart) return 'block-unfaithful';
   return pieceOf('sub', parseStart, end, pairs, doc, root, nested, shift);
 }
@@ -513,10 +523,14 @@ function assembleSplit(subs: Block[], ctx: { keyLine: string; keyStart: number; 
   setOptional(nested, 'comment', last.mapComment);
   const pair = new Pair(parent.key, nested);
   for (const k of Object.keys(parent.pair)) if (k !== 'key' && k !== 'value') (pair as unknown as Record<string, unknown>)[k] = (parent.pair as unknown as Record<string, unknown>)[k];
-  // Pre-order, as `yaml`'s visit: the key, the nested map itself, then what is inside its pairs.
+  // Document order: the key, the nested map itself (anchor, duplicates), then inside its pairs.
+  const events: StructureEvent[] = [];
+  collectStructure(parent.key, events);
+  if (nested.anchor) events.push({ kind: 'anchor', name: nested.anchor, node: nested });
   const duplicates: DuplicateKey[] = [];
   duplicateKeysOf(nested, duplicates);
-  for (const b of subs) duplicates.push(...b.duplicates);
+  for (const duplicate of duplicates) events.push({ kind: 'duplicate', duplicate });
+  for (const b of subs) for (const e of b.events) events.push(e);
   return {
     kind: s0.kind,
     parseStart: s0.parseStart,
@@ -524,7 +538,7 @@ function assembleSplit(subs: Block[], ctx: { keyLine: string; keyStart: number; 
     pairs: [pair],
     nodesEnd: pairEnd(pair),
     endsOpen: endsOpen(pair),
-    duplicates,
+    events,
     mapValueEnd: last.rootValueEnd,
     mapNodeEnd: last.rootNodeEnd,
     mapComment: last.rootComment,
@@ -548,13 +562,15 @@ function shiftBlock(b: Block, d: number): Block {
     const subs = b.split.blocks.map((s) => shiftBlock(s, d));
     return assembleSplit(subs, { ...b.split, keyStart: b.split.keyStart + d });
   }
+  const pairs = b.pairs.map((p) => copyPair(p, d));
   const shifted: Block = {
     ...b,
     parseStart: b.parseStart + d,
     end: b.end + d,
-    pairs: b.pairs.map((p) => copyPair(p, d)),
+    pairs,
     nodesEnd: b.nodesEnd + d,
-    duplicates: b.duplicates.map((x) => ({ text: x.text, key: [x.key[0] + d, x.key[1] + d], first: [x.first[0] + d, x.first[1] + d] })),
+    // Found again on the copies: anchors and aliases are node identities.
+    events: eventsOf(pairs),
     mapValueEnd: b.mapValueEnd + d,
     mapNodeEnd: b.mapNodeEnd + d,
     rootValueEnd: b.rootValueEnd + d,
@@ -596,12 +612,11 @@ function deriveTable(doc: ValuesDocument): BlockTable | null {
   const root = doc.root;
   if (!yamlDoc || !isMap(root) || root.flow || root.anchor || root.tag || !root.range || !yamlDoc.range) return null;
   if (yamlDoc.errors.length || yamlDoc.warnings.length) return null;
-  if (doc.problems.some((p) => p.kind !== 'duplicate-key')) return null;
+  if (doc.problems.some((p) => p.kind === 'multi-document' || p.kind === 'binary')) return null;
   if (unsplittableText(doc.text)) return null;
   const starts = keyLineStarts(doc.text);
   if (starts.length < MIN_BLOCKS) return null;
   const items = root.items as Pair[];
-  for (const pair of items) if (!anchorFree(pair)) return null;
   const ends = {
     mapValueEnd: root.range[1],
     mapNodeEnd: root.range[2],
@@ -650,7 +665,7 @@ function groupPairs(
     if (j > 0 && ((pairs[0].key as YamlNode | null)?.range?.[0] !== starts[j] + keyColumn || parseStart > starts[j])) return null;
     const last = pairs[pairs.length - 1];
     const nodesEnd = pairEnd(last);
-    blocks.push({ kind: kindAt(j), parseStart, end, pairs, nodesEnd, endsOpen: endsOpen(last), duplicates: nestedDuplicates(pairs), ...ends });
+    blocks.push({ kind: kindAt(j), parseStart, end, pairs, nodesEnd, endsOpen: endsOpen(last), events: eventsOf(pairs), ...ends });
     parseStart = nodesEnd;
     j = next;
   }
@@ -820,17 +835,15 @@ function pairEnd(pair: Pair): number {
   return Math.max(k, v);
 }
 
-/** Moves a freshly parsed subtree to its place in the file; false if it holds an anchor or alias. */
+/** Moves a freshly parsed subtree to its place in the file; false if it holds a node of an unknown kind. */
 function shiftInPlace(node: unknown, d: number): boolean {
   if (node === null || node === undefined) return true;
   if (isPair(node)) return shiftInPlace(node.key, d) && shiftInPlace(node.value, d);
-  if (isAlias(node)) return false;
-  const n = node as YamlNode & { anchor?: string };
-  if (n.anchor) return false;
+  const n = node as YamlNode;
   if (n.range) n.range = [n.range[0] + d, n.range[1] + d, n.range[2] + d];
   if (isMap(n) || isSeq(n)) {
     for (const item of n.items) if (!shiftInPlace(item, d)) return false;
-  } else if (!isScalar(n)) return false;
+  } else if (!isScalar(n) && !isAlias(n)) return false;
   return true;
 }
 
@@ -850,7 +863,8 @@ function copyNode<T>(node: T, d: number): T {
   } else if (isSeq(node)) {
     c = Object.assign(new YAMLSeq(node.schema), node);
     (c as YAMLSeq).items = node.items.map((i) => copyNode(i, d));
-  } else return node; // blocks hold only scalars, maps and sequences (checked when parsed)
+  } else if (isAlias(node)) c = Object.assign(new Alias(node.source), node);
+  else return node; // blocks hold only scalars, maps, sequences and aliases (checked when parsed)
   const r = (node as YamlNode).range;
   if (r) c.range = [r[0] + d, r[1] + d, r[2] + d];
   return c as T;
@@ -865,32 +879,13 @@ function setOptional(o: object, key: string, value: unknown): void {
   else (o as Record<string, unknown>)[key] = value;
 }
 
-/** Duplicate keys in the maps below these pairs, in the order `yaml`'s visit (pre-order, keys first) meets them. */
-function nestedDuplicates(pairs: Pair[]): DuplicateKey[] {
-  const out: DuplicateKey[] = [];
-  const walk = (node: unknown): void => {
-    if (isPair(node)) {
-      walk(node.key);
-      walk(node.value);
-    } else if (isMap(node)) {
-      duplicateKeysOf(node, out);
-      for (const item of node.items) walk(item);
-    } else if (isSeq(node)) {
-      for (const item of node.items) walk(item);
-    }
-  };
-  for (const pair of pairs) walk(pair);
+/** The structure events of these pairs, in document order. */
+function eventsOf(pairs: Pair[]): StructureEvent[] {
+  const out: StructureEvent[] = [];
+  for (const pair of pairs) collectStructure(pair, out);
   return out;
 }
 
-function anchorFree(node: unknown): boolean {
-  if (node === null || node === undefined) return true;
-  if (isPair(node)) return anchorFree(node.key) && anchorFree(node.value);
-  if (isAlias(node)) return false;
-  if ((node as { anchor?: string }).anchor) return false;
-  if (isMap(node) || isSeq(node)) return node.items.every(anchorFree);
-  return isScalar(node);
-}
 
 function isDummyPair(pair: Pair, at: number): boolean {
   const k = pair.key as Scalar;
