@@ -503,6 +503,48 @@ describe('language server over stdio', function () {
     assert.equal(none, null);
   });
 
+  it('explains an image field on hover: the reference after layering, where each part is set, the mirror reference', async () => {
+    await lsp.initialize();
+    type HoverReply = { contents: { kind: string; value: string }; range: Diagnostic['range'] } | null;
+    const hoverAt = (uri: string, line: number, character: number) =>
+      lsp.conn.sendRequest<HoverReply>('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+    // The overlay moves `image` to the mirror by its registry alone: repository and tag come from below.
+    const overlay = lsp.open(fixture('images', 'values-airgap.yaml'));
+    await lsp.nextDiagnostics(overlay);
+    const hover = await hoverAt(overlay, 2, 15); // `  registry: harbor.corp:5000`
+    assert.ok(hover, 'a hover on the overlay registry');
+    assert.equal(hover.contents.kind, 'markdown');
+    assert.deepEqual(span(hover), [2, 12, 2, 28]);
+    assert.equal(
+      hover.contents.value,
+      [
+        '**Image `image`** renders `harbor.corp:5000/acme/shop-api:2.4.1`',
+        '',
+        'Replaces `ghcr.io/acme/shop-api:2.4.1` (values.yaml line 2).',
+        '',
+        '| part | value | from |',
+        '|---|---|---|',
+        '| registry `image.registry` | `harbor.corp:5000` | this file line 3 |',
+        '| repository `image.repository` | `acme/shop-api` | values.yaml line 3 |',
+        '| tag | `2.4.1` | Chart.yaml appVersion (the tag is empty) |',
+        '',
+        'Already pulled from the mirror `harbor.corp:5000`.',
+      ].join('\n'),
+    );
+    // In the chart's values.yaml: an image left on Docker Hub, and where it belongs in the mirror.
+    const base = lsp.open(fixture('images', 'values.yaml'));
+    await lsp.nextDiagnostics(base);
+    const worker = await hoverAt(base, 9, 20); // `    repository: acme/shop-worker`
+    assert.ok(worker);
+    assert.deepEqual(span(worker), [9, 16, 9, 32]);
+    assert.match(worker.contents.value, /^\*\*Image `worker\.image`\*\* renders `docker\.io\/acme\/shop-worker:2\.4\.1`/);
+    assert.match(worker.contents.value, /\| registry `worker\.image\.registry` \| `docker\.io` \| this file line 9 \|/);
+    assert.match(worker.contents.value, /\nMirror \(nested\): `harbor\.corp:5000\/acme\/shop-worker:2\.4\.1`$/);
+    // Not on an image field: no hover (the comment line, an unrelated key).
+    assert.equal(await hoverAt(overlay, 0, 5), null);
+    assert.equal(await hoverAt(base, 6, 4), null);
+  });
+
   it('fixes all safe problems in one source.fixAll.airgapLint action with non-overlapping edits', async () => {
     await lsp.initialize();
     const file = fixture('mirrored', 'values.yaml'); // two <mirror-registry> placeholders; the config names the mirror

@@ -1,5 +1,6 @@
-// Hover and completion: LSP wrappers around the engine's pure services. They read the parsed
-// document the engine already holds for the current version (no extra parse per request).
+// Hover and completion: LSP wrappers around the engine's pure services (NO_PROXY entries,
+// image fields). They read the parsed document the engine already holds for the current
+// version (no extra parse per request).
 import {
   CompletionItemKind,
   MarkupKind,
@@ -12,6 +13,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isConfigFile } from '../engine';
 import { noProxyCompletions } from '../engine/services/completion';
 import { noProxyHover } from '../engine/services/hover';
+import { imageHover } from '../engine/services/image-hover';
 import type { Folders } from './folders';
 import { uriToPath } from './uri';
 
@@ -34,14 +36,15 @@ export function registerLanguageFeatures(
     const { engine } = await folders.stateFor(path);
     const doc = engine.getDocument(path);
     if (!doc || doc.text !== open.getText()) return undefined; // buffer and engine disagree: skip
-    return { doc, config: engine.configFor(path) };
+    return { doc, path, engine, config: engine.configFor(path) };
   }
 
   connection.onHover((params) =>
     guard<Hover | null>('computing a hover', null, async () => {
       const ctx = await contextFor(params.textDocument.uri);
       if (!ctx) return null;
-      const hover = noProxyHover(ctx.doc, ctx.config, params.position);
+      // A NO_PROXY entry first (the finer range), then an image field.
+      const hover = noProxyHover(ctx.doc, ctx.config, params.position) ?? imageHover(ctx.doc, ctx.engine, ctx.path, params.position);
       if (!hover) return null;
       return { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: hover.range };
     }),

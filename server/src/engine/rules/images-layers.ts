@@ -8,11 +8,11 @@
 // composed from every layer the way Helm would see it, and each part knows its layer.
 import * as nodePath from 'node:path';
 import { isMap } from 'yaml';
-import { readChartBeside } from '../chart';
 import type { ValuesDocument } from '../document';
 import { type DiscoveredImage, type LocatedField, discoverInLayers } from '../images/discover';
 import { deleteEntryEdit, insertEntriesEdit, replaceScalarEdit } from '../images/edits';
-import { findStack, mergeLayers } from '../layers';
+import { imageStack } from '../images/stack';
+import { mergeLayers } from '../layers';
 import type { Fix, JsonValue, Range, RelatedLocation, TextEdit, ValuePath } from '../types';
 import { type FileFacts, editableScalar, fieldRange, mirrorOverrides, pathText, registryRange, shorten, targetDisplay, upstreamOf } from './image-support';
 import type { LintContext } from './types';
@@ -53,19 +53,12 @@ function identityField(img: DiscoveredImage): LocatedField | undefined {
 }
 
 export function checkImageLayers(ctx: LintContext, f: FileFacts, reportedUpstream: Set<string>): void {
-  const doc = ctx.doc;
-  const stack = findStack(doc.path, ctx.config, ctx.host);
-  if (stack.files.length < 2) return;
-  const docs: ValuesDocument[] = [];
-  for (const file of stack.files.slice(0, -1)) {
-    const layer = ctx.getDocument(file);
-    // A missing or unusable layer is reported by the schema rules (config stacks) or its own lint.
-    if (layer && layer.values !== null && typeof layer.values === 'object' && !Array.isArray(layer.values)) docs.push(layer);
-  }
-  if (!docs.length) return;
-  docs.push(doc);
+  // The file's layers, with the chart's schema defaults underneath (images/stack.ts).
+  const stack = imageStack(ctx.doc, ctx.config, ctx);
+  const docs = stack.docs;
+  if (docs.length < 2) return;
   const top = docs.length - 1;
-  const chart = readChartBeside(stack.files[0], ctx.host) ?? f.chart;
+  const chart = stack.chart ?? f.chart;
   const merged = discoverInLayers(mergeLayers(docs), chart);
   const below = discoverInLayers(mergeLayers(docs.slice(0, -1)), chart);
   const belowByPath = new Map(below.images.map((i) => [key(i.path), i]));
