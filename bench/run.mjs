@@ -149,6 +149,9 @@ for (const [label, ours, yls, ratios, modes] of rows) {
 const mib = (x) => (x?.perDocMiB === undefined ? `ERROR ${x?.error}` : `${x.perDocMiB.toFixed(2)} MiB`);
 console.log(`Retained heap per open document (kps, ${HEAP_DOCS} documents, text itself excluded): airgap-lint ${mib(heap.ours)} | yls ${mib(heap.yls)}${heap.ours.perDocMiB && heap.yls.perDocMiB ? ` | ratio ${(heap.ours.perDocMiB / heap.yls.perDocMiB).toFixed(2)}` : ''}`);
 console.log(`Targets: cold ≤ ${TARGETS.cold}, edit ≤ ${TARGETS.edit}, aliases ≤ ${TARGETS.aliases} (cold and edit).`);
+console.log(
+  `Notes: edits are ${WARM_EDITS} untimed + ${ITERATIONS} timed one-character changes of a string value near the middle line; yaml-language-server on the alias file runs as many as fit in ${YLS_ALIAS_BUDGET_MS / 1000} s (at least 2), since each takes seconds. Cold is the median of ${COLD_RUNS} fresh processes (1 for the alias file).`,
+);
 const total = (performance.now() - started) / 1000;
 console.log(`Total ${total.toFixed(0)} s. Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs. JSON: .bench-tmp/bench.json`);
 
