@@ -351,6 +351,25 @@ describe('image rules', () => {
       assert.deepEqual(applyFix(ws, 'values.yaml', findings[0]), []);
     });
 
+    it('the flag set in another layer of the stack counts; set false above a true, it does not', () => {
+      const overlay = 'global:\n  imageRegistry: harbor.corp:5000\n  imagePullSecrets: [harbor-pull]\n';
+      const ws = new Workspace('b', {
+        'Chart.yaml': chart,
+        'values.yaml': values,
+        'values-security.yaml': 'global:\n  security:\n    allowInsecureImages: true\n',
+        'values-airgap.yaml': overlay,
+      });
+      const stack: ConfigInput = { layers: [['/mem/b/values.yaml', '/mem/b/values-security.yaml', '/mem/b/values-airgap.yaml']] };
+      assert.deepEqual(only(ws.lint('values-airgap.yaml', stack), 'image/bitnami-relocation'), []);
+      // Without that layer (the implicit stack: values.yaml under the overlay) the chart's false applies.
+      assert.deepEqual(summary(only(ws.lint('values-airgap.yaml'), 'image/bitnami-relocation')), [['image/bitnami-relocation', 'error', 1, 17, 1, 33]]);
+      // An overlay that sets it back to false is flagged, and the fix rewrites its own value.
+      ws.host.set('b/values-airgap.yaml', `${overlay}  security:\n    allowInsecureImages: false\n`);
+      const flipped = only(ws.lint('values-airgap.yaml', stack), 'image/bitnami-relocation');
+      assert.deepEqual(summary(flipped), [['image/bitnami-relocation', 'error', 1, 17, 1, 33]]);
+      assert.deepEqual(flipped[0].fixes[0].edits, [{ range: range(4, 25, 4, 30), newText: 'true' }]);
+    });
+
     it('docker.io/bitnamilegacy copies only warn in the chart: no finding', () => {
       const ws = new Workspace('b', { 'Chart.yaml': chart, 'values-legacy.yaml': 'image:\n  registry: docker.io\n  repository: bitnamilegacy/postgresql\n' });
       assert.deepEqual(ws.lint('values-legacy.yaml'), []);
@@ -362,9 +381,29 @@ describe('image rules', () => {
       const ws = new Workspace('p', { 'values-prod.yaml': 'image:\n  registry: harbor.corp:5000\n  repository: bitnami/redis\n  tag: 8.2.1\n' });
       const findings = ws.lint('values-prod.yaml', harbor);
       assert.deepEqual(summary(findings), [['image/pull-secret-missing', 'warning', 1, 12, 1, 28]]);
-      assert.match(findings[0].message, /pull from the private registry harbor\.corp:5000, but this file sets no imagePullSecrets/);
+      assert.match(findings[0].message, /pull from the private registry harbor\.corp:5000, but neither this file nor a layer below it sets imagePullSecrets/);
       ws.host.set('p/values-prod.yaml', `${ws.text('values-prod.yaml')}  pullSecrets:\n    - harbor-pull\n`);
       assert.deepEqual(ws.lint('values-prod.yaml', harbor), []);
+    });
+
+    it('pull secrets set in another layer of the stack count, for the global list and for a subchart', () => {
+      const ws = new Workspace('s', {
+        'Chart.yaml': corpusText('robusta-dev__robusta/helm/robusta/Chart.yaml'),
+        'values.yaml': 'global:\n  imagePullSecrets: []\nimage:\n  registry: robustadev\nholmes:\n  enabled: true\n',
+        'values-secrets.yaml': 'global:\n  imagePullSecrets:\n    - name: harbor-pull\nholmes:\n  imagePullSecrets:\n    - name: harbor-pull\n',
+        'values-airgap.yaml': 'image:\n  registry: harbor.corp:5000/robustadev\nrunner:\n  imageName: robusta-runner:0.30.0\nholmes:\n  registry: harbor.corp:5000/robustadev\n',
+      });
+      const layers = (...names: string[]): ConfigInput => ({ ...harbor, layers: [names.map((n) => `/mem/s/${n}`)] });
+      assert.deepEqual(only(ws.lint('values-airgap.yaml', layers('values.yaml', 'values-secrets.yaml', 'values-airgap.yaml')), 'image/pull-secret-missing'), []);
+      // Without the secrets layer: nothing anywhere in the stack (the chart's [] is no secret).
+      const missing = only(ws.lint('values-airgap.yaml', layers('values.yaml', 'values-airgap.yaml')), 'image/pull-secret-missing');
+      assert.deepEqual(summary(missing), [['image/pull-secret-missing', 'warning', 1, 12, 1, 39]]);
+      // Only the global list below: holmes still needs its own, copied from the merged global value.
+      ws.host.set('s/values-secrets.yaml', 'global:\n  imagePullSecrets:\n    - name: harbor-pull\n');
+      const holmes = only(ws.lint('values-airgap.yaml', layers('values.yaml', 'values-secrets.yaml', 'values-airgap.yaml')), 'image/pull-secret-missing');
+      assert.deepEqual(summary(holmes), [['image/pull-secret-missing', 'warning', 5, 12, 5, 39]]);
+      assert.match(holmes[0].message, /holmes subchart does not inherit global\.imagePullSecrets/);
+      assert.deepEqual(holmes[0].fixes[0].edits.map((e) => e.newText), ['  imagePullSecrets:\n    - name: harbor-pull\n']);
     });
 
     it('Robusta: global.imagePullSecrets is not inherited by the holmes subchart; the fix copies it', () => {

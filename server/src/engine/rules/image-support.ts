@@ -12,6 +12,7 @@ import { replaceScalarEdit, scalarPartRange } from '../images/edits';
 import { type MirrorRegistry, type MirrorTarget, mirrorReference } from '../images/mirror';
 import { DEFAULT_DOMAIN, LEGACY_DEFAULT_DOMAIN, type NormalizedReference, looksLikeRegistryHost, parseNormalizedNamed } from '../images/normalize';
 import { referenceString } from '../images/reference';
+import type { ImageStack } from '../images/stack';
 import type { JsonValue, Range, TextEdit, ValuePath } from '../types';
 import type { FindingInput } from './types';
 
@@ -163,6 +164,10 @@ export interface FileFacts {
   discovery: Discovery;
   airgap: boolean;
   mirror?: MirrorRegistry;
+  /** The file's layer stack (images/stack.ts): base first, the file last. */
+  stack: ImageStack;
+  /** The merged values of that stack: flags and pull secrets set in any layer count. */
+  stackValues: JsonValue;
   report(f: FindingInput): void;
 }
 

@@ -11,7 +11,6 @@ import { isMap } from 'yaml';
 import type { ValuesDocument } from '../document';
 import { type DiscoveredImage, type LocatedField, discoverInLayers } from '../images/discover';
 import { deleteEntryEdit, insertEntriesEdit, replaceScalarEdit } from '../images/edits';
-import { imageStack } from '../images/stack';
 import { mergeLayers } from '../layers';
 import type { Fix, JsonValue, Range, RelatedLocation, TextEdit, ValuePath } from '../types';
 import { type FileFacts, editableScalar, fieldRange, mirrorOverrides, pathText, registryRange, shorten, targetDisplay, upstreamOf } from './image-support';
@@ -54,7 +53,7 @@ function identityField(img: DiscoveredImage): LocatedField | undefined {
 
 export function checkImageLayers(ctx: LintContext, f: FileFacts, reportedUpstream: Set<string>): void {
   // The file's layers, with the chart's schema defaults underneath (images/stack.ts).
-  const stack = imageStack(ctx.doc, ctx.config, ctx);
+  const stack = f.stack;
   const docs = stack.docs;
   if (docs.length < 2) return;
   const top = docs.length - 1;

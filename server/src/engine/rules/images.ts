@@ -11,6 +11,8 @@ import { type DiscoveredImage, type LocatedField, discoverInDocument } from '../
 import { insertEntriesEdit, replaceInScalarEdit, replaceScalarEdit } from '../images/edits';
 import { type MirrorTarget, mirrorReference, parseMirrorRegistry } from '../images/mirror';
 import { DEFAULT_DOMAIN, type NormalizedReference, looksLikeRegistryHost } from '../images/normalize';
+import { imageStack } from '../images/stack';
+import { mergeLayers } from '../layers';
 import type { Fix, JsonValue, Range, Severity, TextEdit, ValuePath } from '../types';
 import { registerRules } from './catalog';
 import {
@@ -62,6 +64,7 @@ export const imageRules: RuleModule = {
     const discovery = discoverInDocument(doc, chart);
     const configured = ctx.config.mirror.registry ? parseMirrorRegistry(ctx.config.mirror.registry) : undefined;
     const seen = new Set<string>();
+    const stack = imageStack(doc, ctx.config, ctx);
     const facts: FileFacts = {
       doc,
       config: ctx.config,
@@ -69,6 +72,8 @@ export const imageRules: RuleModule = {
       discovery,
       airgap: isAirgapOverlay(doc.path),
       mirror: configured && !('ok' in configured) ? configured : undefined,
+      stack,
+      stackValues: stack.docs.length > 1 ? mergeLayers(stack.docs).values : doc.values,
       // An anchor reused by aliases yields one image per use, all at the anchor: report it once.
       report(f) {
         const key = `${f.code}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`;
@@ -323,7 +328,7 @@ function reportUpstream(list: Upstream[], f: FileFacts): void {
 const ALLOW_INSECURE: ValuePath = ['global', 'security', 'allowInsecureImages'];
 
 function isBitnamiChart(f: FileFacts, ctx: LintContext): boolean {
-  if (valueAt(f.doc.values, ALLOW_INSECURE) !== undefined) return true;
+  if (valueAt(f.stackValues, ALLOW_INSECURE) !== undefined) return true;
   if (f.chart?.annotatedImages.some((i) => /(^|\/)bitnami\//.test(i.image))) return true;
   if (f.chart?.dependencies.some((d) => d.name === 'common' && /bitnami/i.test(d.repository ?? ''))) return true;
   if (f.chart) {
@@ -337,7 +342,8 @@ function isBitnamiChart(f: FileFacts, ctx: LintContext): boolean {
 }
 
 function checkBitnamiRelocation(f: FileFacts, ctx: LintContext): void {
-  if (valueAt(f.doc.values, ALLOW_INSECURE) === true) return;
+  // Set in this file or in any layer below it (the merged values Helm renders with).
+  if (valueAt(f.stackValues, ALLOW_INSECURE) === true) return;
   let override: LocatedField | undefined;
   let count = 0;
   const g = f.discovery.globals.globalRegistry;
@@ -403,14 +409,15 @@ function fromPrivateMirror(img: DiscoveredImage, f: FileFacts): boolean {
 
 function checkPullSecrets(f: FileFacts): void {
   const mirrored = f.discovery.images.filter((img) => fromPrivateMirror(img, f));
-  const values = f.doc.values as { [k: string]: JsonValue };
+  // Secrets set in any layer of the stack count (a values-secrets.yaml below the air-gap overlay).
+  const values = f.stackValues as { [k: string]: JsonValue };
   const rangeOfImage = (img: DiscoveredImage) => registryRange(img, f.doc);
   const registryName = f.mirror?.registry ?? (mirrored[0]?.parsed.ok ? mirrored[0].parsed.domain : 'the private registry');
   if (!hasPullSecrets(values)) {
     if (!mirrored.length) return;
     f.report({
       code: 'image/pull-secret-missing',
-      message: `${pathText(mirrored[0].path)}${mirrored.length > 1 ? ` and ${mirrored.length - 1} more image(s)` : ''} pull from the private registry ${registryName}, but this file sets no imagePullSecrets: unless the nodes (or the namespace's service account) already hold credentials for it, pulls fail with 401/ImagePullBackOff. Set global.imagePullSecrets (and pullSecrets of subcharts that do not inherit it).`,
+      message: `${pathText(mirrored[0].path)}${mirrored.length > 1 ? ` and ${mirrored.length - 1} more image(s)` : ''} pull from the private registry ${registryName}, but neither this file nor a layer below it sets imagePullSecrets: unless the nodes (or the namespace's service account) already hold credentials for it, pulls fail with 401/ImagePullBackOff. Set global.imagePullSecrets (and pullSecrets of subcharts that do not inherit it).`,
       range: rangeOfImage(mirrored[0]),
     });
     return;
@@ -424,7 +431,7 @@ function checkPullSecrets(f: FileFacts): void {
     if (subValues === undefined || hasPullSecrets(subValues as JsonValue)) continue;
     const subImages = mirrored.filter((img) => img.path[0] === sub);
     // A parent chart usually relocates a subchart with its registry key alone (`holmes.registry`).
-    const subRegistry = valueAt(values, [sub, 'registry']);
+    const subRegistry = valueAt(f.doc.values, [sub, 'registry']);
     const subRegistryMirrored =
       typeof subRegistry === 'string' &&
       (f.mirror ? sameHost(subRegistry.split('/')[0], f.mirror.host) : f.airgap && !isPublicRegistry(subRegistry.split('/')[0]) && looksLikeRegistryHost(subRegistry.split('/')[0]));
