@@ -14,6 +14,7 @@ import { registerCommands } from './commands';
 import type { CommandContext } from './commands/context';
 import { documentPatterns } from './selector';
 import { ProfileStatus } from './status-bar';
+import { traceChannel } from './trace';
 
 const CLIENT_ID = 'airgapLint'; // also the prefix of `airgapLint.trace.server`
 const CLIENT_NAME = 'Air-Gap Lint';
@@ -30,7 +31,7 @@ function documentSelector(): Array<{ scheme: string; pattern: string }> {
   return documentPatterns(configured).map((pattern) => ({ scheme: 'file', pattern }));
 }
 
-function createClient(context: ExtensionContext, outputChannel: LogOutputChannel): LanguageClient {
+function createClient(context: ExtensionContext, outputChannel: LogOutputChannel, traceOutputChannel: LogOutputChannel): LanguageClient {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -40,6 +41,7 @@ function createClient(context: ExtensionContext, outputChannel: LogOutputChannel
     documentSelector: documentSelector(),
     synchronize: { configurationSection: 'airgapLint' },
     outputChannel,
+    traceOutputChannel,
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }
@@ -52,15 +54,16 @@ export interface AirgapLintApi {
 
 export async function activate(context: ExtensionContext): Promise<AirgapLintApi> {
   const outputChannel = window.createOutputChannel(CLIENT_NAME, { log: true });
-  context.subscriptions.push(outputChannel);
-  client = createClient(context, outputChannel);
+  const traceOutputChannel = traceChannel(outputChannel);
+  context.subscriptions.push(outputChannel, traceOutputChannel);
+  client = createClient(context, outputChannel, traceOutputChannel);
   const status = new ProfileStatus({ client: () => client, output: outputChannel }, documentSelector);
   const commandContext: CommandContext = { client: () => client, output: outputChannel, refreshStatus: () => status.refresh() };
   context.subscriptions.push(status, ...registerCommands(commandContext));
 
   const restart = async () => {
     const previous = client;
-    client = createClient(context, outputChannel);
+    client = createClient(context, outputChannel, traceOutputChannel);
     await previous?.dispose();
     await client.start();
   };

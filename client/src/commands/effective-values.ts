@@ -1,7 +1,9 @@
 // "Air-Gap Lint: Show Effective Values": the merged values of the current file's layer stack
-// (what Helm installs), each value annotated with the file and line it comes from, in a new
-// untitled YAML editor beside the file.
-import { Uri, ViewColumn, window, workspace } from 'vscode';
+// (what Helm installs), each value annotated with the file and line it comes from, in an
+// untitled YAML editor beside the file (`values-airgap.effective.yaml`; run again, it is
+// refreshed in place).
+import * as path from 'node:path';
+import { languages, Range, Uri, ViewColumn, window, workspace, WorkspaceEdit } from 'vscode';
 import { isFailure, request, targetUri, type CommandContext } from './context';
 
 export async function showEffectiveValues(ctx: CommandContext, arg?: unknown): Promise<{ text: string; uri: string } | undefined> {
@@ -15,7 +17,16 @@ export async function showEffectiveValues(ctx: CommandContext, arg?: unknown): P
     void window.showErrorMessage(`Air-Gap Lint: ${result.error}`);
     return undefined;
   }
-  const doc = await workspace.openTextDocument({ language: 'yaml', content: result.text });
+  const name = `${path.basename(uri.fsPath).replace(/\.ya?ml$/i, '')}.effective.yaml`;
+  const target = Uri.from({ scheme: 'untitled', path: name });
+  let doc = await workspace.openTextDocument(target);
+  const edit = new WorkspaceEdit();
+  edit.replace(target, new Range(0, 0, doc.lineCount, 0), result.text);
+  if (!(await workspace.applyEdit(edit))) {
+    void window.showErrorMessage('Air-Gap Lint: could not open the effective values.');
+    return undefined;
+  }
+  if (doc.languageId !== 'yaml') doc = await languages.setTextDocumentLanguage(doc, 'yaml');
   await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: false });
   return { text: doc.getText(), uri: doc.uri.toString() };
 }

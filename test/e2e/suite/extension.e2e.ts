@@ -1,0 +1,265 @@
+// Runs INSIDE code-server's extension host, with the real `vscode` API, against the extension
+// installed from our VSIX (the harness points extensionDevelopmentPath at the installed folder).
+// Bundled by test/e2e.test.ts; the workspace is a copy of test/e2e/fixtures/workspace and
+// params.json beside it says where the fake kubectl binaries are.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AirgapLintApi } from '../../../client/src/extension';
+
+interface Params {
+  installedExtensionDir: string;
+  /** Folder on the extension host's PATH with a fake kubectl answering with kind outputs. */
+  pathKubectlDir: string;
+  /** A fake kubectl answering with k3s outputs, for the airgapLint.kubectl.path setting. */
+  settingKubectl: string;
+  /** Created if the workspace's own kubectl.path were ever run. */
+  workspaceKubectlMarker: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * Runs a command that asks questions and answers each with its default: the active quick pick
+ * item (the first), the prefilled input box value. Accepting when nothing is open does nothing.
+ */
+async function answeringPrompts<T>(run: Thenable<T>, ms = 30_000): Promise<T> {
+  let done = false;
+  const result = Promise.resolve(run).finally(() => {
+    done = true;
+  });
+  const end = Date.now() + ms;
+  while (!done) {
+    if (Date.now() > end) throw new Error('the command did not finish (a prompt left unanswered?)');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await sleep(150);
+  }
+  return result;
+}
+
+function codeOf(d: vscode.Diagnostic): string | undefined {
+  return typeof d.code === 'object' ? String(d.code.value) : d.code === undefined ? undefined : String(d.code);
+}
+
+function rangeOf(d: vscode.Diagnostic | vscode.Range): [number, number, number, number] {
+  const r = 'range' in d ? d.range : d;
+  return [r.start.line, r.start.character, r.end.line, r.end.character];
+}
+
+async function diagnosticsWith(uri: vscode.Uri, code: string): Promise<vscode.Diagnostic[]> {
+  return waitFor(`a ${code} diagnostic on ${path.basename(uri.fsPath)}`, () => {
+    const found = vscode.languages.getDiagnostics(uri).filter((d) => codeOf(d) === code);
+    return found.length ? found : undefined;
+  });
+}
+
+async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return doc;
+}
+
+describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
+  let params: Params;
+  let api: AirgapLintApi;
+  let ws: vscode.Uri;
+  let overlay: vscode.Uri;
+  let base: vscode.Uri;
+  let config: vscode.Uri;
+  let configBefore: string;
+  const configText = () => fs.readFileSync(config.fsPath, 'utf8');
+
+  before(async () => {
+    ws = vscode.workspace.workspaceFolders![0].uri;
+    params = JSON.parse(fs.readFileSync(path.join(path.dirname(ws.fsPath), 'params.json'), 'utf8')) as Params;
+    overlay = vscode.Uri.joinPath(ws, 'charts/shop/values-airgap.yaml');
+    base = vscode.Uri.joinPath(ws, 'charts/shop/values.yaml');
+    config = vscode.Uri.joinPath(ws, '.airgap-lint.yaml');
+    configBefore = configText();
+  });
+
+  it('activates from the installed VSIX, before any of its files is opened', async () => {
+    const ext = vscode.extensions.getExtension<AirgapLintApi>('airgap-lint.airgap-lint');
+    assert.ok(ext, 'airgap-lint.airgap-lint is installed');
+    assert.equal(ext.extensionPath, params.installedExtensionDir);
+    // workspaceContains:**/values.yaml activates it at startup.
+    await waitFor('activation', () => ext.isActive);
+    api = ext.exports;
+    assert.equal(typeof api.clusterProfileStatus, 'function');
+  });
+
+  it('publishes diagnostics with our codes, exact ranges and README links', async () => {
+    await open(overlay);
+    const [placeholder] = await diagnosticsWith(overlay, 'values/placeholder');
+    assert.equal(placeholder.source, 'airgap-lint');
+    assert.equal(placeholder.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual(rangeOf(placeholder), [2, 12, 2, 29]);
+    assert.match(placeholder.message, /^Unreplaced placeholder <mirror-registry> in image\.registry: /);
+    const target = typeof placeholder.code === 'object' ? placeholder.code.target.toString() : '';
+    assert.match(target, /#values-placeholder$/);
+
+    await open(base);
+    const [notMirrored] = await diagnosticsWith(base, 'image/not-mirrored');
+    assert.deepEqual(rangeOf(notMirrored), [3, 12, 3, 19]);
+    assert.equal(notMirrored.severity, vscode.DiagnosticSeverity.Warning);
+    const [unknown] = await diagnosticsWith(base, 'proxy/profile-unknown');
+    assert.equal(unknown.range.start.line, 17);
+  });
+
+  it('Show Effective Values opens the merged stack in a new YAML editor, each value with its file and line', async () => {
+    await open(overlay);
+    const result = await vscode.commands.executeCommand<{ text: string; uri: string }>('airgapLint.showEffectiveValues');
+    assert.ok(result, 'the command returned the document');
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.document.uri.toString(), result.uri);
+    assert.equal(editor.document.uri.toString(), 'untitled:values-airgap.effective.yaml');
+    assert.equal(editor.document.languageId, 'yaml');
+    assert.equal(editor.document.getText(), result.text);
+    assert.deepEqual(result.text.split('\n'), [
+      "# Effective values of charts/shop/values-airgap.yaml (the chart's values.yaml under this overlay)",
+      '# Layers in helm -f order, later files win:',
+      '#   1. charts/shop/values.yaml',
+      '#   2. charts/shop/values-airgap.yaml',
+      'replicaCount: 2 # from charts/shop/values.yaml:1',
+      'image:',
+      '  registry: <mirror-registry> # from charts/shop/values-airgap.yaml:3',
+      '  repository: example/shop # from charts/shop/values.yaml:5',
+      '  tag: 2.4.0 # from charts/shop/values.yaml:6',
+      '  pullPolicy: IfNotPresent # from charts/shop/values.yaml:7',
+      'worker:',
+      '  image:',
+      '    registry: harbor.corp.example.com:5000 # from charts/shop/values-airgap.yaml:6',
+      '    repository: example/shop-worker # from charts/shop/values.yaml:12',
+      '    tag: 2.4.0 # from charts/shop/values.yaml:13',
+      'extraEnv:',
+      '  - name: HTTPS_PROXY # from charts/shop/values.yaml:17',
+      '    value: http://proxy.corp.example.com:3128 # from charts/shop/values.yaml:18',
+      '  - name: NO_PROXY # from charts/shop/values.yaml:19',
+      '    value: localhost,127.0.0.1,.svc,.cluster.local # from charts/shop/values.yaml:20',
+      'service:',
+      '  type: ClusterIP # from charts/shop/values.yaml:23',
+      '  port: 8080 # from charts/shop/values.yaml:24',
+      '',
+    ]);
+    // Run again: the same editor, refreshed in place.
+    await open(overlay);
+    const again = await vscode.commands.executeCommand<{ text: string; uri: string }>('airgapLint.showEffectiveValues');
+    assert.deepEqual(again, result);
+    assert.equal(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled').length, 1);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('a quick fix from the light bulb edits the text as expected and the diagnostic goes away', async () => {
+    const doc = await open(overlay);
+    const [placeholder] = await diagnosticsWith(overlay, 'values/placeholder');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', overlay, placeholder.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.title === 'Replace <mirror-registry> with harbor.corp.example.com:5000');
+    assert.ok(fix, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.equal(fix.isPreferred, true);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    assert.equal(
+      doc.getText(),
+      '# Air-gap overlay: pull every image from the site mirror (helm -f values-airgap.yaml).\nimage:\n  registry: harbor.corp.example.com:5000\nworker:\n  image:\n    registry: harbor.corp.example.com:5000\n',
+    );
+    await waitFor('the placeholder diagnostic to go', () => !vscode.languages.getDiagnostics(overlay).some((d) => codeOf(d) === 'values/placeholder'));
+    assert.ok(await doc.save());
+  });
+
+  it('the status bar shows "no profile" while none is set', async () => {
+    await open(base);
+    assert.equal(await api.clusterProfileStatus(), '$(cloud) no profile');
+  });
+
+  it('the profile-unknown quick fix runs "Set Cluster Network Profile": quick pick and input boxes answered, config written', async () => {
+    await open(base);
+    const [unknown] = await diagnosticsWith(base, 'proxy/profile-unknown');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', base, unknown.range, vscode.CodeActionKind.QuickFix.value);
+    const action = actions.find((a) => a.command?.command === 'airgapLint.setClusterProfile' && a.title === 'Set cluster network profile…');
+    assert.ok(action?.command, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+    // The first preset (kubeadm) and its prefilled values: no pod CIDR, 10.96.0.0/12, 10.96.0.1.
+    const result = await answeringPrompts(vscode.commands.executeCommand<{ ok: boolean; configPath: string; changed: boolean }>(action.command.command, ...(action.command.arguments ?? [])));
+    assert.deepEqual(result, { ok: true, configPath: config.fsPath, changed: true, created: false });
+    assert.equal(configText(), `${configBefore}cluster:\n  distribution: kubeadm\n`);
+    await waitFor('status bar: kubeadm', async () => (await api.clusterProfileStatus()) === '$(cloud) kubeadm');
+    await waitFor('profile-unknown to go', () => !vscode.languages.getDiagnostics(base).some((d) => codeOf(d) === 'proxy/profile-unknown'));
+  });
+
+  it('"Set Cluster Network Profile" with a distribution argument skips the pick and replaces the profile in place', async () => {
+    await open(base);
+    const result = await answeringPrompts(vscode.commands.executeCommand('airgapLint.setClusterProfile', { distribution: 'k3s' }));
+    assert.deepEqual(result, { ok: true, configPath: config.fsPath, changed: true, created: false });
+    assert.equal(configText(), `${configBefore}cluster:\n  distribution: k3s\n`);
+    await waitFor('status bar: k3s', async () => (await api.clusterProfileStatus()) === '$(cloud) k3s');
+    // The same again changes nothing.
+    const again = await answeringPrompts(vscode.commands.executeCommand('airgapLint.setClusterProfile', { distribution: 'k3s' }));
+    assert.deepEqual(again, { ok: true, configPath: config.fsPath, changed: false, created: false });
+  });
+
+  it('"Detect Cluster Network with kubectl" is opt-in: off, it runs nothing', async () => {
+    const result = await vscode.commands.executeCommand<{ status: string }>('airgapLint.detectClusterNetwork');
+    assert.equal(result.status, 'disabled');
+    assert.ok(!fs.existsSync(path.join(params.pathKubectlDir, 'calls.log')), 'kubectl was not run');
+  });
+
+  it('detects with the kubectl on PATH (kind outputs), shows what it found, writes it on confirmation; the workspace cannot pick the binary', async () => {
+    await vscode.workspace.getConfiguration('airgapLint').update('kubectl.enabled', true, vscode.ConfigurationTarget.Global);
+    // The workspace's .vscode/settings.json names another kubectl: it must be ignored.
+    const inspected = vscode.workspace.getConfiguration('airgapLint').inspect<string>('kubectl.path');
+    assert.equal(inspected?.globalValue, undefined);
+    await open(base);
+    const result = await answeringPrompts(vscode.commands.executeCommand<{ status: string; detected: Record<string, unknown> }>('airgapLint.detectClusterNetwork'));
+    assert.equal(result.status, 'written', JSON.stringify(result));
+    assert.deepEqual(result.detected, {
+      context: 'kind-shop-e2e',
+      apiServerIP: '10.96.0.1',
+      podCIDR: ['10.244.0.0/16'],
+      podCIDRSource: 'cluster-cidr',
+      nodePodCIDRs: ['10.244.0.0/24', '10.244.1.0/24', '10.244.2.0/24'],
+      serviceCIDR: ['10.96.0.0/16'],
+      notes: [],
+    });
+    assert.equal(configText(), `${configBefore}cluster:\n  distribution: k3s\n  podCIDR: 10.244.0.0/16\n  serviceCIDR: 10.96.0.0/16\n  apiServerIP: 10.96.0.1\n`);
+    const calls = fs.readFileSync(path.join(params.pathKubectlDir, 'calls.log'), 'utf8').trim().split('\n').sort();
+    assert.deepEqual(calls, [
+      'cluster-info dump --request-timeout=15s',
+      'config current-context --request-timeout=15s',
+      'get nodes -o jsonpath={.items[*].spec.podCIDR} --request-timeout=15s',
+      'get svc kubernetes -n default -o jsonpath={.spec.clusterIP} --request-timeout=15s',
+    ]);
+    assert.ok(!fs.existsSync(params.workspaceKubectlMarker), 'the kubectl named in the workspace settings never ran');
+  });
+
+  it('uses airgapLint.kubectl.path from the user settings (k3s outputs) and updates the profile again', async () => {
+    await vscode.workspace.getConfiguration('airgapLint').update('kubectl.path', params.settingKubectl, vscode.ConfigurationTarget.Global);
+    await open(base);
+    const result = await answeringPrompts(vscode.commands.executeCommand<{ status: string }>('airgapLint.detectClusterNetwork'));
+    assert.equal(result.status, 'written', JSON.stringify(result));
+    assert.equal(configText(), `${configBefore}cluster:\n  distribution: k3s\n  podCIDR: 10.52.0.0/16\n  serviceCIDR: 10.53.0.0/16\n  apiServerIP: 10.53.0.1\n`);
+    assert.equal(fs.readFileSync(path.join(path.dirname(params.settingKubectl), 'calls.log'), 'utf8').trim().split('\n').length, 4);
+    await waitFor('status bar: k3s', async () => (await api.clusterProfileStatus()) === '$(cloud) k3s');
+  });
+
+  it('Show Output and Restart Server run, and the restarted server lints again', async () => {
+    await vscode.commands.executeCommand('airgapLint.showOutput');
+    await vscode.commands.executeCommand('airgapLint.restartServer');
+    const doc = await open(overlay);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(overlay, new vscode.Range(2, 12, 2, 41), '<mirror-registry>');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.equal(doc.lineAt(2).text, '  registry: <mirror-registry>');
+    const [again] = await diagnosticsWith(overlay, 'values/placeholder');
+    assert.deepEqual(rangeOf(again), [2, 12, 2, 29]);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+});

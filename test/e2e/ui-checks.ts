@@ -1,0 +1,149 @@
+// A few checks through code-server's UI, as a user would do them, in Debian's chromium. The
+// bulk of the assertions is in the extension-host suite (test/e2e/suite); these prove the
+// workbench shows what the API says: the Problems panel, the light bulb, the command palette,
+// the status bar. Selectors are VS Code's DOM classes, stable for the pinned code-server.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser } from './browser';
+import { waitFor } from './processes';
+
+export interface UiResult {
+  failed: string[];
+  log: string[];
+  screenshots: string[];
+}
+
+const PLACEHOLDER_MESSAGE = 'Unreplaced placeholder <mirror-registry> in image.registry';
+const FIX_TITLE = 'Replace <mirror-registry> with harbor.corp.example.com:5000';
+
+async function palette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+async function openFile(page: Page, relative: string): Promise<void> {
+  const name = path.basename(relative);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(relative);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: 15_000 });
+}
+
+/** Waits for a quick input whose title contains `title`, then types `text` (if any) and accepts. */
+async function answer(page: Page, title: string, text?: string): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  const input = page.locator('.quick-input-widget input');
+  if (text !== undefined) {
+    await input.fill(text);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 15_000 });
+  }
+  await page.keyboard.press('Enter');
+}
+
+export async function runUiChecks(options: { url: string; workspace: string; screenshots: string }): Promise<UiResult> {
+  const result: UiResult = { failed: [], log: [], screenshots: [] };
+  const t0 = Date.now();
+  const note = (s: string) => result.log.push(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`);
+  const browser = await launchBrowser();
+  const { page } = browser;
+  const shot = async (name: string) => {
+    const file = path.join(options.screenshots, `${result.screenshots.length + 1}-${name}.png`);
+    await page.screenshot({ path: file });
+    result.screenshots.push(file);
+  };
+  const check = async (name: string, run: () => Promise<void>) => {
+    try {
+      await run();
+      note(`PASS ${name}`);
+    } catch (err) {
+      result.failed.push(name);
+      note(`FAIL ${name}: ${(err as Error).message.split('\n')[0]}`);
+      await shot(`failed-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+    }
+  };
+  const config = path.join(options.workspace, '.airgap-lint.yaml');
+  const overlay = path.join(options.workspace, 'charts/shop/values-airgap.yaml');
+  try {
+    await page.goto(`${options.url}/?folder=${encodeURIComponent(options.workspace)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'charts' }).first().waitFor({ timeout: 90_000 });
+    note('workbench ready');
+
+    await check('status bar shows "no profile" for a values file', async () => {
+      await openFile(page, 'charts/shop/values.yaml');
+      await page.locator('[aria-label="Air-Gap Lint cluster profile: no profile"]').first().waitFor({ timeout: 30_000 });
+      await shot('status-bar-no-profile');
+    });
+
+    await check('palette: Set Cluster Network Profile → k3s, status bar follows', async () => {
+      await palette(page, 'Air-Gap Lint: Set Cluster Network Profile');
+      await answer(page, 'Set Cluster Network Profile (1/4)', 'k3s');
+      await answer(page, '(2/4)');
+      await answer(page, '(3/4)');
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: '(4/4)' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await shot('set-profile-apiserver-input');
+      await page.keyboard.press('Enter');
+      await page.locator('[aria-label="Air-Gap Lint cluster profile: k3s"]').first().waitFor({ timeout: 30_000 });
+      await waitFor('distribution: k3s in .airgap-lint.yaml', () => fs.readFileSync(config, 'utf8').endsWith('cluster:\n  distribution: k3s\n'), 15_000);
+      await shot('status-bar-k3s');
+    });
+
+    await check('palette: Show Effective Values opens the annotated merge', async () => {
+      await openFile(page, 'charts/shop/values-airgap.yaml');
+      await palette(page, 'Air-Gap Lint: Show Effective Values');
+      await page.locator('.tabs-container .tab.active', { hasText: 'values-airgap.effective.yaml' }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.monaco-editor .view-lines', { hasText: '# from charts/shop/values-airgap.yaml:3' }).first().waitFor({ timeout: 15_000 });
+      await shot('effective-values');
+      // Back to one editor group with nothing open: the next steps start from a known layout.
+      await palette(page, 'View: Revert and Close Editor');
+      await palette(page, 'View: Close All Editor Groups');
+      await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
+    });
+
+    await check('Problems panel lists the placeholder finding', async () => {
+      await openFile(page, 'charts/shop/values-airgap.yaml');
+      await palette(page, 'View: Focus Problems');
+      await page.locator('.markers-panel .monaco-list-row', { hasText: PLACEHOLDER_MESSAGE }).first().waitFor({ timeout: 30_000 });
+      const text = await page.locator('.markers-panel').innerText();
+      if (!text.includes('values/placeholder')) throw new Error(`no rule code in the Problems panel: ${text.slice(0, 500)}`);
+      await shot('problems-panel');
+    });
+
+    await check('light bulb quick fix replaces the placeholder', async () => {
+      // Cursor onto the placeholder (line 3, column 14) with Go to Line/Column; the light bulb shows up.
+      await page.locator('.tabs-container .tab.active[aria-label*="values-airgap.yaml"]').first().click();
+      await page.keyboard.press('Control+G');
+      await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 15_000 });
+      await page.locator('.quick-input-widget input').fill(':3:14');
+      await page.keyboard.press('Enter');
+      await page.locator('.statusbar-item', { hasText: 'Ln 3, Col 14' }).first().waitFor({ timeout: 15_000 });
+      // VS Code draws the light bulb in the glyph margin (the auto-fix variant: a preferred fix exists).
+      const bulb = page.locator('.glyph-margin-widgets [class*="codicon-gutter-lightbulb"]').first();
+      await bulb.waitFor({ state: 'visible', timeout: 15_000 });
+      await bulb.click();
+      const item = page.locator('.action-widget .monaco-list-row', { hasText: FIX_TITLE }).first();
+      await item.waitFor({ timeout: 15_000 });
+      await shot('quick-fix-menu');
+      await item.click();
+      await page.locator('.monaco-editor .view-lines', { hasText: 'registry: harbor.corp.example.com:5000' }).first().waitFor({ timeout: 15_000 });
+      await page.locator('.markers-panel .monaco-list-row', { hasText: PLACEHOLDER_MESSAGE }).first().waitFor({ state: 'detached', timeout: 30_000 });
+      await page.keyboard.press('Control+S');
+      await waitFor('the fix saved to disk', () => fs.readFileSync(overlay, 'utf8').includes('  registry: harbor.corp.example.com:5000\nworker:'), 15_000);
+      await shot('after-quick-fix');
+    });
+  } catch (err) {
+    result.failed.push('workbench');
+    note(`FAIL workbench: ${(err as Error).message.split('\n')[0]}`);
+    await shot('failed-workbench').catch(() => undefined);
+  } finally {
+    await browser.close();
+  }
+  return result;
+}
