@@ -82,7 +82,7 @@ describe('cluster profile writer', () => {
   });
 
   it('is idempotent: the same profile again is no edit, and equal values in another spelling are left alone', () => {
-    const once = write('mirror:\n  registry: x\n', { distribution: 'kind', podCIDR: ['10.244.0.0/16'], apiServerIP: null });
+    const once = write('mirror:\n  registry: harbor.corp\n', { distribution: 'kind', podCIDR: ['10.244.0.0/16'], apiServerIP: null });
     const again = clusterProfileEdit(once, { distribution: 'kind', podCIDR: ['10.244.0.0/16'], apiServerIP: null });
     assert.ok(again.ok);
     assert.deepEqual(again.edits, []);
@@ -103,7 +103,7 @@ describe('cluster profile writer', () => {
   });
 
   it('fills an empty cluster key in each of its spellings', () => {
-    assert.equal(write('cluster:\nmirror:\n  registry: x\n', K3S), 'cluster:\n  distribution: k3s\nmirror:\n  registry: x\n');
+    assert.equal(write('cluster:\nmirror:\n  registry: harbor.corp\n', K3S), 'cluster:\n  distribution: k3s\nmirror:\n  registry: harbor.corp\n');
     assert.equal(write('cluster: # to do\nmirror: {}\n', K3S), 'cluster: # to do\n  distribution: k3s\nmirror: {}\n');
     assert.equal(write('cluster: ~\n', K3S), 'cluster:\n  distribution: k3s\n');
     assert.equal(write('cluster: {}\n', K3S), 'cluster:\n  distribution: k3s\n');
@@ -111,7 +111,7 @@ describe('cluster profile writer', () => {
   });
 
   it('keeps CRLF line ends', () => {
-    assert.equal(write('# win\r\nmirror:\r\n  registry: x\r\n', { distribution: 'gke' }), '# win\r\nmirror:\r\n  registry: x\r\ncluster:\r\n  distribution: gke\r\n');
+    assert.equal(write('# win\r\nmirror:\r\n  registry: harbor.corp\r\n', { distribution: 'gke' }), '# win\r\nmirror:\r\n  registry: harbor.corp\r\ncluster:\r\n  distribution: gke\r\n');
     assert.equal(
       write('cluster:\r\n  distribution: eks\r\n  cloud: aws\r\n', { distribution: 'gke', apiServerIP: '34.118.224.10' }),
       'cluster:\r\n  distribution: gke\r\n  cloud: aws\r\n  apiServerIP: 34.118.224.10\r\n',

@@ -20,7 +20,8 @@ if [ -f "$TOOLS/READY" ] && [ "$(cat "$TOOLS/READY")" = "$STAMP" ]; then
 fi
 
 start=$(date +%s)
-rm -rf "$TOOLS"
+# Only what this script creates is removed (AIRGAP_E2E_TOOLS may point anywhere).
+rm -rf "$TOOLS/READY" "$TOOLS/node24" "$TOOLS/code-server" "$TOOLS/xdg"
 mkdir -p "$TOOLS/node24" "$TOOLS/code-server" "$TOOLS/xdg"
 # code-server's postinstall and node-gyp write config and caches under XDG/HOME dirs: keep them here.
 export XDG_CONFIG_HOME=$TOOLS/xdg/config XDG_DATA_HOME=$TOOLS/xdg/data XDG_CACHE_HOME=$TOOLS/xdg/cache XDG_STATE_HOME=$TOOLS/xdg/state
