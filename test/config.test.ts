@@ -82,6 +82,30 @@ describe('config', () => {
     assert.deepEqual(config.cluster.podCIDR, ['10.0.0.0/14'], 'valid keys are still used');
   });
 
+  it('reports a mirror.registry that runtimes would not read as a registry host, on its value', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['registry/team', /^mirror\.registry "registry\/team": "registry" has no "\." or ":" and is not "localhost", so container runtimes read it as a Docker Hub namespace \(docker\.io\/registry\/team\/\.\.\.\)\. Until it is fixed, image rules work as if no mirror were configured\.$/],
+      ['https://harbor.corp', /^mirror\.registry "https:\/\/harbor\.corp" has a URL scheme; image references name the host only \(e\.g\. harbor\.corp:5000\)\./],
+      ['<mirror-registry>', /^mirror\.registry "<mirror-registry>" is an unreplaced placeholder: set it to your mirror's host/],
+      ['harbor.corp:5000/Team', /^mirror\.registry "harbor\.corp:5000\/Team" is not a registry host with an optional path: the path prefix must be lowercase\./],
+    ];
+    for (const [value, message] of cases) {
+      const text = `# the internal registry\nmirror:\n  registry: "${value}"\n  layout: nested\n`;
+      const host = new MemoryHost({ '/m/.airgap-lint.yaml': text, '/m/values.yaml': 'image: nginx:1.27\n' });
+      const config = resolveConfig('/m', host);
+      assert.deepEqual(config.problems.map((p) => [p.code, p.range]), [['config/invalid', range(2, 12, 2, 14 + value.length)]], value);
+      assert.match(config.problems[0].message, message);
+      // The config file itself shows it; values files get the summary finding.
+      const findings = new Engine(host).lint('/m/values.yaml').findings.filter((f) => f.code === 'config/invalid');
+      assert.equal(findings.length, 1);
+      assert.match(findings[0].message, /has 1 problem\(s\)/);
+    }
+    for (const good of ['harbor.corp:5000', 'harbor.corp/project/sub', 'localhost:5000', '10.0.0.5:5000']) {
+      const host = new MemoryHost({ '/g/.airgap-lint.yaml': `mirror:\n  registry: ${good}\n` });
+      assert.deepEqual(resolveConfig('/g', host).problems, [], good);
+    }
+  });
+
   it('lints the config file itself and flags a broken config on values files', () => {
     const host = new MemoryHost({
       '/p/.airgap-lint.yaml': 'runtimes: [go, rust]\n',

@@ -4,6 +4,7 @@ import * as nodePath from 'node:path';
 import { minimatch } from 'minimatch';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import configSchema from '../../../schemas/airgap-lint.schema.json';
+import { MAX_LAYERS_PER_STACK, checkConfigValues } from './config-checks';
 import { parseValuesDocument, type ValuesDocument } from './document';
 import { presetFor, type Cloud, type Distribution } from './presets';
 import { rangeForSchemaError } from './schema-ranges';
@@ -111,6 +112,7 @@ export function checkConfigDocument(doc: ValuesDocument): Finding[] {
       });
     }
   }
+  problems.push(...checkConfigValues(doc)); // what the schema cannot say: config-checks.ts
   return problems;
 }
 
@@ -247,7 +249,7 @@ export function mergeConfig(
   };
   const runtimes = file.runtimes ?? settings.runtimes;
   // Layer paths in the file are relative to it; in settings, to the workspace folder (baseDir).
-  const layers = (file.layers ?? settings.layers ?? []).map((stack) => stack.map((p) => nodePath.resolve(baseDir, p)));
+  const layers = (file.layers ?? settings.layers ?? []).map((stack) => stack.slice(0, MAX_LAYERS_PER_STACK).map((p) => nodePath.resolve(baseDir, p)).filter((p) => !isConfigFile(p)));
   const schemas = [...(settings.schemas ?? []), ...(file.schemas ?? [])].map((s) => ({
     path: nodePath.resolve(baseDir, s.path),
     files: s.files ?? ['**/*'],

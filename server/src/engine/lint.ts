@@ -8,6 +8,7 @@ import { reparseValuesDocument } from './incremental';
 import { ruleInfo } from './rules/catalog';
 import type { FindingInput, LintContext, RuleModule } from './rules/types';
 import { imageRules } from './rules/images';
+import { layerRules } from './rules/layers';
 import { placeholderRules } from './rules/placeholder';
 import { proxyRules } from './rules/proxy';
 import { schemaRules } from './rules/schema';
@@ -26,7 +27,7 @@ export interface EngineOptions {
   rules?: RuleModule[];
 }
 
-const builtinRules: RuleModule[] = [yamlRules, schemaRules, placeholderRules, imageRules, proxyRules];
+const builtinRules: RuleModule[] = [yamlRules, layerRules, schemaRules, placeholderRules, imageRules, proxyRules];
 
 /** Lets later modules (schema, proxy, images) add their rule family without editing this file. */
 export function registerRuleModule(rule: RuleModule): void {

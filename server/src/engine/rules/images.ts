@@ -35,6 +35,7 @@ import {
   valueAt,
 } from './image-support';
 import { checkImageLayers } from './images-layers';
+import { checkOddImageValues } from './image-odd-values';
 import type { LintContext, RuleModule } from './types';
 
 export { isAirgapOverlay, isPublicRegistry, mirrorOverrides };
@@ -94,6 +95,7 @@ export const imageRules: RuleModule = {
       checkDigestRequired(img, img.parsed, facts);
       checkFlatLayout(img, img.parsed, facts);
     }
+    checkOddImageValues(facts);
     const upstream = checkNotMirrored(facts);
     checkBitnamiRelocation(facts, ctx);
     checkPullSecrets(facts);

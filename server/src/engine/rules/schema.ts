@@ -94,16 +94,7 @@ function layeredValues(ctx: LintContext): Layered {
   const docs: ValuesDocument[] = [];
   for (const file of stack.files.slice(0, -1)) {
     const layer = ctx.getDocument(file);
-    if (!layer) {
-      if (stack.source === 'config') {
-        ctx.report({
-          code: 'config/invalid',
-          message: `The layer ${nodePath.basename(file)} listed before this file in \`layers:\` cannot be read (${file}); the stack is merged without it.`,
-          range: firstLineRange(doc),
-        });
-      }
-      continue;
-    }
+    if (!layer) continue; // reported by the layers rule (rules/layers.ts)
     // A layer that is not clean YAML is merged as far as it was read; its own lint says what is wrong.
     if (layer.values === null || typeof layer.values === 'object') docs.push(layer);
   }

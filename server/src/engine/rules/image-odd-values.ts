@@ -1,0 +1,52 @@
+// image/invalid-reference for image parts that are not scalars: `image: {registry: {a: {b: c}}}`
+// or `tag: [1]`. Discovery reads only strings and numbers, so such a part is invisible to it,
+// yet the chart's template prints it into the reference (Go prints a map as `map[a:map[b:c]]`
+// and a list as `[x]`) and the pull fails. Reported on the value, in the file that writes it.
+import { isImageKey } from '../images/discover';
+import type { JsonValue, ValuePath } from '../types';
+import { type FileFacts, pathText } from './image-support';
+
+type JsonMap = { [k: string]: JsonValue };
+const isMap = (v: JsonValue | undefined): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Parts a template prints into a reference. */
+const PART_KEYS = ['registry', 'repository', 'tag', 'digest', 'sha'];
+
+/** What Go's fmt prints for a collection: map[k:v] with sorted keys, [a b] for a list. */
+function goPrint(v: JsonValue, budget = { left: 120 }): string {
+  if (budget.left <= 0) return '…';
+  budget.left -= 1;
+  if (Array.isArray(v)) return `[${v.map((x) => goPrint(x, budget)).join(' ')}]`;
+  if (isMap(v)) return `map[${Object.keys(v).sort().map((k) => `${k}:${goPrint(v[k], budget)}`).join(' ')}]`;
+  return v === null ? '<nil>' : String(v);
+}
+
+export function checkOddImageValues(f: FileFacts): void {
+  const doc = f.doc;
+  let budget = 200_000; // nodes: aliases can make values far larger than the text
+  const walk = (value: JsonValue, path: ValuePath, key: string | undefined): void => {
+    if (budget-- <= 0 || path.length > 100) return;
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(item, [...path, i], undefined));
+      return;
+    }
+    if (!isMap(value)) return;
+    const imageish = (key !== undefined && isImageKey(key)) || typeof value.repository === 'string';
+    for (const [k, child] of Object.entries(value)) {
+      if (imageish && PART_KEYS.includes(k) && typeof child === 'object' && child !== null) {
+        const loc = doc.locate([...path, k]);
+        if (loc?.node && !loc.viaAlias) {
+          const kind = Array.isArray(child) ? 'a list' : 'a map';
+          f.report({
+            code: 'image/invalid-reference',
+            message: `${pathText([...path, k])} is ${kind}, not a string: the chart's template prints it into the image reference as "${goPrint(child).slice(0, 80)}", which is no valid ${k}, and the pull fails. Set it to a ${k === 'registry' ? 'registry host' : k} string.`,
+            range: doc.rangeOf(loc.node),
+          });
+        }
+        continue;
+      }
+      walk(child, [...path, k], k);
+    }
+  };
+  walk(doc.values, [], undefined);
+}
