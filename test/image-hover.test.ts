@@ -146,6 +146,20 @@ describe('image hover', () => {
     });
   });
 
+  it('kubernaut HEAD: a part no values file sets comes from the schema default, named with its line', () => {
+    const head = 'jordigilh__kubernaut/charts/kubernaut';
+    const k = new Chart('h', Object.fromEntries(['Chart.yaml', 'values.yaml', 'values.schema.json', 'values-airgap.yaml'].map((f) => [f, corpusText(`${head}/${f}`)])));
+    const hover = k.hover('values-airgap.yaml', { line: 59, character: 20 }); // L60 `    image: <mirror-registry>/bitnami/kubectl:latest`
+    assert.ok(hover);
+    assert.deepEqual(hover.range, range(59, 11, 59, 51));
+    assert.match(hover.markdown, /\nReplaces `docker\.io\/bitnami\/kubectl:latest@sha256:6e2c[0-9a-f]{60}` \(values\.schema\.json line 3330, schema default\)\.\n/);
+    assert.match(hover.markdown, /Mirror: with the placeholder replaced by mirror\.registry, `harbor\.corp:5000\/bitnami\/kubectl:latest`\.$/);
+    // global.image: registry from the overlay, the tag from Chart.yaml (the schema default "" leaves it to appVersion).
+    const composite = k.hover('values-airgap.yaml', { line: 40, character: 16 });
+    assert.match(composite!.markdown, /renders `<mirror-registry>\/kubernaut-ai\/<service>:1\.6\.0`/);
+    assert.match(composite!.markdown, /\| tag \| `1\.6\.0` \| Chart\.yaml appVersion \(the tag is empty\) \|/);
+  });
+
   describe('kube-prometheus-stack', () => {
     const kps = () =>
       new Chart('kps', {

@@ -96,7 +96,7 @@ function whereWritten(field: LocatedField, doc: ValuesDocument): string {
   const line = anchor ? ` line ${o.doc.rangeOf(anchor).start.line + 1}` : '';
   const rel = nodePath.relative(nodePath.dirname(doc.path), o.doc.path).split(nodePath.sep).join('/');
   const name = o.doc === doc ? `this file${line}` : `${rel || nodePath.basename(o.doc.path)}${line}`;
-  return o.doc.path.endsWith('.json') ? `${name} (schema default)` : name;
+  return o.doc.path.endsWith('.json') ? `${name}, schema default` : name;
 }
 
 function partRows(img: DiscoveredImage, doc: ValuesDocument, chartPath?: string): string[] {
