@@ -40,6 +40,7 @@ function createClient(context: ExtensionContext, outputChannel: LogOutputChannel
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),
     synchronize: { configurationSection: 'airgapLint' },
+    initializationOptions: { cacheDir: context.globalStorageUri.fsPath },
     outputChannel,
     traceOutputChannel,
   };
@@ -66,6 +67,7 @@ export async function activate(context: ExtensionContext): Promise<AirgapLintApi
     client = createClient(context, outputChannel, traceOutputChannel);
     await previous?.dispose();
     await client.start();
+    status.refresh(0);
   };
 
   context.subscriptions.push(
