@@ -24,7 +24,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version as serverVersion } from '../../package.json';
-import { clearSchemaCache, DiskHost, isConfigFile, isValuesFile, type Engine } from './engine';
+import { clearSchemaCache, configureSchemaCodeCache, DiskHost, isConfigFile, isValuesFile, type Engine } from './engine';
 import { fixAllAction, FIX_ALL_KIND, quickFixes, wantsKind } from './lsp/code-actions';
 import { toDiagnostic, type DiagnosticSupport } from './lsp/diagnostics';
 import { Folders } from './lsp/folders';
@@ -135,6 +135,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     },
   };
   workspaceFolderList = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : []);
+  // Compiled schema code survives editor restarts in the extension's storage (schema/code-cache.ts);
+  // AIRGAP_LINT_CACHE_DIR (a directory, or `off`) still wins.
+  const cacheDir = (params.initializationOptions as { cacheDir?: unknown } | undefined)?.cacheDir;
+  if (typeof cacheDir === 'string' && nodePath.isAbsolute(cacheDir) && !process.env.AIRGAP_LINT_CACHE_DIR) configureSchemaCodeCache(nodePath.join(cacheDir, 'schema-code'));
   folders.setFolders(workspaceFolderList);
   return {
     capabilities: {

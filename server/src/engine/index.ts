@@ -9,3 +9,4 @@ export * from './node-host';
 // Layering: the server re-lints a file's overlays (dependentsOf) when that file changes.
 export { findStack, dependentsOf, mergeLayers, mergeValues, type LayerStack, type MergedLayers } from './layers';
 export { schemaForDocument, clearSchemaCache, schemaCompileCount, registerBundledSchema } from './schema';
+export { configureSchemaCodeCache, schemaCodeCacheDir } from './schema/code-cache';

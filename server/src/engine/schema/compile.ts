@@ -11,7 +11,10 @@ import type AjvCore from 'ajv/dist/core';
 import addFormats from 'ajv-formats';
 import draft06Meta from 'ajv/dist/refs/json-schema-draft-06.json';
 import draft07Meta from 'ajv/dist/refs/json-schema-draft-07.json';
+import { version as ajvVersion } from 'ajv/package.json';
+import { version as ajvFormatsVersion } from 'ajv-formats/package.json';
 import type { FileHost } from '../types';
+import { loadStandalone, readCachedCode, REGEXP_MODULE, schemaCodeCacheDir, standaloneSource, writeCachedCode } from './code-cache';
 import { parseSchemaText, prepareSchema, type Dialect, type PreparedSchema } from './prepare';
 
 /** Annotation keywords of airgap-lint's chart schemas: ajv keeps them, validation ignores them. */
@@ -109,7 +112,7 @@ function compileByHash(path: string, text: string, host: FileHost): CompiledSche
   return compiled;
 }
 
-function newAjv(dialect: Dialect, regExp: RegExpEngine): AjvCore {
+function newAjv(dialect: Dialect, regExp: RegExpEngine, source = false): AjvCore {
   const options = {
     strict: false,
     allErrors: true,
@@ -119,7 +122,8 @@ function newAjv(dialect: Dialect, regExp: RegExpEngine): AjvCore {
     // Measured on the 208 KB Cloudzero schema: about half the compile time of the defaults,
     // same validation time once warm.
     inlineRefs: false,
-    code: { optimize: false, regExp },
+    // `source` keeps the generated code for the on-disk cache (code-cache.ts).
+    code: { optimize: false, regExp, source },
   };
   let ajv: AjvCore;
   if (dialect === '2020-12') ajv = new Ajv2020(options);
@@ -161,11 +165,13 @@ function tolerantRegExp(unsupported: string[]): RegExpEngine {
         // try the next reading
       }
     }
-    unsupported.push(pattern);
+    // Once per pattern: ajv asks again at each use, the cached code once per distinct pattern.
+    if (!unsupported.includes(pattern)) unsupported.push(pattern);
     const acceptAll = { test: () => true, toString: () => `/(unsupported) ${pattern}/` };
     return acceptAll;
   }) as unknown as RegExpEngine;
-  engine.code = 'new RegExp';
+  // Standalone code (the on-disk cache) gets this engine back through its require shim.
+  engine.code = `require(${JSON.stringify(REGEXP_MODULE)}).engine`;
   return engine;
 }
 
@@ -211,7 +217,8 @@ function compileUncached(path: string, text: string, hash: string, host: FileHos
   if (Array.isArray(parsed.schema) || parsed.schema === null) return { ...base, error: 'a schema must be a JSON object or a boolean' };
 
   let compiler: AjvCore | undefined;
-  const compilerFor = (dialect: Dialect): AjvCore => (compiler ??= newAjv(dialect, tolerantRegExp(unsupportedPatterns)));
+  const diskCache = schemaCodeCacheDir() !== null;
+  const compilerFor = (dialect: Dialect): AjvCore => (compiler ??= newAjv(dialect, tolerantRegExp(unsupportedPatterns), diskCache));
   const hasMeta = (dialect: Dialect, uri: string): boolean => ajvKnows(compilerFor(dialect), uri);
   let prepared: PreparedSchema;
   try {
@@ -226,6 +233,9 @@ function compileUncached(path: string, text: string, hash: string, host: FileHos
     deps: prepared.externals.map((e) => ({ path: e.path, hash: sha1(e.text) })),
     prepared,
   };
+  const diskKey = diskCache ? codeCacheKey(prepared, hash) : undefined;
+  const fromDisk = diskKey ? loadFromDisk(diskKey, result, prepared) : undefined;
+  if (fromDisk) return fromDisk;
   const ajv = compilerFor(prepared.dialect);
   result.metaProblem = checkAgainstMeta(metaChecker(prepared.dialect), prepared.root);
   try {
@@ -236,13 +246,23 @@ function compileUncached(path: string, text: string, hash: string, host: FileHos
     const validate = ajv.getSchema(prepared.rootKey);
     if (!validate) return { ...result, error: 'ajv could not compile it' };
     result.validate = validate;
+    if (diskKey) saveToDisk(diskKey, ajv, validate, prepared, result.metaProblem);
   } catch (err) {
     // The meta-schema says more precisely what is wrong than ajv's compiler does.
     const error = result.metaProblem ? `it is not a valid ${result.dialect} schema (${result.metaProblem})` : cleanAjvMessage((err as Error).message);
     return { ...result, error, metaProblem: undefined };
   }
+  result.validatorFor = branchValidators(prepared, () => ajv);
+  return result;
+}
+
+/**
+ * Validators for subschema objects of `prepared` (oneOf/anyOf branches), compiled on first use
+ * in the ajv instance `ajvFor` gives (undefined: none).
+ */
+function branchValidators(prepared: PreparedSchema, ajvFor: () => AjvCore | undefined): CompiledSchema['validatorFor'] {
   const branchValidators = new WeakMap<object, ValidateFunction | null>();
-  result.validatorFor = (subschema: unknown) => {
+  return (subschema: unknown) => {
     if (typeof subschema !== 'object' || subschema === null) return undefined;
     const cached = branchValidators.get(subschema);
     if (cached !== undefined) return cached ?? undefined;
@@ -252,7 +272,7 @@ function compileUncached(path: string, text: string, hash: string, host: FileHos
       // The pointer's segments are already JSON-pointer escaped; ajv URI-decodes each one.
       const fragment = loc.pointer.split('/').slice(1).map(encodeURIComponent).join('/');
       try {
-        v = ajv.getSchema(`${loc.docKey}#${fragment ? '/' + fragment : ''}`) ?? null;
+        v = ajvFor()?.getSchema(`${loc.docKey}#${fragment ? '/' + fragment : ''}`) ?? null;
       } catch {
         v = null;
       }
@@ -260,7 +280,106 @@ function compileUncached(path: string, text: string, hash: string, host: FileHos
     branchValidators.set(subschema, v);
     return v ?? undefined;
   };
+}
+
+// ---------------------------------------------------------------------------- on-disk code cache
+
+/** What the generated code depends on besides the schema: ajv, its options, our regexp engine. */
+let codeVersion: string | undefined;
+function ourCodeVersion(): string {
+  codeVersion ??= createHash('sha256')
+    .update(`v1|ajv ${ajvVersion}|ajv-formats ${ajvFormatsVersion}|${String(newAjv)}|${String(tolerantRegExp)}|${String(translateRe2)}|${JSON.stringify(POSIX_CLASSES)}|${ANNOTATION_KEYWORDS}`)
+    .digest('hex');
+  return codeVersion;
+}
+
+/** The cache key: the schema text, the files it refers to, where it lives, dialect, versions. */
+function codeCacheKey(prepared: PreparedSchema, hash: string): string {
+  const parts = [ourCodeVersion(), prepared.dialect, prepared.rootKey, hash, ...prepared.externals.map((e) => `${e.key} ${sha1(e.text)}`)];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}
+
+/** The subschema object of `prepared` at `pointer` in document `docKey`, if it is the one recorded there. */
+function resolveLocation(prepared: PreparedSchema, docKey: string, pointer: string): object | undefined {
+  let node: unknown = docKey === prepared.rootKey ? prepared.root : prepared.externals.find((e) => e.key === docKey)?.schema;
+  for (const seg of pointer.split('/').slice(1)) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    const key = seg.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  if (typeof node !== 'object' || node === null) return undefined;
+  const loc = prepared.locations.get(node);
+  return loc && loc.docKey === docKey && loc.pointer === pointer ? node : undefined;
+}
+
+let diskLoads = 0;
+/** How many compiled schemas were loaded from the on-disk cache (tests). */
+export function schemaDiskLoadCount(): number {
+  return diskLoads;
+}
+
+function loadFromDisk(key: string, result: CompiledSchema, prepared: PreparedSchema): CompiledSchema | undefined {
+  const cached = readCachedCode(key);
+  if (!cached) return undefined;
+  // Loading evaluates the patterns, so the engine records the unreadable ones as a compile would.
+  const unsupported: string[] = [];
+  const validate = loadStandalone(cached.source, cached.meta.schemas, (d, p) => resolveLocation(prepared, d, p), tolerantRegExp(unsupported));
+  if (!validate) return undefined;
+  diskLoads++;
+  result.unsupportedPatterns.push(...unsupported);
+  result.validate = validate;
+  result.metaProblem = typeof cached.meta.metaProblem === 'string' ? cached.meta.metaProblem : undefined;
+  // Branch validators (oneOf/anyOf error analysis) are rare: an ajv is built only for them.
+  let lazy: AjvCore | null | undefined;
+  const ajvFor = (): AjvCore | undefined => {
+    if (lazy === undefined) {
+      try {
+        lazy = newAjv(prepared.dialect, tolerantRegExp([]));
+        for (const ext of prepared.externals) if (!ajvKnows(lazy, ext.key)) lazy.addSchema(ext.schema as object, ext.key);
+        lazy.addSchema(prepared.root as object, prepared.rootKey);
+      } catch {
+        lazy = null;
+      }
+    }
+    return lazy ?? undefined;
+  };
+  result.validatorFor = branchValidators(prepared, ajvFor);
   return result;
+}
+
+/**
+ * Generates and writes the code after the lint that needed the schema (off the path to the first
+ * diagnostics), or when the process exits, whichever comes first.
+ */
+function saveToDisk(key: string, ajv: AjvCore, validate: ValidateFunction, prepared: PreparedSchema, metaProblem: string | undefined): void {
+  pendingWrites.push(() => {
+    const locate = (obj: object) => {
+      const loc = prepared.locations.get(obj);
+      return loc && resolveLocation(prepared, loc.docKey, loc.pointer) === obj ? loc : undefined;
+    };
+    const generated = standaloneSource(ajv, validate, locate);
+    if (generated) writeCachedCode(key, { source: generated.source, meta: { metaProblem, schemas: generated.schemas } });
+  });
+  if (pendingWrites.length === 1) setImmediate(flushSchemaCodeCache).unref();
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', flushSchemaCodeCache);
+  }
+}
+
+const pendingWrites: Array<() => void> = [];
+let exitHookInstalled = false;
+
+/** Writes compiled code still waiting for the disk cache (tests; processes about to exit). */
+export function flushSchemaCodeCache(): void {
+  for (const write of pendingWrites.splice(0)) {
+    try {
+      write();
+    } catch {
+      // the cache is an optimisation
+    }
+  }
 }
 
 const metaCheckers = new Map<Dialect, AjvCore>();
