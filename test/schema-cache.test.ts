@@ -71,6 +71,7 @@ function lintCase(c: Case): Finding[][] {
 let dir: string;
 const cacheDir = () => nodePath.join(dir, 'cache');
 const cacheFiles = () => fs.readdirSync(cacheDir()).filter((f) => f.endsWith('.js'));
+const v8Files = () => fs.readdirSync(cacheDir()).filter((f) => f.endsWith('.v8'));
 
 describe('on-disk cache of compiled schema code', function () {
   this.timeout(120000);
@@ -94,8 +95,11 @@ describe('on-disk cache of compiled schema code', function () {
       const loadsBefore = schemaDiskLoadCount();
       const loaded = lintCase(c);
       assert.ok(schemaDiskLoadCount() > loadsBefore, 'the code was loaded from disk');
+      assert.ok(v8Files().length >= 1, "the first load stored V8's code cache");
+      const withV8 = lintCase(c);
       assert.deepEqual(filling, without);
       assert.deepEqual(loaded, without);
+      assert.deepEqual(withV8, without);
       assert.ok(without.flat().some((f) => f.code.startsWith('schema/')), 'the variants give schema findings');
     });
   }
@@ -154,6 +158,29 @@ describe('on-disk cache of compiled schema code', function () {
     const loads = compileCountFor((f) => fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"use strict";', '"use strict";globalThis.__pwned=1;')));
     assert.equal(loads, 0);
     assert.equal((globalThis as { __pwned?: number }).__pwned, undefined);
+  });
+
+  it("a V8 code cache that is corrupt or made for other code is ignored", () => {
+    configureSchemaCodeCache(cacheDir());
+    const first = compileFresh();
+    compileFresh(); // the first load writes the V8 code cache
+    const [v8] = v8Files();
+    assert.ok(v8);
+    const file = nodePath.join(cacheDir(), v8);
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 10] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    const loads = schemaDiskLoadCount();
+    const again = compileFresh();
+    assert.equal(schemaDiskLoadCount(), loads + 1, 'the code itself still loads');
+    for (const data of [{ name: 'abc' }, { name: 'ab1' }, { mode: { n: 'x' } }]) assert.deepEqual(check(again, data), check(first, data));
+    // Rewritten after that load, then used; a header naming other code is refused.
+    const header = fs.readFileSync(file).subarray(0, 300).toString('latin1').split('\n')[0];
+    assert.match(header, /^\/\/ airgap-lint v8 code v1 [0-9a-f]{64} [0-9a-f]{64} [0-9a-f]{64}$/);
+    const good = fs.readFileSync(file);
+    fs.writeFileSync(file, Buffer.concat([Buffer.from(header.replace(/ ([0-9a-f]{64}) ([0-9a-f]{64})$/, ' ' + '0'.repeat(64) + ' $2') + '\n'), good.subarray(header.length + 1)]));
+    const third = compileFresh();
+    assert.deepEqual(check(third, { name: 'ab1' }), check(first, { name: 'ab1' }));
   });
 
   it('truncated, empty and foreign files are ignored without a crash', () => {

@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Script } from 'node:vm';
 import { _, type ValidateFunction } from 'ajv';
 import type AjvCore from 'ajv/dist/core';
 import standaloneCode from 'ajv/dist/standalone';
@@ -28,6 +29,10 @@ export interface CachedCode {
   source: string;
   /** What else the compile produced that loading the code does not reproduce. */
   meta: { metaProblem?: string; schemas?: unknown };
+  /** V8's code cache for `source`, when one was stored (read only). */
+  v8?: Buffer;
+  /** sha256 of the stored body, which a V8 code cache file is bound to (read only). */
+  bodyHash?: string;
 }
 
 let configured: string | null | undefined;
@@ -81,12 +86,8 @@ function fileName(key: string): string {
   return `${key}.js`;
 }
 
-/** The cached code for `key` (a hex digest), or undefined when absent or untrustworthy. */
-export function readCachedCode(key: string): CachedCode | undefined {
-  if (!/^[0-9a-f]{64}$/.test(key)) return undefined;
-  const dir = safeDir(false);
-  if (!dir) return undefined;
-  const file = join(dir, fileName(key));
+/** A cache file's bytes, if it is ours: a regular file (not a symlink), owned by us, not writable by others. */
+function readTrusted(file: string): Buffer | undefined {
   let fd: number | undefined;
   try {
     // O_NOFOLLOW where it exists: a symlink planted in place of a cache file is not followed.
@@ -94,14 +95,32 @@ export function readCachedCode(key: string): CachedCode | undefined {
     const st = fstatSync(fd);
     const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
     if (!st.isFile() || st.size > MAX_FILE_BYTES || (uid !== undefined && (st.uid !== uid || (st.mode & 0o022) !== 0))) return undefined;
-    const text = readFileSync(fd, 'utf8');
+    return readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The cached code for `key` (a hex digest), or undefined when absent or untrustworthy. */
+export function readCachedCode(key: string): CachedCode | undefined {
+  if (!/^[0-9a-f]{64}$/.test(key)) return undefined;
+  const dir = safeDir(false);
+  if (!dir) return undefined;
+  const file = join(dir, fileName(key));
+  try {
+    const bytes = readTrusted(file);
+    if (!bytes) return undefined;
+    const text = bytes.toString('utf8');
     // Header: magic, key, sha256 of the body, then the body (a JSON meta line and the source).
     const nl1 = text.indexOf('\n');
     const nl2 = text.indexOf('\n', nl1 + 1);
     if (nl1 < 0 || nl2 < 0) return undefined;
     const header = text.slice(0, nl1).split(' ');
     const body = text.slice(nl1 + 1);
-    if (header.slice(0, 5).join(' ') !== MAGIC || header[5] !== key || header[6] !== sha256(body)) return undefined;
+    const bodyHash = sha256(body);
+    if (header.slice(0, 5).join(' ') !== MAGIC || header[5] !== key || header[6] !== bodyHash) return undefined;
     const meta = JSON.parse(text.slice(nl1 + 1, nl2)) as CachedCode['meta'];
     if (typeof meta !== 'object' || meta === null) return undefined;
     try {
@@ -110,11 +129,48 @@ export function readCachedCode(key: string): CachedCode | undefined {
     } catch {
       // read-only is fine
     }
-    return { source: text.slice(nl2 + 1), meta };
+    return { source: text.slice(nl2 + 1), meta, v8: readV8Data(dir, key, bodyHash), bodyHash };
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+const V8_MAGIC = '// airgap-lint v8 code v1';
+
+/**
+ * V8's code cache for the module, made after a first validation (parsed and compiled functions):
+ * loading then costs a few milliseconds instead of tens. Bound to the code file by its hash.
+ */
+function readV8Data(dir: string, key: string, bodyHash: string): Buffer | undefined {
+  const bytes = readTrusted(join(dir, `${key}.v8`));
+  if (!bytes) return undefined;
+  const nl = bytes.indexOf(10);
+  if (nl < 0) return undefined;
+  const header = bytes.subarray(0, nl).toString('latin1').split(' ');
+  const data = bytes.subarray(nl + 1);
+  if (header.slice(0, 5).join(' ') !== V8_MAGIC || header[5] !== key || header[6] !== bodyHash) return undefined;
+  if (header[7] !== createHash('sha256').update(data).digest('hex')) return undefined;
+  return data;
+}
+
+/** Stores V8's code cache for the code file of `key` (whose body hash is `bodyHash`). */
+export function writeV8Data(key: string, bodyHash: string, data: Buffer): void {
+  if (!/^[0-9a-f]{64}$/.test(key)) return;
+  const dir = safeDir(true);
+  if (!dir) return;
+  const header = `${V8_MAGIC} ${key} ${bodyHash} ${createHash('sha256').update(data).digest('hex')}\n`;
+  atomicWrite(dir, `${key}.v8`, Buffer.concat([Buffer.from(header, 'latin1'), data]));
+}
+
+function atomicWrite(dir: string, name: string, content: string | Buffer): boolean {
+  const tmp = join(dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  try {
+    writeFileSync(tmp, content, { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, join(dir, name));
+    return true;
+  } catch {
+    rmSync(tmp, { force: true });
+    return false;
   }
 }
 
@@ -125,15 +181,7 @@ export function writeCachedCode(key: string, code: CachedCode): void {
   if (!dir) return;
   const body = `${JSON.stringify(code.meta)}\n${code.source}`;
   const text = `${MAGIC} ${key} ${sha256(body)}\n${body}`;
-  const tmp = join(dir, `.${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  try {
-    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, join(dir, fileName(key)));
-  } catch {
-    rmSync(tmp, { force: true });
-    return;
-  }
-  prune(dir);
+  if (atomicWrite(dir, fileName(key), text)) prune(dir);
 }
 
 function prune(dir: string): void {
@@ -151,7 +199,10 @@ function prune(dir: string): void {
     // Temp files left by a crashed writer go after an hour; cache files beyond the newest MAX_FILES.
     for (const x of files) if (x.f.endsWith('.tmp') && now - x.t > 3600_000) rmSync(join(dir, x.f), { force: true });
     const js = files.filter((x) => x.f.endsWith('.js')).sort((a, b) => b.t - a.t);
-    for (const x of js.slice(MAX_FILES)) rmSync(join(dir, x.f), { force: true });
+    for (const x of js.slice(MAX_FILES)) {
+      rmSync(join(dir, x.f), { force: true });
+      rmSync(join(dir, x.f.replace(/\.js$/, '.v8')), { force: true });
+    }
   } catch {
     // another process pruning at the same time
   }
@@ -221,7 +272,8 @@ export function loadStandalone(
   schemas: unknown,
   resolve: (docKey: string, pointer: string) => object | undefined,
   regExp: unknown,
-): ValidateFunction | undefined {
+  v8?: Buffer,
+): { validate: ValidateFunction; v8Rejected: boolean; codeCache: () => Buffer } | undefined {
   try {
     if (!Array.isArray(schemas)) return undefined;
     const objects: object[] = [];
@@ -238,10 +290,12 @@ export function loadStandalone(
       throw new Error(`unexpected module ${id}`);
     };
     const module = { exports: {} as unknown };
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    new Function('require', 'module', 'exports', source)(shim, module, module.exports);
+    // Like `new Function('require', 'module', 'exports', source)`, with V8's code cache.
+    const script = new Script(`(function (require, module, exports) {${source}\n})`, { filename: 'airgap-lint-schema-code.js', cachedData: v8 });
+    (script.runInThisContext() as (r: unknown, m: unknown, e: unknown) => void)(shim, module, module.exports);
     const validate = module.exports as ValidateFunction;
-    return typeof validate === 'function' ? validate : undefined;
+    if (typeof validate !== 'function') return undefined;
+    return { validate, v8Rejected: v8 === undefined || script.cachedDataRejected === true, codeCache: () => script.createCachedData() };
   } catch {
     return undefined;
   }

@@ -14,7 +14,7 @@ import draft07Meta from 'ajv/dist/refs/json-schema-draft-07.json';
 import { version as ajvVersion } from 'ajv/package.json';
 import { version as ajvFormatsVersion } from 'ajv-formats/package.json';
 import type { FileHost } from '../types';
-import { loadStandalone, readCachedCode, REGEXP_MODULE, schemaCodeCacheDir, standaloneSource, writeCachedCode } from './code-cache';
+import { loadStandalone, readCachedCode, REGEXP_MODULE, schemaCodeCacheDir, standaloneSource, writeCachedCode, writeV8Data } from './code-cache';
 import { parseSchemaText, prepareSchema, type Dialect, type PreparedSchema } from './prepare';
 
 /** Annotation keywords of airgap-lint's chart schemas: ajv keeps them, validation ignores them. */
@@ -324,8 +324,14 @@ function loadFromDisk(key: string, result: CompiledSchema, prepared: PreparedSch
   if (!cached) return undefined;
   // Loading evaluates the patterns, so the engine records the unreadable ones as a compile would.
   const unsupported: string[] = [];
-  const validate = loadStandalone(cached.source, cached.meta.schemas, (d, p) => resolveLocation(prepared, d, p), tolerantRegExp(unsupported));
-  if (!validate) return undefined;
+  const loaded = loadStandalone(cached.source, cached.meta.schemas, (d, p) => resolveLocation(prepared, d, p), tolerantRegExp(unsupported), cached.v8);
+  if (!loaded) return undefined;
+  const validate = loaded.validate;
+  if (loaded.v8Rejected && cached.bodyHash) {
+    // After this lint's validation, V8 holds the compiled functions it needed: keep them too.
+    const bodyHash = cached.bodyHash;
+    queueWrite(() => writeV8Data(key, bodyHash, loaded.codeCache()));
+  }
   diskLoads++;
   result.unsupportedPatterns.push(...unsupported);
   result.validate = validate;
@@ -353,7 +359,7 @@ function loadFromDisk(key: string, result: CompiledSchema, prepared: PreparedSch
  * diagnostics), or when the process exits, whichever comes first.
  */
 function saveToDisk(key: string, ajv: AjvCore, validate: ValidateFunction, prepared: PreparedSchema, metaProblem: string | undefined): void {
-  pendingWrites.push(() => {
+  queueWrite(() => {
     const locate = (obj: object) => {
       const loc = prepared.locations.get(obj);
       return loc && resolveLocation(prepared, loc.docKey, loc.pointer) === obj ? loc : undefined;
@@ -361,6 +367,10 @@ function saveToDisk(key: string, ajv: AjvCore, validate: ValidateFunction, prepa
     const generated = standaloneSource(ajv, validate, locate);
     if (generated) writeCachedCode(key, { source: generated.source, meta: { metaProblem, schemas: generated.schemas } });
   });
+}
+
+function queueWrite(write: () => void): void {
+  pendingWrites.push(write);
   if (pendingWrites.length === 1) setImmediate(flushSchemaCodeCache).unref();
   if (!exitHookInstalled) {
     exitHookInstalled = true;
