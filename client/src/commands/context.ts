@@ -10,19 +10,9 @@ export interface CommandContext {
   refreshStatus(): void;
 }
 
-/** The profile as the server resolves it for one file (see server/src/lsp/profile-requests.ts). */
-export interface ClusterProfileInfo {
-  distribution?: string;
-  podCIDR: string[];
-  serviceCIDR: string[];
-  apiServerIP?: string;
-  clusterDomain: string;
-  cloud?: string;
-  known: boolean;
-  configPath?: string;
-  targetConfigPath: string;
-  configProblems: number;
-}
+/** The profile as the server resolves it for one file. */
+import type { ClusterProfileInfo } from '../../../server/src/lsp/profile-requests';
+export type { ClusterProfileInfo };
 
 export type Failure = { error: string };
 

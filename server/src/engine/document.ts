@@ -92,7 +92,7 @@ export function isMergeKey(key: unknown): boolean {
 }
 
 /** Line starts as offsets; LSP lines break at \n, \r\n and \r. */
-function computeLineStarts(text: string): number[] {
+export function computeLineStarts(text: string): number[] {
   const starts = [0];
   if (text.indexOf('\r') < 0) {
     // The common case, several times faster than looking at every character: only \n breaks.

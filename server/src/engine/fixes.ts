@@ -1,20 +1,7 @@
 // Applying fixes as text edits. Edits never re-serialise YAML: comments, quoting and
 // indentation outside the edited span survive byte for byte.
-import { parseValuesDocument } from './document';
+import { computeLineStarts, parseValuesDocument } from './document';
 import type { Finding, TextEdit } from './types';
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    }
-  }
-  return starts;
-}
 
 /**
  * Applies non-overlapping edits to a text. Overlapping edits (two fixes touching the same
@@ -22,7 +9,7 @@ function lineStarts(text: string): number[] {
  * Returns the new text and how many edits were applied.
  */
 export function applyEdits(text: string, edits: TextEdit[]): { text: string; applied: number } {
-  const starts = lineStarts(text);
+  const starts = computeLineStarts(text);
   const toOffset = (line: number, character: number) => {
     if (line >= starts.length) return text.length;
     const lineEnd = line + 1 < starts.length ? starts[line + 1] : text.length;

@@ -4,6 +4,7 @@
 import { isMap, isScalar, parse as parseYaml } from 'yaml';
 import type { Scalar, ValuesDocument, YAMLMap } from '../document';
 import type { JsonValue, Range, TextEdit, ValuePath } from '../types';
+import { indentUnit } from '../indentation';
 
 type ScalarNode = Scalar & { type?: string };
 
@@ -97,17 +98,6 @@ export function replaceInScalarEdit(doc: ValuesDocument, node: ScalarNode, start
   return replaceScalarEdit(doc, node, value.slice(0, start) + text + value.slice(end));
 }
 
-/** The document's indentation step: the smallest indentation of a key line (2 when none). */
-export function indentUnit(doc: ValuesDocument): number {
-  let best = 0;
-  const lines = Math.min(doc.lineCount, 400);
-  for (let i = 0; i < lines; i++) {
-    const m = /^( +)[^\s#-]/.exec(doc.lineText(i));
-    if (m && (best === 0 || m[1].length < best)) best = m[1].length;
-    if (best === 2) break;
-  }
-  return best || 2;
-}
 
 function keyText(key: string): string {
   return isPlainSafe(key) ? key : doubleQuoted(key);

@@ -7,20 +7,10 @@ import type { Pair, Scalar, ValuesDocument, YAMLMap } from '../document';
 import type { TextEdit } from '../types';
 import type { EnvSet, ProxyVar } from './discover';
 import { doubleQuoted, formatValue, isPlainSafe } from './scalar';
+import { indentUnit } from '../indentation';
 
 type Ranged = { range?: [number, number, number] | null };
 
-/** The document's indentation step: the smallest indentation of a key line (2 when none). */
-export function indentUnit(doc: ValuesDocument): number {
-  let best = 0;
-  const lines = Math.min(doc.lineCount, 400);
-  for (let i = 0; i < lines; i++) {
-    const m = /^( +)[^\s#-]/.exec(doc.lineText(i));
-    if (m && (best === 0 || m[1].length < best)) best = m[1].length;
-    if (best === 2) break;
-  }
-  return best || 2;
-}
 
 function column(doc: ValuesDocument, offset: number): number {
   return doc.positionAt(offset).character;
