@@ -2,6 +2,9 @@
 //   kps      kube-prometheus-stack values.yaml (5,981 lines) + a strict schema inferred from it
 //   kps4     the same file nested under 4 top-level keys (~24k lines), schema via $ref
 //   aliases  100 anchors and 1,600 merge aliases `<<: *aN` (~5.1k lines), no schema
+//   stack    kps with a proxied env set, a cluster profile and a mirror (.airgap-lint.yaml),
+//            under an air-gap overlay: every rule family runs (proxy, images, layering);
+//            an edit of the base re-lints the base and the overlay, as the server does
 // Each input is a chart folder (Chart.yaml, values.yaml, values.schema.json) so that our engine
 // discovers the schema exactly as it does for a user; yaml-language-server gets the same schema.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -63,8 +66,29 @@ export function generateInputs(root) {
       { ...writeChart(join(root, 'kps'), 'kps', kpsText, kpsSchema), label: 'kube-prometheus-stack values.yaml' },
       { ...writeChart(join(root, 'kps4'), 'kps4', nestFour(kpsText), kps4Schema), label: 'kps x4 (nested under 4 keys)' },
       { ...writeChart(join(root, 'aliases'), 'aliases', aliasHeavy(), null), label: 'aliases (100 anchors, 1,600 merges)' },
+      proxiedStack(join(root, 'stack'), kpsText, kpsSchema),
     ],
   };
+}
+
+/**
+ * kube-prometheus-stack as the base of an air-gap stack: a proxied env set in the base (in
+ * `crds.upgradeJob.env`, an open map in the inferred schema, so the schema still accepts it),
+ * a k3s profile and a mirror in `.airgap-lint.yaml`, and a small `values-airgap.yaml` overlay
+ * that moves the images to the mirror and pins one tag.
+ */
+function proxiedStack(dir, kpsText, schema) {
+  const anchor = '\n    env: {}\n';
+  if (!kpsText.includes(anchor)) throw new Error('bench: kps no longer has crds.upgradeJob.env: {}');
+  const proxied = kpsText.replace(
+    anchor,
+    '\n    env:\n      HTTPS_PROXY: http://proxy.corp.example:3128\n      HTTP_PROXY: http://proxy.corp.example:3128\n      NO_PROXY: localhost,127.0.0.1,.svc,10.43.0.0/16\n',
+  );
+  const input = writeChart(dir, 'kube-prometheus-stack', proxied, schema);
+  writeFileSync(join(dir, '.airgap-lint.yaml'), 'cluster:\n  distribution: k3s\n  cloud: none\nmirror:\n  registry: harbor.corp.example:5000\n  layout: nested\n');
+  const overlay = join(dir, 'values-airgap.yaml');
+  writeFileSync(overlay, 'global:\n  imageRegistry: harbor.corp.example:5000\nprometheusOperator:\n  image:\n    tag: v0.80.0\n');
+  return { ...input, alsoLint: [overlay], label: 'kps proxied, with profile, mirror and air-gap overlay' };
 }
 
 const BOOLISH = /^(y|yes|n|no|true|false|on|off|null)$/i;
