@@ -8,6 +8,7 @@
 // Pure text in, plain data out: the client runs the programs (no shell) and this module
 // decides what the output means. Nothing here trusts the output: a value is kept only if it
 // parses as an address or CIDR.
+import { formatRange, rangeOf } from '../noproxy/cidr';
 import { formatIP, parseIP, type IPFamily, type IPValue } from '../noproxy/ip';
 
 /** The three queries, as argument vectors for execFile/spawn (never a shell string). */
@@ -29,10 +30,6 @@ export interface ParsedCidr {
   text: string;
 }
 
-function bits(family: IPFamily): number {
-  return family === 4 ? 32 : 128;
-}
-
 /** A CIDR (`10.244.1.0/24`, `fd00:10:244::/64`) in canonical form, or undefined. */
 export function parseCidr(s: string): ParsedCidr | undefined {
   const slash = s.indexOf('/');
@@ -41,10 +38,9 @@ export function parseCidr(s: string): ParsedCidr | undefined {
   const prefixText = s.slice(slash + 1);
   if (!ip || !/^\d{1,3}$/.test(prefixText)) return undefined;
   const prefix = Number(prefixText);
-  if (prefix > bits(ip.family)) return undefined;
-  const host = BigInt(bits(ip.family) - prefix);
-  const start = (ip.value >> host) << host;
-  return { family: ip.family, start, prefix, text: `${formatIP({ family: ip.family, value: start })}/${prefix}` };
+  if (prefix > (ip.family === 4 ? 32 : 128)) return undefined;
+  const range = rangeOf(ip, prefix);
+  return { family: ip.family, start: range.start, prefix, text: formatRange(range) };
 }
 
 /** The apiserver ClusterIP from `get svc kubernetes -o jsonpath={.spec.clusterIP}`. */
@@ -76,7 +72,7 @@ export function coveringCidrs(cidrs: string[]): string[] {
   for (const family of [4, 6] as IPFamily[]) {
     const parsed = cidrs.map(parseCidr).filter((c): c is ParsedCidr => c !== undefined && c.family === family);
     if (!parsed.length) continue;
-    const width = bits(family);
+    const width = family === 4 ? 32 : 128;
     let lo = parsed[0].start;
     let hi = 0n;
     let prefix = width;
@@ -88,8 +84,7 @@ export function coveringCidrs(cidrs: string[]): string[] {
     }
     // Shorten the prefix until one block holds both ends.
     while (prefix > 0 && lo >> BigInt(width - prefix) !== hi >> BigInt(width - prefix)) prefix--;
-    const start = (lo >> BigInt(width - prefix)) << BigInt(width - prefix);
-    out.push(`${formatIP({ family, value: start } as IPValue)}/${prefix}`);
+    out.push(formatRange(rangeOf({ family, value: lo } as IPValue, prefix)));
   }
   return out;
 }
