@@ -772,6 +772,14 @@ describe('lsp adapter: settings', () => {
     assert.equal(s.debounceMs, 10000);
   });
 
+  it('defers modeline schemas to the YAML extension when it is active (auto), unless told otherwise', () => {
+    const yaml = { yamlExtensionActive: true };
+    assert.equal(readSettings({}, undefined, yaml).config.schemaModeline, 'defer');
+    assert.equal(readSettings({ schema: { modeline: 'auto' } }, undefined, {}).config.schemaModeline, undefined);
+    assert.equal(readSettings({ schema: { modeline: 'validate' } }, undefined, yaml).config.schemaModeline, undefined);
+    assert.equal(readSettings({ schema: { modeline: 'defer' } }, undefined, {}).config.schemaModeline, 'defer');
+  });
+
   it('falls back to defaults for anything that is not an object', () => {
     assert.deepEqual(readSettings(null), { config: {}, debounceMs: 200 });
     assert.deepEqual(readSettings([1, 2]), { config: {}, debounceMs: 200 });

@@ -599,3 +599,26 @@ describe('schema: validation of values files', () => {
     });
   });
 });
+
+describe('schema: modeline files and the YAML extension (schemaModeline)', () => {
+  const schema = JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { replicas: { type: 'integer' } } });
+  const files = {
+    '/m/chart/Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 1.0.0\n',
+    '/m/chart/values.schema.json': schema,
+    '/m/chart/values.yaml': 'replicas: two\n',
+    '/m/chart/ci/values-modeline.yaml': '# yaml-language-server: $schema=../values.schema.json\nreplicas: three\n',
+  };
+  const schemaFindings = (engine: Engine, path: string) =>
+    engine.lint(path).findings.filter((f) => f.code.startsWith('schema/')).map((f) => [f.code, f.range.start.line]);
+
+  it('validates modeline schemas by default (the CLI, editors without the YAML extension)', () => {
+    const engine = new Engine(new MemoryHost(files));
+    assert.deepEqual(schemaFindings(engine, '/m/chart/ci/values-modeline.yaml'), [['schema/type', 1]]);
+  });
+
+  it('with defer, leaves modeline files to the YAML extension and still validates the chart schema elsewhere', () => {
+    const engine = new Engine(new MemoryHost(files), { settings: { schemaModeline: 'defer' } });
+    assert.deepEqual(schemaFindings(engine, '/m/chart/ci/values-modeline.yaml'), []);
+    assert.deepEqual(schemaFindings(engine, '/m/chart/values.yaml'), [['schema/type', 0]]);
+  });
+});

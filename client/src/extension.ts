@@ -3,7 +3,7 @@
 // the server; this file stays a thin adapter. The palette commands live in commands/, the
 // cluster profile status bar item in status-bar.ts.
 import * as path from 'node:path';
-import { commands, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
+import { commands, extensions, window, workspace, type ExtensionContext, type LogOutputChannel } from 'vscode';
 import {
   LanguageClient,
   TransportKind,
@@ -40,7 +40,11 @@ function createClient(context: ExtensionContext, outputChannel: LogOutputChannel
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),
     synchronize: { configurationSection: 'airgapLint' },
-    initializationOptions: { cacheDir: context.globalStorageUri.fsPath },
+    initializationOptions: {
+      cacheDir: context.globalStorageUri.fsPath,
+      // Red Hat's YAML extension validates modeline schemas too: the server defers those to it.
+      yamlExtensionActive: extensions.getExtension('redhat.vscode-yaml') !== undefined,
+    },
     outputChannel,
     traceOutputChannel,
   };

@@ -137,7 +137,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   workspaceFolderList = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : []);
   // Compiled schema code survives editor restarts in the extension's storage (schema/code-cache.ts);
   // AIRGAP_LINT_CACHE_DIR (a directory, or `off`) still wins.
-  const cacheDir = (params.initializationOptions as { cacheDir?: unknown } | undefined)?.cacheDir;
+  const init = params.initializationOptions as { cacheDir?: unknown; yamlExtensionActive?: unknown } | undefined;
+  folders.client = { yamlExtensionActive: init?.yamlExtensionActive === true };
+  const cacheDir = init?.cacheDir;
   if (typeof cacheDir === 'string' && nodePath.isAbsolute(cacheDir) && !process.env.AIRGAP_LINT_CACHE_DIR) configureSchemaCodeCache(nodePath.join(cacheDir, 'schema-code'));
   folders.setFolders(workspaceFolderList);
   return {

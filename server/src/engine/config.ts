@@ -43,6 +43,11 @@ export interface ConfigInput {
   files?: string[];
   schemas?: Array<{ path: string; files?: string[] }>;
   rules?: Record<string, SeveritySetting>;
+  /**
+   * Editor-only: `defer` leaves files with a yaml-language-server modeline to the YAML
+   * extension that validates them too, so schema errors are not shown twice.
+   */
+  schemaModeline?: 'validate' | 'defer';
 }
 
 export interface ClusterProfile {
@@ -72,6 +77,8 @@ export interface ResolvedConfig {
   files: string[];
   schemas: Array<{ path: string; files: string[] }>;
   rules: Record<string, SeveritySetting>;
+  /** Whether schemas named by a yaml-language-server modeline are validated here or deferred. */
+  schemaModeline: 'validate' | 'defer';
   /** `config/invalid` findings on the config file itself. */
   problems: Finding[];
 }
@@ -265,6 +272,7 @@ export function mergeConfig(
     files: file.files ?? settings.files ?? DEFAULT_FILE_PATTERNS,
     schemas,
     rules: { ...(settings.rules ?? {}), ...(file.rules ?? {}) },
+    schemaModeline: settings.schemaModeline ?? 'validate',
     problems,
   };
 }

@@ -25,7 +25,11 @@ export interface DocumentSchema {
 }
 
 /** Finds and compiles (or takes from the cache) the schema that applies to a values document. */
-export function schemaForDocument(doc: ValuesDocument, config: Pick<ResolvedConfig, 'schemas' | 'baseDir'>, host: FileHost): DocumentSchema {
+export function schemaForDocument(
+  doc: ValuesDocument,
+  config: Pick<ResolvedConfig, 'schemas' | 'baseDir'> & Partial<Pick<ResolvedConfig, 'schemaModeline'>>,
+  host: FileHost,
+): DocumentSchema {
   const discovery = discoverSchema(doc.path, doc.text, config, host);
   if (!discovery.source) return { discovery };
   return { discovery, compiled: compileSchema(discovery.source.path, discovery.source.text, host) };

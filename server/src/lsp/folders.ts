@@ -3,7 +3,7 @@
 // files outside every folder use the window-level settings.
 import * as nodePath from 'node:path';
 import { Engine, type DiskHost } from '../engine';
-import { readSettings, type ServerSettings } from './settings';
+import { readSettings, type ClientEnvironment, type ServerSettings } from './settings';
 import { uriToPath } from './uri';
 
 export interface WorkspaceFolderRef {
@@ -33,6 +33,9 @@ export class Folders {
     private readonly logError: (message: string, err: unknown) => void,
   ) {}
 
+  /** Facts about the client that shape settings (set once, at initialize). */
+  client: ClientEnvironment = {};
+
   /** Replaces the workspace folders; engines of removed folders are dropped. */
   setFolders(folders: Array<{ uri: string }>): void {
     this.folders = folders
@@ -61,7 +64,7 @@ export class Folders {
   }
 
   private create(folder: WorkspaceFolderRef | undefined): FolderState {
-    const settings = readSettings(undefined, folder?.path);
+    const settings = readSettings(undefined, folder?.path, this.client);
     const state: FolderState = { folder, engine: new Engine(this.host, { settings: settings.config }), settings, ready: Promise.resolve() };
     state.ready = this.load(state);
     this.states.set(folder?.uri ?? '', state);
@@ -75,7 +78,7 @@ export class Folders {
     } catch (err) {
       this.logError('Could not read the airgapLint settings; using defaults.', err);
     }
-    state.settings = readSettings(raw, state.folder?.path);
+    state.settings = readSettings(raw, state.folder?.path, this.client);
     state.engine.setSettings(state.settings.config);
   }
 

@@ -17,6 +17,21 @@ const RUNTIMES = new Set(['go', 'curl', 'python', 'node', 'java']);
 
 type Raw = Record<string, unknown>;
 
+/** What the client told us at start-up (initializationOptions). */
+export interface ClientEnvironment {
+  /** Red Hat's YAML extension is installed and enabled: it validates modeline schemas itself. */
+  yamlExtensionActive?: boolean;
+}
+
+/**
+ * `airgapLint.schema.modeline`: `auto` (default) defers modeline schemas to the YAML extension
+ * when it is active, so users never see each schema error twice; `validate` and `defer` force it.
+ */
+function modelineMode(setting: unknown, client: ClientEnvironment): 'validate' | 'defer' {
+  if (setting === 'validate' || setting === 'defer') return setting;
+  return client.yamlExtensionActive ? 'defer' : 'validate';
+}
+
 function isObject(v: unknown): v is Raw {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -40,9 +55,11 @@ function dropUndefined<T extends object>(o: T): T | undefined {
  * Reads the `airgapLint` settings section. `folderPath` is the workspace folder the settings
  * belong to: relative layer paths in settings are resolved against it.
  */
-export function readSettings(raw: unknown, folderPath?: string): ServerSettings {
+export function readSettings(raw: unknown, folderPath?: string, client: ClientEnvironment = {}): ServerSettings {
   const s = isObject(raw) ? raw : {};
   const config: ConfigInput = {};
+  const schema = isObject(s.schema) ? s.schema : {};
+  if (modelineMode(schema.modeline, client) === 'defer') config.schemaModeline = 'defer';
 
   if (isObject(s.cluster)) {
     const c = s.cluster;

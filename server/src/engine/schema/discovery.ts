@@ -102,10 +102,17 @@ export function chartNameOf(chartDir: string, host: FileHost): string | undefine
   }
 }
 
-export function discoverSchema(valuesPath: string, text: string, config: Pick<ResolvedConfig, 'schemas' | 'baseDir'>, host: FileHost): Discovery {
+export function discoverSchema(
+  valuesPath: string,
+  text: string,
+  config: Pick<ResolvedConfig, 'schemas' | 'baseDir'> & Partial<Pick<ResolvedConfig, 'schemaModeline'>>,
+  host: FileHost,
+): Discovery {
   const dir = nodePath.dirname(valuesPath);
   const notes: DiscoveryNote[] = [];
   const modeline = findModeline(text);
+  // The YAML extension validates this file against its modeline schema already.
+  if (modeline && config.schemaModeline === 'defer') return { modeline, notes };
   if (modeline) {
     const target = modelinePath(modeline.value, dir);
     if (!target) {
