@@ -30,3 +30,20 @@ export class MemoryHost implements FileHost {
 export function range(sl: number, sc: number, el: number, ec: number): Range {
   return { start: { line: sl, character: sc }, end: { line: el, character: ec } };
 }
+
+/** A chart folder in memory: files by name under /mem/<dir>, read through `host`. */
+export class ChartFolder {
+  readonly host = new MemoryHost();
+  constructor(
+    readonly dir: string,
+    files: Record<string, string>,
+  ) {
+    for (const [name, text] of Object.entries(files)) this.host.set(`${dir}/${name}`, text);
+  }
+  path(name: string): string {
+    return nodePath.resolve('/mem', this.dir, name);
+  }
+  text(name: string): string {
+    return this.host.readFile(this.path(name))!;
+  }
+}

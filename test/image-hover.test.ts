@@ -8,7 +8,7 @@ import type { ConfigInput } from '../server/src/engine/config';
 import { Engine } from '../server/src/engine/lint';
 import { imageHover } from '../server/src/engine/services/image-hover';
 import type { Position } from '../server/src/engine/types';
-import { CORPUS, MemoryHost, range } from './helpers';
+import { ChartFolder, CORPUS, range } from './helpers';
 
 const corpusText = (p: string) => fs.readFileSync(nodePath.join(CORPUS, p), 'utf8');
 const KUBERNAUT_OLD = 'jordigilh__kubernaut__a0781038/charts/kubernaut';
@@ -16,17 +16,7 @@ const KPS = 'prometheus-community__helm-charts/charts/kube-prometheus-stack';
 const harbor: ConfigInput = { mirror: { registry: 'harbor.corp:5000', layout: 'nested' } };
 
 /** A chart folder in memory under /mem/<dir>, hovered through an Engine as the server does. */
-class Chart {
-  readonly host = new MemoryHost();
-  constructor(
-    readonly dir: string,
-    files: Record<string, string>,
-  ) {
-    for (const [name, text] of Object.entries(files)) this.host.set(`${dir}/${name}`, text);
-  }
-  path(name: string): string {
-    return nodePath.resolve('/mem', this.dir, name);
-  }
+class Chart extends ChartFolder {
   hover(name: string, position: Position, settings: ConfigInput = harbor) {
     const engine = new Engine(this.host, { settings });
     const path = this.path(name);

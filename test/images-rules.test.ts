@@ -15,7 +15,7 @@ import { resolveConfig } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/types';
 import { discoverInDocument } from '../server/src/engine/images/discover';
 import { mirrorReference } from '../server/src/engine/images/mirror';
-import { CORPUS, FIXTURES, MemoryHost, REPO, range } from './helpers';
+import { ChartFolder, CORPUS, FIXTURES, MemoryHost, REPO, range } from './helpers';
 
 const read = (p: string) => fs.readFileSync(p, 'utf8');
 const corpusText = (p: string) => read(nodePath.join(CORPUS, p));
@@ -26,22 +26,9 @@ const KUBERNAUT = 'jordigilh__kubernaut/charts/kubernaut';
 const MINE = /^(image\/|values\/placeholder)/;
 
 /** A chart folder in memory: files by name under /mem/<dir>. */
-class Workspace {
-  readonly host = new MemoryHost();
-  constructor(
-    readonly dir: string,
-    files: Record<string, string>,
-  ) {
-    for (const [name, text] of Object.entries(files)) this.host.set(`${dir}/${name}`, text);
-  }
-  path(name: string): string {
-    return nodePath.resolve('/mem', this.dir, name);
-  }
+class Workspace extends ChartFolder {
   lint(name: string, settings: ConfigInput = {}): Finding[] {
     return new Engine(this.host, { settings }).lint(this.path(name)).findings.filter((f) => MINE.test(f.code));
-  }
-  text(name: string): string {
-    return this.host.readFile(this.path(name))!;
   }
 }
 
