@@ -48,6 +48,20 @@ export function formatRange(range: IPRange): string {
   return `${formatIP({ family: range.family, value: range.start })}/${range.prefix}`;
 }
 
+/**
+ * Strict `address/prefix` syntax: an address our parser accepts and a decimal prefix that fits
+ * its family (`10.0.0.0/33`, `10.0.0.0/ 8` and `10.0.0.0` are refused). Host bits may be set.
+ */
+export function parseCidrText(text: string): { ip: IPValue; prefix: number } | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const ip = parseIP(text.slice(0, slash));
+  const prefixText = text.slice(slash + 1);
+  if (!ip || !/^\d{1,3}$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  return prefix > bitsOf(ip.family) ? undefined : { ip, prefix };
+}
+
 export interface CidrInfo {
   /** Canonical network form, e.g. `10.96.0.0/12` for `10.96.0.1/12`. */
   cidr: string;
@@ -64,14 +78,10 @@ export interface CidrInfo {
  * `010.0.0.0/8` and `10.0.0.0/ 8` are all refused).
  */
 export function cidrInfo(text: string): CidrInfo | undefined {
-  const slash = text.indexOf('/');
-  if (slash < 0 || text.length > 50) return undefined;
-  const ip = parseIP(text.slice(0, slash));
-  const prefixText = text.slice(slash + 1);
-  if (!ip || !/^\d{1,3}$/.test(prefixText)) return undefined;
-  const prefix = Number(prefixText);
-  if (prefix > bitsOf(ip.family)) return undefined;
-  if (!IPCIDR.isValidCIDR(text)) return undefined;
+  if (text.length > 50) return undefined;
+  const parsed = parseCidrText(text);
+  if (!parsed || !IPCIDR.isValidCIDR(text)) return undefined;
+  const { ip, prefix } = parsed;
   let block: IPCIDR;
   try {
     block = new IPCIDR(text);

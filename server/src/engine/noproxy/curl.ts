@@ -12,7 +12,7 @@
 import { rangeContains, rangeHas, rangeOf, singleAddress, type IPRange } from './cidr';
 import { parseIPv4, parseIPv6, type IPValue } from './ip';
 import { hit, miss, nameMissWhy } from './explain';
-import type { DialectMatcher, DialectReading, DialectToken, EntryMatch, Target } from './types';
+import { perTarget, type DialectMatcher, type DialectReading, type DialectToken, type EntryMatch, type Target } from './types';
 
 export interface CurlToken extends DialectToken {
   /** The entry read as an IPv4 / IPv6 address or CIDR, filled on first use (null = not one). */
@@ -71,17 +71,7 @@ export function readCurl(noProxy: string): DialectReading<CurlToken> {
 
 type CurlHost = { type: 'host'; name: string } | { type: 'ipv4' | 'ipv6'; ip?: IPValue; name: string };
 
-// The same Target object is matched against every token of a list: classify its host once.
-const curlHostCache = new WeakMap<Target, CurlHost | null>();
-
-function curlHost(target: Target): CurlHost | undefined {
-  let cached = curlHostCache.get(target);
-  if (cached === undefined) {
-    cached = curlHostUncached(target) ?? null;
-    curlHostCache.set(target, cached);
-  }
-  return cached ?? undefined;
-}
+const curlHost = perTarget(curlHostUncached);
 
 function curlHostUncached(target: Target): CurlHost | undefined {
   let name = target.host;

@@ -12,7 +12,7 @@ import { isSpaceCode } from './chars';
 import { rangeContains, rangeHas, rangeOf, singleAddress, type IPRange } from './cidr';
 import { isLoopback, parseIP, parseIPWithZone, unmapIPv4, type IPValue } from './ip';
 import { hit, miss, nameMissWhy } from './explain';
-import type { DialectMatcher, DialectReading, DialectToken, EntryMatch, Target } from './types';
+import { perTarget, type DialectMatcher, type DialectReading, type DialectToken, type EntryMatch, type Target } from './types';
 
 const PORT_MAP: Record<string, string> = { http: '80', https: '443', socks5: '1080' };
 
@@ -166,17 +166,7 @@ interface GoRequest {
   port: string;
 }
 
-// The same Target object is matched against every token of a list: derive its request form once.
-const goRequestCache = new WeakMap<Target, GoRequest>();
-
-function goRequest(target: Target): GoRequest {
-  let cached = goRequestCache.get(target);
-  if (cached === undefined) {
-    cached = goRequestUncached(target);
-    goRequestCache.set(target, cached);
-  }
-  return cached;
-}
+const goRequest = perTarget(goRequestUncached);
 
 function goRequestUncached(target: Target): GoRequest {
   let host = target.host;

@@ -13,7 +13,7 @@ import { domainToASCII } from 'node:url';
 import { rangeSize, type IPRange } from './cidr';
 import { formatIP } from './ip';
 import { hit, miss, nameMissWhy } from './explain';
-import type { DialectMatcher, DialectReading, DialectToken, EntryMatch, Target } from './types';
+import { perTarget, type DialectMatcher, type DialectReading, type DialectToken, type EntryMatch, type Target } from './types';
 
 const DEFAULT_PORTS: Record<string, number> = { http: 80, https: 443 };
 
@@ -55,17 +55,7 @@ interface NodeRequest {
   port: number;
 }
 
-// The same Target object is matched against every token of a list: derive its request form once.
-const nodeRequestCache = new WeakMap<Target, NodeRequest>();
-
-function nodeRequest(target: Target): NodeRequest {
-  let cached = nodeRequestCache.get(target);
-  if (cached === undefined) {
-    cached = nodeRequestUncached(target);
-    nodeRequestCache.set(target, cached);
-  }
-  return cached;
-}
+const nodeRequest = perTarget(nodeRequestUncached);
 
 function nodeRequestUncached(target: Target): NodeRequest {
   let hostname = target.host;

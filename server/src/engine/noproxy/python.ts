@@ -14,7 +14,7 @@ import { isSpaceCode } from './chars';
 import { rangeContains, rangeOf, type IPRange } from './cidr';
 import { parseInetAton, parseIPv6, type IPValue } from './ip';
 import { hit, miss, nameMissWhy } from './explain';
-import type { DialectMatcher, DialectReading, DialectToken, EntryMatch, Target } from './types';
+import { perTarget, type DialectMatcher, type DialectReading, type DialectToken, type EntryMatch, type Target } from './types';
 
 export interface PythonToken extends DialectToken {
   /** The entry as requests' own check uses it: every space deleted. */
@@ -80,17 +80,7 @@ interface PythonRequest {
   ipv4?: IPValue;
 }
 
-// The same Target object is matched against every token of a list: derive its request form once.
-const pythonRequestCache = new WeakMap<Target, PythonRequest>();
-
-function pythonRequest(target: Target): PythonRequest {
-  let cached = pythonRequestCache.get(target);
-  if (cached === undefined) {
-    cached = pythonRequestUncached(target);
-    pythonRequestCache.set(target, cached);
-  }
-  return cached;
-}
+const pythonRequest = perTarget(pythonRequestUncached);
 
 function pythonRequestUncached(target: Target): PythonRequest {
   let hostname = target.host;

@@ -31,6 +31,20 @@ export interface Target {
 }
 
 /**
+ * Memoises what a matcher derives from a request: the same Target object is matched against
+ * every entry of a list, so its host is normalised once per matcher, not once per entry.
+ */
+export function perTarget<T>(derive: (target: Target) => T): (target: Target) => T {
+  const cache = new WeakMap<Target, T>();
+  return (target) => {
+    if (cache.has(target)) return cache.get(target) as T;
+    const value = derive(target);
+    cache.set(target, value);
+    return value;
+  };
+}
+
+/**
  * Whether one entry matches one request (or range) under one runtime, and why, as a sentence.
  * The matchers build `why` lazily (a getter, so read it rather than spread the object); the
  * public functions of coverage.ts return plain objects.

@@ -8,7 +8,7 @@
 // Pure text in, plain data out: the client runs the programs (no shell) and this module
 // decides what the output means. Nothing here trusts the output: a value is kept only if it
 // parses as an address or CIDR.
-import { formatRange, rangeOf } from '../noproxy/cidr';
+import { formatRange, parseCidrText, rangeOf } from '../noproxy/cidr';
 import { formatIP, parseIP, type IPFamily, type IPValue } from '../noproxy/ip';
 
 /** The three queries, as argument vectors for execFile/spawn (never a shell string). */
@@ -32,13 +32,9 @@ export interface ParsedCidr {
 
 /** A CIDR (`10.244.1.0/24`, `fd00:10:244::/64`) in canonical form, or undefined. */
 export function parseCidr(s: string): ParsedCidr | undefined {
-  const slash = s.indexOf('/');
-  if (slash < 0 || s.length > 64) return undefined;
-  const ip = parseIP(s.slice(0, slash));
-  const prefixText = s.slice(slash + 1);
-  if (!ip || !/^\d{1,3}$/.test(prefixText)) return undefined;
-  const prefix = Number(prefixText);
-  if (prefix > (ip.family === 4 ? 32 : 128)) return undefined;
+  const parsed = s.length > 64 ? undefined : parseCidrText(s);
+  if (!parsed) return undefined;
+  const { ip, prefix } = parsed;
   const range = rangeOf(ip, prefix);
   return { family: ip.family, start: range.start, prefix, text: formatRange(range) };
 }
