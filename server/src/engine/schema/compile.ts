@@ -4,21 +4,21 @@
 // millisecond per keystroke. Compiling never throws: a broken schema becomes a CompiledSchema
 // with `error` set, which the rule reports as one `schema/invalid-schema` finding.
 import { createHash } from 'node:crypto';
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import type AjvCore from 'ajv/dist/core';
 import addFormats from 'ajv-formats';
 import draft06Meta from 'ajv/dist/refs/json-schema-draft-06.json';
-import draft07Meta from 'ajv/dist/refs/json-schema-draft-07.json';
+import draft07MetaSchema from 'ajv/dist/refs/json-schema-draft-07.json';
 import { version as ajvVersion } from 'ajv/package.json';
 import { version as ajvFormatsVersion } from 'ajv-formats/package.json';
 import type { FileHost } from '../types';
 import { loadStandalone, readCachedCode, REGEXP_MODULE, schemaCodeCacheDir, standaloneSource, writeCachedCode, writeV8Data } from './code-cache';
+import { ANNOTATION_KEYWORDS, interpreterFor } from './interpret';
 import { parseSchemaText, prepareSchema, type Dialect, type PreparedSchema } from './prepare';
 
-/** Annotation keywords of airgap-lint's chart schemas: ajv keeps them, validation ignores them. */
-export const ANNOTATION_KEYWORDS = ['x-airgap', 'x-airgap-chart'];
+export { ANNOTATION_KEYWORDS };
 
 export interface CompiledSchema {
   /** Absolute path of the schema file. */
@@ -40,6 +40,8 @@ export interface CompiledSchema {
   /** Other files the schema refers to, with the hash of the text compiled. */
   deps: Array<{ path: string; hash: string }>;
   prepared?: PreparedSchema;
+  /** Validation walks the schema (interpret.ts) instead of running ajv's generated code. */
+  interpreted?: boolean;
   /** A validator for one subschema object of `prepared` (a oneOf/anyOf branch), cached. */
   validatorFor(subschema: unknown): ValidateFunction | undefined;
 }
@@ -129,7 +131,7 @@ function newAjv(dialect: Dialect, regExp: RegExpEngine, source = false): AjvCore
   if (dialect === '2020-12') ajv = new Ajv2020(options);
   else if (dialect === '2019-09') ajv = new Ajv2019(options);
   else ajv = new Ajv(options);
-  if (dialect !== 'draft-07') ajv.addMetaSchema(draft07Meta, undefined, false);
+  if (dialect !== 'draft-07') ajv.addMetaSchema(draft07MetaSchema, undefined, false);
   ajv.addMetaSchema(draft06Meta, undefined, false);
   addFormats(ajv);
   // Any value is accepted: a malformed annotation must not make the schema unusable.
@@ -236,8 +238,18 @@ function compileUncached(path: string, text: string, hash: string, host: FileHos
   const diskKey = diskCache ? codeCacheKey(prepared, hash) : undefined;
   const fromDisk = diskKey ? loadFromDisk(diskKey, result, prepared) : undefined;
   if (fromDisk) return fromDisk;
-  const ajv = compilerFor(prepared.dialect);
-  result.metaProblem = checkAgainstMeta(metaChecker(prepared.dialect), prepared.root);
+  result.metaProblem = metaProblemOf(prepared);
+  const interpreter = !result.metaProblem && validatorPolicy() !== 'ajv' ? interpreterFor(prepared, tolerantRegExp(unsupportedPatterns)) : undefined;
+  if (interpreter) {
+    result.validate = interpreter.root;
+    result.validatorFor = interpreter.validatorFor;
+    result.interpreted = true;
+    return result;
+  }
+  return compileWithAjv(result, prepared, compilerFor(prepared.dialect), diskKey);
+}
+
+function compileWithAjv(result: CompiledSchema, prepared: PreparedSchema, ajv: AjvCore, diskKey: string | undefined): CompiledSchema {
   try {
     for (const ext of prepared.externals) {
       if (!ajvKnows(ajv, ext.key)) ajv.addSchema(ext.schema as object, ext.key);
@@ -254,6 +266,12 @@ function compileUncached(path: string, text: string, hash: string, host: FileHos
   }
   result.validatorFor = branchValidators(prepared, () => ajv);
   return result;
+}
+
+/** `AIRGAP_LINT_SCHEMA_VALIDATOR`: `ajv` or `interpreter` forces one (tests, benchmarks). */
+function validatorPolicy(): 'ajv' | 'interpreter' | 'auto' {
+  const v = process.env.AIRGAP_LINT_SCHEMA_VALIDATOR;
+  return v === 'ajv' || v === 'interpreter' ? v : 'auto';
 }
 
 /**
@@ -392,6 +410,29 @@ export function flushSchemaCodeCache(): void {
   }
 }
 
+/**
+ * The first meta-schema violation of the prepared schema, as a short sentence; undefined when
+ * it is valid. draft-07 (most chart schemas) is checked by the interpreter: compiling the
+ * meta-schema with ajv costs about 25 ms on the first schema a process sees.
+ */
+function metaProblemOf(prepared: PreparedSchema): string | undefined {
+  if (prepared.dialect === 'draft-07' && validatorPolicy() !== 'ajv') {
+    const validate = draft07MetaValidator();
+    if (validate) return firstMetaError(validate(prepared.root) ? null : validate.errors);
+  }
+  return checkAgainstMeta(metaChecker(prepared.dialect), prepared.root);
+}
+
+let draft07Meta: ValidateFunction | null | undefined;
+function draft07MetaValidator(): ValidateFunction | undefined {
+  if (draft07Meta === undefined) {
+    const noFiles: FileHost = { readFile: () => undefined };
+    const prepared = prepareSchema({ schema: draft07MetaSchema as unknown as Parameters<typeof prepareSchema>[0]['schema'], text: '', path: '/airgap-lint/meta/draft-07.json', host: noFiles, hasMeta: () => false });
+    draft07Meta = interpreterFor(prepared, tolerantRegExp([]))?.root ?? null;
+  }
+  return draft07Meta ?? undefined;
+}
+
 const metaCheckers = new Map<Dialect, AjvCore>();
 /** One ajv per dialect for meta-schema checks: the meta-schema is compiled once per process. */
 function metaChecker(dialect: Dialect): AjvCore {
@@ -403,16 +444,18 @@ function metaChecker(dialect: Dialect): AjvCore {
   return ajv;
 }
 
-/** The first meta-schema violation, as a short sentence; undefined when the schema is valid. */
 function checkAgainstMeta(ajv: AjvCore, schema: unknown): string | undefined {
   try {
-    const ok = ajv.validateSchema(schema as object);
-    if (ok || !ajv.errors?.length) return undefined;
-    const err = ajv.errors.find((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf') ?? ajv.errors[0];
-    return `${err.instancePath || '(root)'} ${err.message ?? 'is invalid'}`;
+    return firstMetaError(ajv.validateSchema(schema as object) ? null : ajv.errors);
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+function firstMetaError(errors: ErrorObject[] | null | undefined): string | undefined {
+  if (!errors?.length) return undefined;
+  const err = errors.find((e) => e.keyword !== 'if' && e.keyword !== 'anyOf' && e.keyword !== 'oneOf') ?? errors[0];
+  return `${err.instancePath || '(root)'} ${err.message ?? 'is invalid'}`;
 }
 
 function cleanAjvMessage(message: string): string {
