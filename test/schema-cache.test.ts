@@ -4,69 +4,10 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
-import { Engine } from '../server/src/engine/lint';
 import { DiskHost } from '../server/src/engine/node-host';
-import { schemaRules } from '../server/src/engine/rules/schema';
-import { yamlRules } from '../server/src/engine/rules/yaml';
 import { configureSchemaCodeCache } from '../server/src/engine/schema/code-cache';
 import { clearSchemaCache, compileSchema, flushSchemaCodeCache, schemaCompileCount, schemaDiskLoadCount } from '../server/src/engine/schema/compile';
-import type { Finding } from '../server/src/engine/types';
-import { CORPUS, REPO } from './helpers';
-
-const corpus = (p: string) => nodePath.join(CORPUS, p);
-const fixture = (p: string) => nodePath.join(REPO, 'test/fixtures', p);
-
-/** Values files with findings of many kinds: wrong types, unknown and misspelt keys. */
-function variants(text: string): string[] {
-  const lines = text.split('\n');
-  const typos = lines.map((l, i) => (i % 7 === 3 ? l.replace(/^(\s*)([A-Za-z][\w-]*):/, '$1$2x:') : l)).join('\n');
-  const types = text
-    .replace(/: true$/gm, ': "maybe"')
-    .replace(/: false$/gm, ': 7')
-    .replace(/: ""$/gm, ': []')
-    .replace(/: (\d+)$/gm, ': "n$1"')
-    .replace(/: \{\}$/gm, ': 1');
-  return [text, `unknownTopLevelKey: 1\n${text}`, typos, types];
-}
-
-interface Case {
-  name: string;
-  /** Values files linted; variants of the first file are linted in an overlay. */
-  files: string[];
-}
-
-const CASES: Case[] = [
-  { name: 'Cloudzero (2020-12, 208 KB)', files: [corpus('Cloudzero__cloudzero-agent/helm/values.yaml')] },
-  {
-    name: 'kubernaut HEAD stack',
-    files: ['values.yaml', 'values-ocp.yaml', 'values-airgap.yaml'].map((f) => corpus(`jordigilh__kubernaut/charts/kubernaut/${f}`)),
-  },
-  { name: 'kubernaut a0781038', files: [corpus('jordigilh__kubernaut__a0781038/charts/kubernaut/values.yaml')] },
-  { name: 'cert-manager', files: [corpus('cert-manager__cert-manager/deploy/charts/cert-manager/values.yaml')] },
-  { name: 'bitnami postgresql', files: [corpus('bitnami__charts/bitnami/postgresql/values.yaml')] },
-  { name: 'rancher', files: [corpus('rancher__rancher/chart/values.yaml')] },
-  { name: 'fixture agent (external $ref)', files: [fixture('schema/agent/values.yaml')] },
-  { name: 'fixture webapp', files: [fixture('schema/webapp/values.yaml')] },
-  { name: 'fixture standalone', files: [fixture('schema/standalone/proxy-values.yaml'), fixture('schema/standalone/remote-values.yaml')] },
-  { name: 'fixture layers/shop', files: fs.existsSync(fixture('layers/shop')) ? fs.readdirSync(fixture('layers/shop')).filter((f) => /\.ya?ml$/.test(f) && f !== 'Chart.yaml').map((f) => fixture(`layers/shop/${f}`)) : [] },
-];
-
-/** Every finding of every file and variant, linted by a fresh engine with empty in-memory caches. */
-function lintCase(c: Case): Finding[][] {
-  clearSchemaCache();
-  const out: Finding[][] = [];
-  const host = new DiskHost();
-  const engine = new Engine(host, { rules: [yamlRules, schemaRules] });
-  for (const file of c.files) out.push(engine.lint(file).findings);
-  let version = 1;
-  for (const text of variants(fs.readFileSync(c.files[0], 'utf8'))) {
-    host.open(c.files[0], text, version++);
-    out.push(engine.lint(c.files[0]).findings);
-  }
-  host.close(c.files[0]);
-  flushSchemaCodeCache();
-  return out;
-}
+import { SCHEMA_CASES, lintSchemaCase, schemaCasePresent } from './schema-cases';
 
 let dir: string;
 const cacheDir = () => nodePath.join(dir, 'cache');
@@ -75,6 +16,15 @@ const v8Files = () => fs.readdirSync(cacheDir()).filter((f) => f.endsWith('.v8')
 
 describe('on-disk cache of compiled schema code', function () {
   this.timeout(120000);
+  // The cache holds ajv's code; schemas the interpreter takes (interpret.ts) never reach ajv.
+  const validatorBefore = process.env.AIRGAP_LINT_SCHEMA_VALIDATOR;
+  before(() => {
+    process.env.AIRGAP_LINT_SCHEMA_VALIDATOR = 'ajv';
+  });
+  after(() => {
+    if (validatorBefore === undefined) delete process.env.AIRGAP_LINT_SCHEMA_VALIDATOR;
+    else process.env.AIRGAP_LINT_SCHEMA_VALIDATOR = validatorBefore;
+  });
   beforeEach(() => {
     dir = fs.mkdtempSync(nodePath.join(os.tmpdir(), 'airgap-schema-cache-'));
   });
@@ -84,19 +34,18 @@ describe('on-disk cache of compiled schema code', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const c of CASES) {
-    const present = c.files.length > 0 && c.files.every((f) => fs.existsSync(f));
-    (present ? it : it.skip)(`${c.name}: same findings without the cache, filling it and loading from it`, () => {
+  for (const c of SCHEMA_CASES) {
+    (schemaCasePresent(c) ? it : it.skip)(`${c.name}: same findings without the cache, filling it and loading from it`, () => {
       configureSchemaCodeCache(null);
-      const without = lintCase(c);
+      const without = lintSchemaCase(c);
       configureSchemaCodeCache(cacheDir());
-      const filling = lintCase(c);
+      const filling = lintSchemaCase(c);
       assert.ok(cacheFiles().length >= 1, 'the compiled code was written');
       const loadsBefore = schemaDiskLoadCount();
-      const loaded = lintCase(c);
+      const loaded = lintSchemaCase(c);
       assert.ok(schemaDiskLoadCount() > loadsBefore, 'the code was loaded from disk');
       assert.ok(v8Files().length >= 1, "the first load stored V8's code cache");
-      const withV8 = lintCase(c);
+      const withV8 = lintSchemaCase(c);
       assert.deepEqual(filling, without);
       assert.deepEqual(loaded, without);
       assert.deepEqual(withV8, without);

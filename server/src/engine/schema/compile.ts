@@ -239,7 +239,9 @@ function compileUncached(path: string, text: string, hash: string, host: FileHos
   const fromDisk = diskKey ? loadFromDisk(diskKey, result, prepared) : undefined;
   if (fromDisk) return fromDisk;
   result.metaProblem = metaProblemOf(prepared);
-  const interpreter = !result.metaProblem && validatorPolicy() !== 'ajv' ? interpreterFor(prepared, tolerantRegExp(unsupportedPatterns)) : undefined;
+  // A schema its meta-schema rejects is interpreted too: what ajv would refuse to compile,
+  // interpret.ts refuses as well, and ajv reports it.
+  const interpreter = validatorPolicy() !== 'ajv' ? interpreterFor(prepared, tolerantRegExp(unsupportedPatterns)) : undefined;
   if (interpreter) {
     result.validate = interpreter.root;
     result.validatorFor = interpreter.validatorFor;

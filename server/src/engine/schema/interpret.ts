@@ -298,20 +298,22 @@ class SchemaInterpreter {
         return (data, path, errors) => {
           const before = errors.length;
           let valid = false;
-          let passing: number | [number | null, number] | null = null;
-          branches.forEach((branch, i) => {
+          let passing: number | [number, number] | null = null;
+          for (let i = 0; i < branches.length; i++) {
             const n = errors.length;
-            branch(data, path, errors);
+            branches[i](data, path, errors);
             const branchValid = errors.length === n;
-            // As ajv's generated code does it (a third passing branch makes it valid again).
             if (i > 0 && branchValid && valid) {
+              // ajv's generated code stops at the second passing branch: later ones are not run.
               valid = false;
-              passing = [passing as number | null, i];
-            } else if (branchValid) {
+              passing = [passing as number, i];
+              break;
+            }
+            if (branchValid) {
               valid = true;
               passing = i;
             }
-          });
+          }
           if (valid) errors.length = before;
           else errors.push(error(path, at, 'oneOf', { passingSchemas: passing }, 'must match exactly one schema in oneOf', value, schema, data));
         };
