@@ -4,11 +4,14 @@
 //
 // Measures, per input:
 //   cold  first lint of the file in a fresh Engine / first doValidation against a newly
-//         registered schema, after a warm-up on a tiny chart (schema compile included); ours
-//         with an empty on-disk schema code cache: a chart never seen before ("first ever")
+//         registered schema, after a warm-up on a tiny chart (reading the schema included); ours
+//         with an empty on-disk schema code cache: a chart never seen before ("first ever").
+//         Median of BENCH_COLD_RUNS fresh processes per competitor.
 //   cold, cache warm  ours only: the same in a fresh process whose on-disk cache of compiled
 //         schema code (server/src/engine/schema/code-cache.ts) was filled by an earlier process,
-//         as after an editor or CI restart on the same chart; compared with yls's cold
+//         as after an editor or CI restart on the same chart; compared with yls's cold. It only
+//         differs from "first ever" for schemas ajv compiles: interpreted ones (interpret.ts,
+//         the bench's schemas) need no code.
 //   edit  server side edit → diagnostics: a one-character change in the middle of the file, a new
 //         text version, then Engine.lint / doValidation (median and p90)
 // and the retained heap per open document (kube-prometheus-stack, node --expose-gc).
@@ -28,7 +31,7 @@ const YLS_ALIAS_BUDGET_MS = Number(process.env.BENCH_YLS_ALIAS_BUDGET_MS ?? 25_0
 /** Untimed edits before the timed ones ("warm" edit→diagnostics), for both competitors. */
 const WARM_EDITS = Number(process.env.BENCH_WARM_EDITS ?? 3);
 /** Fresh processes per competitor for the cold measure (median reported). */
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
 const TARGETS = { cold: 1.0, edit: 0.5, aliases: 0.02 };
 
 process.chdir(ROOT);
