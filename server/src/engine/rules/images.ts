@@ -415,8 +415,12 @@ function checkPullSecrets(f: FileFacts): void {
   const values = f.stackValues as { [k: string]: JsonValue };
   const rangeOfImage = (img: DiscoveredImage) => registryRange(img, f.doc);
   const registryName = f.mirror?.registry ?? (mirrored[0]?.parsed.ok ? mirrored[0].parsed.domain : 'the private registry');
-  if (!hasPullSecrets(values)) {
-    if (!mirrored.length) return;
+  // The global list set means secrets are set; otherwise look for any (a walk of every value,
+  // so only when an image needs them).
+  const global = valueAt(values, ['global', 'imagePullSecrets']);
+  const globalSet = Array.isArray(global) && global.length > 0;
+  if (!globalSet && (!mirrored.length || hasPullSecrets(values))) return;
+  if (!globalSet) {
     f.report({
       code: 'image/pull-secret-missing',
       message: `${pathText(mirrored[0].path)}${mirrored.length > 1 ? ` and ${mirrored.length - 1} more image(s)` : ''} pull from the private registry ${registryName}, but neither this file nor a layer below it sets imagePullSecrets: unless the nodes (or the namespace's service account) already hold credentials for it, pulls fail with 401/ImagePullBackOff. Set global.imagePullSecrets (and pullSecrets of subcharts that do not inherit it).`,
@@ -425,9 +429,8 @@ function checkPullSecrets(f: FileFacts): void {
     return;
   }
   // The global list is set: subcharts that do not inherit it need their own copy.
-  const global = valueAt(values, ['global', 'imagePullSecrets']);
   const chartName = f.chart?.name;
-  if (!Array.isArray(global) || !global.length || !chartName) return;
+  if (!chartName) return;
   for (const sub of NON_INHERITING_SUBCHARTS[chartName] ?? []) {
     const subValues = valueAt(values, [sub]);
     if (subValues === undefined || hasPullSecrets(subValues as JsonValue)) continue;

@@ -64,10 +64,25 @@ const NOT_INTERPRETED = new Set([
 const OTHER_RULE_KEYWORDS = ['$comment', 'type', 'nullable', 'then', 'else', ...ANNOTATION_KEYWORDS];
 
 const JSON_TYPES = new Set(['null', 'boolean', 'object', 'array', 'number', 'integer', 'string']);
-const NUMBER_KEYWORDS = ['maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum', 'multipleOf', 'maxLength', 'minLength', 'maxItems', 'minItems', 'maxProperties', 'minProperties', 'maxContains', 'minContains'];
-const SUBSCHEMA_KEYWORDS = ['not', 'if', 'then', 'else', 'additionalProperties', 'additionalItems', 'contains', 'propertyNames'];
-const SCHEMA_LIST_KEYWORDS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
-const SCHEMA_MAP_KEYWORDS = ['properties', 'patternProperties', 'dependentSchemas'];
+type Shape = 'never' | 'number' | 'string' | 'boolean' | 'array' | 'schema' | 'map' | 'enum' | 'items' | 'requiredMap';
+/** What each keyword's value must be for ajv to compile it ('never': not interpreted at all). */
+const KEYWORD_SHAPES: Record<string, Shape> = Object.assign(Object.create(null) as Record<string, Shape>, {
+  ...Object.fromEntries([...NOT_INTERPRETED].map((k) => [k, 'never'])),
+  ...Object.fromEntries(
+    ['maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum', 'multipleOf', 'maxLength', 'minLength', 'maxItems', 'minItems', 'maxProperties', 'minProperties', 'maxContains', 'minContains'].map((k) => [k, 'number']),
+  ),
+  ...Object.fromEntries(['not', 'if', 'then', 'else', 'additionalProperties', 'additionalItems', 'contains', 'propertyNames'].map((k) => [k, 'schema'])),
+  ...Object.fromEntries(['allOf', 'anyOf', 'oneOf', 'prefixItems', 'required'].map((k) => [k, 'array'])),
+  ...Object.fromEntries(['properties', 'patternProperties', 'dependentSchemas', 'dependencies'].map((k) => [k, 'map'])),
+  pattern: 'string',
+  format: 'string',
+  $ref: 'string',
+  uniqueItems: 'boolean',
+  nullable: 'boolean',
+  enum: 'enum',
+  items: 'items',
+  dependentRequired: 'requiredMap',
+});
 
 const COMPARISON: Record<string, string> = { maximum: '<=', minimum: '>=', exclusiveMaximum: '<', exclusiveMinimum: '>' };
 
@@ -229,22 +244,23 @@ class SchemaInterpreter {
 
   /** Throws Unsupported for what ajv would reject or what is not reproduced here. */
   private requireSupported(schema: SchemaObject): void {
-    for (const k in schema) if (NOT_INTERPRETED.has(k)) throw new Unsupported();
-    for (const k of NUMBER_KEYWORDS) if (schema[k] !== undefined && typeof schema[k] !== 'number') throw new Unsupported();
-    for (const k of SUBSCHEMA_KEYWORDS) if (schema[k] !== undefined && typeof schema[k] !== 'boolean' && !isObject(schema[k])) throw new Unsupported();
-    for (const k of SCHEMA_LIST_KEYWORDS) if (schema[k] !== undefined && !Array.isArray(schema[k])) throw new Unsupported();
-    for (const k of SCHEMA_MAP_KEYWORDS) if (schema[k] !== undefined && !isObject(schema[k])) throw new Unsupported();
-    const { items, dependencies, dependentRequired, required, pattern, format, uniqueItems, enum: en, $ref, nullable } = schema;
-    if (items !== undefined && typeof items !== 'boolean' && !isObject(items) && !(Array.isArray(items) && this.prepared.dialect !== '2020-12')) throw new Unsupported();
-    if (dependencies !== undefined && !isObject(dependencies)) throw new Unsupported();
-    if (dependentRequired !== undefined && (!isObject(dependentRequired) || !Object.values(dependentRequired).every(Array.isArray))) throw new Unsupported();
-    if (required !== undefined && !Array.isArray(required)) throw new Unsupported();
-    if (pattern !== undefined && typeof pattern !== 'string') throw new Unsupported();
-    if (format !== undefined && typeof format !== 'string') throw new Unsupported();
-    if (uniqueItems !== undefined && typeof uniqueItems !== 'boolean') throw new Unsupported();
-    if (en !== undefined && (!Array.isArray(en) || en.length === 0)) throw new Unsupported();
-    if ($ref !== undefined && typeof $ref !== 'string') throw new Unsupported();
-    if (nullable !== undefined && typeof nullable !== 'boolean') throw new Unsupported();
+    for (const k in schema) {
+      const shape = KEYWORD_SHAPES[k];
+      if (shape === undefined) continue;
+      const v = schema[k];
+      const ok =
+        shape === 'never' ? false
+        : shape === 'number' ? typeof v === 'number'
+        : shape === 'string' ? typeof v === 'string'
+        : shape === 'boolean' ? typeof v === 'boolean'
+        : shape === 'array' ? Array.isArray(v)
+        : shape === 'schema' ? typeof v === 'boolean' || isObject(v)
+        : shape === 'map' ? isObject(v)
+        : shape === 'enum' ? Array.isArray(v) && v.length > 0
+        : shape === 'items' ? typeof v === 'boolean' || isObject(v) || (Array.isArray(v) && this.prepared.dialect !== '2020-12')
+        : /* 'requiredMap' */ isObject(v) && Object.values(v).every(Array.isArray);
+      if (!ok) throw new Unsupported();
+    }
   }
 
   private untyped(keyword: string, schema: SchemaObject, sp: string): Check | undefined {
