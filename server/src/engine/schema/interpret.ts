@@ -139,6 +139,8 @@ class SchemaInterpreter {
   private readonly objectGroup: string[];
   /** Every keyword ajv acts on in this dialect (ajv's RULES.all). */
   private readonly ruleKeywords: Set<string>;
+  /** Keyword → the type groups it belongs to (`format` is in two). */
+  private readonly groupsOf = new Map<string, string[][]>();
   /** Each schema object whose check is being built (refs may cycle back to it). */
   private readonly pending = new Set<object>();
 
@@ -148,6 +150,9 @@ class SchemaInterpreter {
   ) {
     this.arrayGroup = ARRAY_GROUP[prepared.dialect];
     this.objectGroup = OBJECT_GROUP[prepared.dialect];
+    for (const group of [NUMBER_GROUP, STRING_GROUP, this.arrayGroup, this.objectGroup]) {
+      for (const k of group) this.groupsOf.set(k, [...(this.groupsOf.get(k) ?? []), group]);
+    }
     this.ruleKeywords = new Set([...UNTYPED, ...NUMBER_GROUP, ...STRING_GROUP, ...this.arrayGroup, ...this.objectGroup, ...OTHER_RULE_KEYWORDS, ...NOT_INTERPRETED]);
   }
 
@@ -205,7 +210,13 @@ class SchemaInterpreter {
     this.requireSupported(schema);
     const types = schemaTypes(schema);
     const steps: Check[] = [];
-    const groupUsed = (group: string[]): boolean => group.some((k) => schema[k] !== undefined);
+    // Which type groups have a keyword here, from one pass over the schema's own keys.
+    const used = new Set<string[]>();
+    for (const k in schema) {
+      if (schema[k] === undefined) continue;
+      for (const group of this.groupsOf.get(k) ?? []) used.add(group);
+    }
+    const groupUsed = (group: string[]): boolean => used.has(group);
     const groups: Array<[string, string[]]> = [
       ['number', NUMBER_GROUP],
       ['string', STRING_GROUP],
@@ -455,16 +466,8 @@ class SchemaInterpreter {
       case 'dependentRequired':
       case 'dependentSchemas':
         return this.dependencies(keyword, schema, value as SchemaObject, at);
-      case 'properties': {
-        const entries = schemaProperties(value).map((name) => [name, segment(name), this.check((value as SchemaObject)[name], `${at}/${escapePointer(name)}`)] as const);
-        return (data, path, errors) => {
-          const obj = data as Record<string, unknown>;
-          for (const [name, seg, check] of entries) {
-            const v = obj[name];
-            if (v !== undefined) check(v, path + seg, errors);
-          }
-        };
-      }
+      case 'properties':
+        return this.properties(value as SchemaObject, at);
       case 'patternProperties': {
         const entries = schemaProperties(value).map((p) => [this.pattern(p), this.check((value as SchemaObject)[p], `${at}/${escapePointer(p)}`)] as const);
         return (data, path, errors) => {
@@ -491,6 +494,39 @@ class SchemaInterpreter {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * Each declared property the data has, in the schema's order (ajv's order of errors). A data
+   * object with few keys against a long property list (a meta-schema check) is looked up by its
+   * own keys; names an object inherits (`constructor`…) force ajv's full scan, which sees them.
+   */
+  private properties(map: SchemaObject, at: string): Check {
+    const names = schemaProperties(map);
+    const segments = names.map(segment);
+    const checks = names.map((name) => this.check(map[name], `${at}/${escapePointer(name)}`));
+    const indexOf = new Map(names.map((name, i) => [name, i]));
+    const byKeys = names.length > 8 && !names.some((name) => name in Object.prototype);
+    const hits: number[] = [];
+    return (data, path, errors) => {
+      const obj = data as Record<string, unknown>;
+      if (byKeys) {
+        hits.length = 0;
+        for (const key in obj) {
+          const i = indexOf.get(key);
+          if (i !== undefined && obj[key] !== undefined) hits.push(i);
+        }
+        if (hits.length < names.length) {
+          const found = hits.length > 1 ? [...hits].sort((a, b) => a - b) : [...hits];
+          for (const i of found) checks[i](obj[names[i]], path + segments[i], errors);
+          return;
+        }
+      }
+      for (let i = 0; i < names.length; i++) {
+        const v = obj[names[i]];
+        if (v !== undefined) checks[i](v, path + segments[i], errors);
+      }
+    };
   }
 
   private format(name: string, type: string, schema: SchemaObject, at: string): Check | undefined {
