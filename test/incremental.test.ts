@@ -9,7 +9,7 @@ import { parseValuesDocument, type ValuesDocument } from '../server/src/engine/d
 import { commonPrefix, commonSuffix, keyLineStarts, parseStatsOf, reparseValuesDocument } from '../server/src/engine/incremental';
 import { Engine } from '../server/src/engine/lint';
 import type { JsonValue, ValuePath } from '../server/src/engine/types';
-import { CORPUS, MemoryHost } from './helpers';
+import { CORPUS, MemoryHost, prng } from './helpers';
 
 /** Every node with its range, scalar value, comments and flags, in document order. */
 function dumpTree(doc: ValuesDocument): string[] {
@@ -80,18 +80,6 @@ function assertSameAsFull(incremental: ValuesDocument, label: string): void {
   const db = dumpTree(full);
   const i = da.findIndex((line, k) => line !== db[k]);
   assert.ok(i < 0 && da.length === db.length, `${label}: node ${i}\n  incremental ${da[i]}\n  full        ${db[i]}`);
-}
-
-/** mulberry32: a small seeded PRNG, so that a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** One random edit: characters and lines inserted or deleted anywhere, biased towards edits a user makes. */

@@ -14,7 +14,7 @@ import { clearSchemaCache, compileSchema, type CompiledSchema } from '../server/
 import { KEYWORD_GROUPS } from '../server/src/engine/schema/interpret';
 import { DiskHost } from '../server/src/engine/node-host';
 import type { FileHost, JsonValue } from '../server/src/engine/types';
-import { CORPUS, MemoryHost } from './helpers';
+import { CORPUS, MemoryHost, prng } from './helpers';
 import { SCHEMA_CASES, lintSchemaCase, schemaCasePresent } from './schema-cases';
 
 type Validator = 'ajv' | 'interpreter';
@@ -212,18 +212,6 @@ describe('schema interpreter: the same errors as ajv', () => {
 });
 
 // ------------------------------------------------------------------ corpus schemas, mutated values
-
-/** A small deterministic PRNG (mulberry32): the same mutations on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Container = Record<string, JsonValue> | JsonValue[];
 

@@ -235,19 +235,21 @@ function compileUncached(path: string, text: string, hash: string, host: FileHos
     deps: prepared.externals.map((e) => ({ path: e.path, hash: sha1(e.text) })),
     prepared,
   };
-  const diskKey = diskCache ? codeCacheKey(prepared, hash) : undefined;
-  const fromDisk = diskKey ? loadFromDisk(diskKey, result, prepared) : undefined;
-  if (fromDisk) return fromDisk;
-  result.metaProblem = metaProblemOf(prepared);
   // A schema its meta-schema rejects is interpreted too: what ajv would refuse to compile,
   // interpret.ts refuses as well, and ajv reports it.
   const interpreter = validatorPolicy() !== 'ajv' ? interpreterFor(prepared, tolerantRegExp(unsupportedPatterns)) : undefined;
   if (interpreter) {
+    result.metaProblem = metaProblemOf(prepared);
     result.validate = interpreter.root;
     result.validatorFor = interpreter.validatorFor;
     result.interpreted = true;
     return result;
   }
+  // Only what ajv compiles goes through the on-disk cache of its code.
+  const diskKey = diskCache ? codeCacheKey(prepared, hash) : undefined;
+  const fromDisk = diskKey ? loadFromDisk(diskKey, result, prepared) : undefined;
+  if (fromDisk) return fromDisk;
+  result.metaProblem = metaProblemOf(prepared);
   return compileWithAjv(result, prepared, compilerFor(prepared.dialect), diskKey);
 }
 
