@@ -1,7 +1,8 @@
-// Compiles values schemas with ajv, once per content: the cache is keyed by the SHA-1 of the
-// schema text (the dialect is a function of that text), and lives as long as the process, so
-// the language server compiles a 200 KB chart schema once and then validates in about a
-// millisecond per keystroke. Compiling never throws: a broken schema becomes a CompiledSchema
+// Makes values schemas ready to validate, once per content: interpreted (interpret.ts) where
+// the schema allows, else compiled with ajv. The cache is keyed by the SHA-1 of the schema text
+// (the dialect is a function of that text) and lives as long as the process, so the language
+// server reads a 200 KB chart schema once and then validates in milliseconds per keystroke.
+// Compiling never throws: a broken schema becomes a CompiledSchema
 // with `error` set, which the rule reports as one `schema/invalid-schema` finding.
 import { createHash } from 'node:crypto';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';

@@ -16,7 +16,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import ajvEqual from 'ajv/dist/runtime/equal';
 import ucs2length from 'ajv/dist/runtime/ucs2length';
 import { fullFormats } from 'ajv-formats/dist/formats';
-import type { Dialect, PreparedSchema } from './prepare';
+import { escapePointerSegment, isObject, type Dialect, type PreparedSchema } from './prepare';
 
 type SchemaObject = Record<string, unknown>;
 type Errors = ErrorObject[];
@@ -88,10 +88,9 @@ const COMPARISON: Record<string, string> = { maximum: '<=', minimum: '>=', exclu
 
 type FormatDefinition = RegExp | ((s: string) => boolean) | { type?: string; validate: RegExp | ((s: unknown) => boolean) } | true;
 
-const isObject = (x: unknown): x is SchemaObject => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** ajv's JSON-pointer escaping of one instance path segment. */
-const segment = (key: string | number): string => (typeof key === 'number' ? `/${key}` : `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+const segment = (key: string | number): string => (typeof key === 'number' ? `/${key}` : `/${escapePointerSegment(key)}`);
 
 /** ajv's type test for one JSON type (strictNumbers off: Infinity is a number and an integer). */
 function hasType(type: string, data: unknown): boolean {
@@ -684,8 +683,9 @@ class SchemaInterpreter {
   }
 }
 
+/** A schema path segment as ajv writes it: JSON-pointer escaped, then URI-encoded. */
 function escapePointer(s: string): string {
-  return encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'));
+  return encodeURIComponent(escapePointerSegment(s));
 }
 
 /** ajv's reading of `type` (and OpenAPI's `nullable`); throws Unsupported where ajv throws. */

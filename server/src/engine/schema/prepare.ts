@@ -86,7 +86,7 @@ interface RefRecord {
   docKey: string;
 }
 
-function isObject(v: unknown): v is SchemaObject {
+export function isObject(v: unknown): v is SchemaObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
