@@ -15,6 +15,7 @@
 //   edit  server side edit → diagnostics: a one-character change in the middle of the file, a new
 //         text version, then Engine.lint / doValidation (median and p90)
 // and the retained heap per open document (kube-prometheus-stack, node --expose-gc).
+import { bundleOptions } from '../scripts/bundle-options.mjs';
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,12 +48,8 @@ await build({
     loader: 'ts',
     sourcefile: 'bench-engine.ts',
   },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
+  ...bundleOptions,
   outfile: enginePath,
-  logLevel: 'warning',
 });
 
 const { warmup, inputs } = generateInputs(join(TMP, 'inputs'));

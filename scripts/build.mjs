@@ -2,19 +2,9 @@
 // VSIX ships no node_modules. `vscode` is provided by the editor at run time.
 import { build } from 'esbuild';
 import { mkdirSync, cpSync } from 'node:fs';
+import { bundleOptions } from './bundle-options.mjs';
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  // Smaller bundles load faster in the editor; names are kept so stack traces stay readable.
-  minify: true,
-  keepNames: true,
-  logLevel: 'warning',
-  external: ['vscode'],
-};
+const common = { ...bundleOptions, sourcemap: true };
 
 mkdirSync('dist', { recursive: true });
 await Promise.all([

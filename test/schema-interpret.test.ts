@@ -11,7 +11,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject } from 'ajv';
 import { parseValuesDocument } from '../server/src/engine/document';
 import { clearSchemaCache, compileSchema, type CompiledSchema } from '../server/src/engine/schema/compile';
-import { KEYWORD_GROUPS } from '../server/src/engine/schema/interpret';
+import { fullFormats } from 'ajv-formats/dist/formats';
+import { KEYWORD_GROUPS, QUICK_ACCEPT } from '../server/src/engine/schema/interpret';
 import { DiskHost } from '../server/src/engine/node-host';
 import type { FileHost, JsonValue } from '../server/src/engine/types';
 import { CORPUS, MemoryHost, prng } from './helpers';
@@ -207,6 +208,32 @@ describe('schema interpreter: the same errors as ajv', () => {
       assert.ok(viaAjv.metaProblem ?? viaAjv.error, text);
       assert.equal(viaInterpreter.metaProblem, viaAjv.metaProblem, text);
       assert.equal(viaInterpreter.error, viaAjv.error, text);
+    }
+  });
+
+  it("accepts through a quick format regexp only what ajv-formats' own test accepts", () => {
+    // Strings built from the characters URIs are made of and the ones that break them, so both
+    // the quick accept and its fall-through are exercised.
+    const alphabet = ['#', '/', ':', '?', '@', '%', '%2F', '%zz', 'a', 'Z', '0', '-', '.', '_', '~', '!', '$', '&', "'", '(', '*', '+', ',', ';', '=', ' ', '[', ']', '{', '\\', '|', 'é', '\u017f', '\u212a', 'http://', 'https://', 'urn:', 'x.io', '[::1]', '\n'];
+    const random = prng(2026);
+    const known = ['#/definitions/kps', '#', '#/$defs/a~1b', '#/properties/a%20b', 'http://json-schema.org/draft-07/schema#', 'https://json-schema.org/draft/2020-12/schema', 'HTTPS://X.IO/A', 'file:///tmp/x', 'a://b', '#a b', 'http://x/#f#g'];
+    const inputs = [...known];
+    for (let n = 0; n < 20000; n++) {
+      let s = ['', '#', 'http://', 'https://', 'urn:', 'A+b.c-d://'][n % 6];
+      for (let k = Math.floor(random() * 8); k >= 0; k--) s += alphabet[Math.floor(random() * alphabet.length)];
+      inputs.push(s);
+    }
+    const formats = fullFormats as unknown as Record<string, RegExp | ((s: string) => boolean)>;
+    for (const [name, quick] of Object.entries(QUICK_ACCEPT)) {
+      const exact = formats[name];
+      const full = typeof exact === 'function' ? exact : (s: string) => exact.test(s);
+      let quickHits = 0;
+      for (const s of inputs) {
+        if (!quick.test(s)) continue;
+        quickHits++;
+        assert.ok(full(s), `${name}: quick regexp accepts ${JSON.stringify(s)}, ajv-formats does not`);
+      }
+      assert.ok(quickHits > 100, `${name}: the quick regexp was exercised (${quickHits} hits)`);
     }
   });
 });

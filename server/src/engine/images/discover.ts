@@ -351,21 +351,17 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
     finish(img);
   };
 
-  const stringImage = (value: string, path: ValuePath, ancestors: Array<{ map: JsonMap; path: ValuePath }>, role: 'string' | 'imageName') => {
+  /** `holder`: the nearest map beside or above the key with a `registry` string (HolmesGPT and its MCP add-ons). */
+  const stringImage = (value: string, path: ValuePath, holder: { map: JsonMap; path: ValuePath } | undefined, role: 'string' | 'imageName') => {
     const fields: DiscoveredImage['fields'] = {};
     const segments: Segment[] = [];
     let registryField: LocatedField | undefined;
     let registry: LocatedField | undefined;
     if (role === 'imageName') registry = globals.imageHolderRegistry;
-    else {
-      // The nearest `registry` string beside or above the key (HolmesGPT and its MCP add-ons).
-      for (let i = ancestors.length - 1; i >= 0; i--) {
-        const a = ancestors[i];
-        if (!('registry' in a.map) || typeof a.map.registry !== 'string') continue;
-        if (a.map.registry.trim() !== '' && looksLikeReference(a.map.registry)) {
-          registry = a.path.length === 0 && globals.rootRegistry ? globals.rootRegistry : field('sharedRegistry', [...a.path, 'registry'], a.map.registry);
-        }
-        break;
+    else if (holder) {
+      const shared = holder.map.registry as string;
+      if (shared.trim() !== '' && looksLikeReference(shared)) {
+        registry = holder.path.length === 0 && globals.rootRegistry ? globals.rootRegistry : field('sharedRegistry', [...holder.path, 'registry'], shared);
       }
     }
     fields.reference = field('reference', path, value);
@@ -425,57 +421,76 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
   }
 
   // ---- the walk, in document order. Depth is bounded by the document's own limit (500).
-  type Ancestor = { map: JsonMap; path: ValuePath };
+  // One mutable path and ancestor stack for the whole walk (a copy per node made the walk
+  // allocate O(depth) per value); a path is copied only when an image keeps it.
   let budget = 2_000_000; // nodes; aliases can make a tree far larger than its text
-  const walk = (value: JsonValue, path: ValuePath, ancestors: Ancestor[]): void => {
+  const path: ValuePath = [];
+  const ancestors: Array<{ map: JsonMap; depth: number }> = [];
+  const pathHere = (): ValuePath => path.slice();
+  const nearestRegistry = (): { map: JsonMap; path: ValuePath } | undefined => {
+    for (let i = ancestors.length - 1; i >= 0; i--) {
+      const a = ancestors[i];
+      if ('registry' in a.map && typeof a.map.registry === 'string') return { map: a.map, path: path.slice(0, a.depth) };
+    }
+    return undefined;
+  };
+  const walk = (value: JsonValue): void => {
     if (budget-- <= 0 || images.length >= maxImages || path.length > 600) return;
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         const item = value[i];
-        if (typeof item === 'object' && item !== null) walk(item, [...path, i], ancestors);
+        if (typeof item !== 'object' || item === null) continue;
+        path.push(i);
+        walk(item);
+        path.pop();
       }
       return;
     }
     if (!isMap(value)) return;
-    const here = [...ancestors, { map: value, path }];
+    ancestors.push({ map: value, depth: path.length });
+    const depth = path.length;
     for (const key of Object.keys(value)) {
       const child = value[key];
-      const childPath = [...path, key];
-      if (path.length === 0 && key === 'image' && rootImageIsHolder) continue;
-      if (path.length === 1 && path[0] === 'global' && key === 'image' && isMap(child) && (composite === child || !('repository' in child))) continue;
+      if (depth === 0 && key === 'image' && rootImageIsHolder) continue;
+      if (depth === 1 && path[0] === 'global' && key === 'image' && isMap(child) && (composite === child || !('repository' in child))) continue;
       if (typeof child === 'string') {
         if (isImageKey(key) && looksLikeReference(child)) {
-          stringImage(child, childPath, here, 'string');
+          stringImage(child, [...path, key], nearestRegistry(), 'string');
         } else if (key === 'imageName' && globals.imageHolderRegistry && (value.image === null || value.image === undefined) && looksLikeReference(child)) {
-          stringImage(child, childPath, here, 'imageName');
+          stringImage(child, [...path, key], undefined, 'imageName');
         }
         continue;
       }
+      if (typeof child !== 'object' || child === null) continue;
+      path.push(key);
       if (Array.isArray(child)) {
-        walk(child, childPath, here);
+        walk(child);
+        path.pop();
         continue;
       }
-      if (!isMap(child)) continue;
       const repo = child.repository;
       const repoIsString = typeof repo === 'string' && !repo.includes('://');
       const byShape = repoIsString && SPLIT_PART_KEYS.some((k) => k in child);
       const imageish = isImageKey(key);
       const hasNameKey = imageish && (typeof child.name === 'string' || typeof child.image === 'string');
+      let done = false;
       if (byShape || (imageish && (repoIsString || hasNameKey))) {
         const before = images.length;
-        objectImage(child, childPath);
-        if (images.length > before) continue;
+        objectImage(child, pathHere());
+        done = images.length > before;
       }
-      if (imageish && !('repository' in child) && !('name' in child) && !('image' in child) && PARTIAL_KEYS.some((k) => k in child)) {
+      if (!done && imageish && !('repository' in child) && !('name' in child) && !('image' in child) && PARTIAL_KEYS.some((k) => k in child)) {
         if (!Object.values(child).some((v) => isMap(v))) {
-          partialImage(child, childPath);
-          continue;
+          partialImage(child, pathHere());
+          done = true;
         }
       }
-      walk(child, childPath, here);
+      if (!done) walk(child);
+      path.pop();
     }
+    ancestors.pop();
   };
-  walk(root, [], []);
+  walk(root);
   return { images, globals };
 }
 

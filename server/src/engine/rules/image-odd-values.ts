@@ -24,29 +24,38 @@ function goPrint(v: JsonValue, budget = { left: 120 }): string {
 export function checkOddImageValues(f: FileFacts): void {
   const doc = f.doc;
   let budget = 200_000; // nodes: aliases can make values far larger than the text
-  const walk = (value: JsonValue, path: ValuePath, key: string | undefined): void => {
+  const path: ValuePath = []; // one mutable path for the walk, copied when a finding needs it
+  const walk = (value: JsonValue, key: string | undefined): void => {
     if (budget-- <= 0 || path.length > 100) return;
     if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, [...path, i], undefined));
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        if (typeof item !== 'object' || item === null) continue;
+        path.push(i);
+        walk(item, undefined);
+        path.pop();
+      }
       return;
     }
     if (!isMap(value)) return;
     const imageish = (key !== undefined && isImageKey(key)) || typeof value.repository === 'string';
-    for (const [k, child] of Object.entries(value)) {
-      if (imageish && PART_KEYS.includes(k) && typeof child === 'object' && child !== null) {
-        const loc = doc.locate([...path, k]);
+    for (const k of Object.keys(value)) {
+      const child = value[k];
+      if (typeof child !== 'object' || child === null) continue; // scalars are discovery's business
+      path.push(k);
+      if (imageish && PART_KEYS.includes(k)) {
+        const loc = doc.locate(path);
         if (loc?.node && !loc.viaAlias) {
           const kind = Array.isArray(child) ? 'a list' : 'a map';
           f.report({
             code: 'image/invalid-reference',
-            message: `${pathText([...path, k])} is ${kind}, not a string: the chart's template prints it into the image reference as "${goPrint(child).slice(0, 80)}", which is no valid ${k}, and the pull fails. Set it to a ${k === 'registry' ? 'registry host' : k} string.`,
+            message: `${pathText(path)} is ${kind}, not a string: the chart's template prints it into the image reference as "${goPrint(child).slice(0, 80)}", which is no valid ${k}, and the pull fails. Set it to a ${k === 'registry' ? 'registry host' : k} string.`,
             range: doc.rangeOf(loc.node),
           });
         }
-        continue;
-      }
-      walk(child, [...path, k], k);
+      } else walk(child, k);
+      path.pop();
     }
   };
-  walk(doc.values, [], undefined);
+  walk(doc.values, undefined);
 }

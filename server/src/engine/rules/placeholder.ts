@@ -56,24 +56,30 @@ function contextOf(value: string, token: string, start: number, path: ValuePath)
 /** Every placeholder token the rule reports, in document order. */
 export function findPlaceholders(doc: ValuesDocument): PlaceholderHit[] {
   const hits: PlaceholderHit[] = [];
-  const walk = (node: YamlNode | null | undefined, path: ValuePath, depth: number): void => {
+  const path: ValuePath = []; // one mutable path for the walk, copied for each hit
+  const walk = (node: YamlNode | null | undefined, depth: number): void => {
     if (!node || depth > 600 || isAlias(node)) return;
     if (isMap(node)) {
       for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String((pair.key as Scalar).value) : '';
-        walk(pair.value as YamlNode, [...path, key], depth + 1);
+        path.push(isScalar(pair.key) ? String((pair.key as Scalar).value) : '');
+        walk(pair.value as YamlNode, depth + 1);
+        path.pop();
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => walk(item as YamlNode, [...path, i], depth + 1));
+      for (let i = 0; i < node.items.length; i++) {
+        path.push(i);
+        walk(node.items[i] as YamlNode, depth + 1);
+        path.pop();
+      }
     } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('<')) {
       const value = node.value;
       for (const m of value.matchAll(PLACEHOLDER_TOKEN)) {
         const context = contextOf(value, m[0], m.index!, path);
-        if (context) hits.push({ token: m[0], start: m.index!, node: node as Scalar, path, context });
+        if (context) hits.push({ token: m[0], start: m.index!, node: node as Scalar, path: path.slice(), context });
       }
     }
   };
-  walk(doc.root, [], 0);
+  walk(doc.root, 0);
   return hits;
 }
 

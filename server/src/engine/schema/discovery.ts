@@ -46,6 +46,8 @@ const MODELINE = /^[ \t]*#[ \t]*yaml-language-server[ \t]*:(.*)$/gm;
 
 /** The `$schema=` of a yaml-language-server modeline, with its range. */
 export function findModeline(text: string): Modeline | undefined {
+  // The multi-line regexp costs milliseconds on a large file; most files have no modeline at all.
+  if (!text.includes('yaml-language-server')) return undefined;
   MODELINE.lastIndex = 0;
   for (let m = MODELINE.exec(text); m; m = MODELINE.exec(text)) {
     const settings = m[1];
