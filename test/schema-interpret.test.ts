@@ -13,6 +13,9 @@ import { parseValuesDocument } from '../server/src/engine/document';
 import { clearSchemaCache, compileSchema, type CompiledSchema } from '../server/src/engine/schema/compile';
 import { fullFormats } from 'ajv-formats/dist/formats';
 import { KEYWORD_GROUPS, QUICK_ACCEPT } from '../server/src/engine/schema/interpret';
+import { DRAFT07_KEYWORD_CHECKS, surelyValidDraft07 } from '../server/src/engine/schema/meta-draft07';
+import addFormats from 'ajv-formats';
+import draft07MetaSchema from 'ajv/dist/refs/json-schema-draft-07.json';
 import { DiskHost } from '../server/src/engine/node-host';
 import type { FileHost, JsonValue } from '../server/src/engine/types';
 import { CORPUS, MemoryHost, prng } from './helpers';
@@ -219,7 +222,7 @@ describe('schema interpreter: the same errors as ajv', () => {
     const known = ['#/definitions/kps', '#', '#/$defs/a~1b', '#/properties/a%20b', 'http://json-schema.org/draft-07/schema#', 'https://json-schema.org/draft/2020-12/schema', 'HTTPS://X.IO/A', 'file:///tmp/x', 'a://b', '#a b', 'http://x/#f#g'];
     const inputs = [...known];
     for (let n = 0; n < 20000; n++) {
-      let s = ['', '#', 'http://', 'https://', 'urn:', 'A+b.c-d://'][n % 6];
+      let s = ['', '#', 'http://', 'https://', 'urn:', 'A+b.c-d://', 'urn:a:', 'x.json'][n % 8];
       for (let k = Math.floor(random() * 8); k >= 0; k--) s += alphabet[Math.floor(random() * alphabet.length)];
       inputs.push(s);
     }
@@ -235,6 +238,60 @@ describe('schema interpreter: the same errors as ajv', () => {
       }
       assert.ok(quickHits > 100, `${name}: the quick regexp was exercised (${quickHits} hits)`);
     }
+  });
+});
+
+// ------------------------------------------------------------------ the draft-07 meta-schema fast path
+
+describe('draft-07 meta-schema fast path (meta-draft07.ts)', () => {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+  addFormats(ajv);
+  const metaValidate = ajv.getSchema('http://json-schema.org/draft-07/schema')!;
+  const metaValid = (schema: unknown): boolean => metaValidate(schema) as boolean;
+
+  it("checks exactly the keywords the meta-schema's properties list", () => {
+    assert.deepEqual(Object.keys(DRAFT07_KEYWORD_CHECKS).sort(), Object.keys(draft07MetaSchema.properties).sort());
+  });
+
+  const POOL: unknown[] = ['string', 'strin', 5, -1, 1.5, 0, true, false, null, [], ['a', 'a'], ['a', 'b'], [1, 1], [1, '1'], [{}], [{ a: 1 }, { a: 1 }], [{ a: 1 }, { a: 2 }], {}, { type: 'string' }, { type: 5 }, { minLength: -1 }, '(', '^a$', 'a\\Z', 'http://x.io/a', 'https://json-schema.org/draft-07/schema#', '#/definitions/x', 'a b', '#a b', ['string', 'string'], ['string', 'null'], ['strin'], { a: ['b', 'b'] }, { a: { type: 'strin' } }, { '(': {} }];
+  const KEYWORDS = [...Object.keys(draft07MetaSchema.properties), 'x-custom'];
+
+  /** Every object in a schema document: candidate places for a keyword. */
+  const objectsIn = (v: unknown, out: Array<Record<string, unknown>> = []): Array<Record<string, unknown>> => {
+    if (Array.isArray(v)) v.forEach((x) => objectsIn(x, out));
+    else if (v && typeof v === 'object') {
+      out.push(v as Record<string, unknown>);
+      for (const x of Object.values(v)) objectsIn(x, out);
+    }
+    return out;
+  };
+
+  it('accepts only what the meta-schema accepts, on corpus schemas and thousands of mutations of them', () => {
+    const random = prng(707);
+    const bases = CORPUS_CHARTS.map((d) => nodePath.join(d, 'values.schema.json'))
+      .filter((f) => fs.existsSync(f))
+      .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as Record<string, unknown>)
+      .map((s) => ({ ...s, $schema: 'http://json-schema.org/draft-07/schema#' }));
+    let accepted = 0;
+    let rejectedByMeta = 0;
+    for (const base of bases) {
+      if (metaValid(base)) assert.ok(surelyValidDraft07(base), 'a valid corpus schema takes the fast path');
+      for (let n = 0; n < 300; n++) {
+        const schema = structuredClone(base);
+        const sites = objectsIn(schema);
+        for (let k = 1 + Math.floor(random() * 2); k > 0; k--) {
+          const site = sites[Math.floor(random() * sites.length)];
+          site[KEYWORDS[Math.floor(random() * KEYWORDS.length)]] = structuredClone(POOL[Math.floor(random() * POOL.length)]);
+        }
+        const valid = metaValid(schema);
+        if (!valid) rejectedByMeta++;
+        if (surelyValidDraft07(schema)) {
+          accepted++;
+          assert.ok(valid, `fast path accepts a schema the meta-schema rejects: ${ajv.errorsText(metaValidate.errors)}`);
+        }
+      }
+    }
+    assert.ok(accepted > 500 && rejectedByMeta > 500, `both outcomes exercised: ${accepted} accepted, ${rejectedByMeta} rejected`);
   });
 });
 

@@ -136,6 +136,9 @@ function envItem(item: unknown): { name: string; nameNode: Scalar; value?: Pair;
   return { name, nameNode, value, valueFrom };
 }
 
+/** Tested on every key of every map: a regexp allocates nothing, `toLowerCase()` a string per key. */
+const MENTIONS_PROXY = /proxy/i;
+
 export function discoverProxySettings(doc: ValuesDocument, clusterDomain = 'cluster.local'): Discovery {
   const sets: EnvSet[] = [];
   const hosts: FoundHost[] = [];
@@ -220,7 +223,7 @@ export function discoverProxySettings(doc: ValuesDocument, clusterDomain = 'clus
       const name = keyText(p.key);
       if (name === undefined) continue;
       // Cheap filter first: every key that matters here contains "proxy", or is url/http/https in a `proxy` map.
-      if (!namedProxy && !name.toLowerCase().includes('proxy')) continue;
+      if (!namedProxy && !MENTIONS_PROXY.test(name)) continue;
       if (isPerDestinationProxyKey(name)) perDestination = true;
       const v = p.value as YamlNode | null;
       if (v !== null && v !== undefined && !isScalar(v)) continue;

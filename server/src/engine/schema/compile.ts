@@ -17,6 +17,7 @@ import { version as ajvFormatsVersion } from 'ajv-formats/package.json';
 import type { FileHost } from '../types';
 import { loadStandalone, readCachedCode, REGEXP_MODULE, schemaCodeCacheDir, standaloneSource, writeCachedCode, writeV8Data } from './code-cache';
 import { ANNOTATION_KEYWORDS, interpreterFor } from './interpret';
+import { surelyValidDraft07 } from './meta-draft07';
 import { parseSchemaText, prepareSchema, type Dialect, type PreparedSchema } from './prepare';
 
 export { ANNOTATION_KEYWORDS };
@@ -422,6 +423,7 @@ export function flushSchemaCodeCache(): void {
  */
 function metaProblemOf(prepared: PreparedSchema): string | undefined {
   if (prepared.dialect === 'draft-07' && validatorPolicy() !== 'ajv') {
+    if (surelyValidDraft07(prepared.root)) return undefined; // the common case, without the general validator
     const validate = draft07MetaValidator();
     if (validate) return firstMetaError(validate(prepared.root) ? null : validate.errors);
   }

@@ -33,7 +33,7 @@ class Unsupported extends Error {}
 
 const NOOP: Check = () => {};
 /** The deep equality ajv's generated code uses (fast-deep-equal); its typings do not say it is callable. */
-const equal = ajvEqual as unknown as (a: unknown, b: unknown) => boolean;
+export const equal = ajvEqual as unknown as (a: unknown, b: unknown) => boolean;
 
 // Keywords of each type group, per dialect, as ajv's RULES order them (the test compares these
 // lists with a live ajv instance). A group's keywords run only for data of the group's type.
@@ -125,10 +125,13 @@ export interface Interpreter {
  * accepts (test/schema-interpret.test.ts checks that on generated strings), so a miss falls
  * through to the exact test and the result never differs from ajv's.
  */
-const URI_FRAGMENT_CHARS = "(?:[a-z0-9\\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*";
+const URI_FRAGMENT = "#(?:[a-z0-9\\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*";
+const URI_PATH = '[a-z0-9\\-._~]+(?:/[a-z0-9\\-._~]*)*';
+const SIMPLE_URI = `[a-z][a-z0-9+\\-.]*:(?://${URI_PATH}|[a-z0-9\\-._~]+(?::[a-z0-9\\-._~]+)*)(?:${URI_FRAGMENT})?`; // also `urn:x:y`
 export const QUICK_ACCEPT: Readonly<Record<string, RegExp>> = {
-  'uri-reference': new RegExp(`^#${URI_FRAGMENT_CHARS}$`, 'i'),
-  uri: new RegExp(`^[a-z][a-z0-9+\\-.]*://[a-z0-9\\-._~]+(?:/[a-z0-9\\-._~]*)*(?:#${URI_FRAGMENT_CHARS})?$`, 'i'),
+  // `#/definitions/x`, `https://host/path#`, `urn:org:schema`, `common.json#/x`
+  'uri-reference': new RegExp(`^(?:${SIMPLE_URI}|${URI_PATH}(?:${URI_FRAGMENT})?|${URI_FRAGMENT})$`, 'i'),
+  uri: new RegExp(`^${SIMPLE_URI}$`, 'i'),
 };
 
 /**
@@ -154,6 +157,8 @@ class SchemaInterpreter {
   private readonly ruleKeywords: Set<string>;
   /** Keyword → the type groups it belongs to (`format` is in two). */
   private readonly groupsOf = new Map<string, string[][]>();
+  /** Each type with its keyword group, in ajv's order. */
+  private readonly typeGroups: ReadonlyArray<[string, string[]]>;
   /** Each schema object whose check is being built (refs may cycle back to it). */
   private readonly pending = new Set<object>();
 
@@ -163,6 +168,12 @@ class SchemaInterpreter {
   ) {
     this.arrayGroup = ARRAY_GROUP[prepared.dialect];
     this.objectGroup = OBJECT_GROUP[prepared.dialect];
+    this.typeGroups = [
+      ['number', NUMBER_GROUP],
+      ['string', STRING_GROUP],
+      ['array', this.arrayGroup],
+      ['object', this.objectGroup],
+    ];
     for (const group of [NUMBER_GROUP, STRING_GROUP, this.arrayGroup, this.objectGroup]) {
       for (const k of group) this.groupsOf.set(k, [...(this.groupsOf.get(k) ?? []), group]);
     }
@@ -230,12 +241,7 @@ class SchemaInterpreter {
       for (const group of this.groupsOf.get(k) ?? []) used.add(group);
     }
     const groupUsed = (group: string[]): boolean => used.has(group);
-    const groups: Array<[string, string[]]> = [
-      ['number', NUMBER_GROUP],
-      ['string', STRING_GROUP],
-      ['array', this.arrayGroup],
-      ['object', this.objectGroup],
-    ];
+    const groups = this.typeGroups;
     const groupOfType = groups.find(([t]) => t === types[0]);
     const typeFirst = types.length > 0 && !(types.length === 1 && groupOfType !== undefined && groupUsed(groupOfType[1]));
     if (typeFirst) steps.push(typeCheck(schema, types, sp));
