@@ -16,9 +16,11 @@ export const bundleOptions = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // Smaller bundles load faster in the editor; names are kept so stack traces stay readable.
-  minify: true,
-  keepNames: true,
+  // Whitespace and syntax are minified, identifiers are not: stack traces keep the source's
+  // names without esbuild's keepNames, which wraps every named closure in a `__name()` call
+  // (measurable in the schema interpreter, which creates thousands) and loaded ~15% slower.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   external: ['vscode'],
   alias: { yaml: YAML_ES_MODULE },
