@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { CONFIG_FILE_NAMES, DEFAULT_VALUES_PATTERNS, documentPatterns } from '../client/src/selector';
+import { CONFIG_FILE_NAMES, DEFAULT_VALUES_PATTERNS, documentPatterns, serverDocumentPatterns } from '../client/src/selector';
 import { DEFAULT_FILE_PATTERNS } from '../server/src/engine';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -128,6 +128,12 @@ describe('extension manifest', () => {
     assert.deepEqual([...DEFAULT_VALUES_PATTERNS].sort(), [...DEFAULT_FILE_PATTERNS].sort());
     assert.deepEqual(documentPatterns(undefined), [...DEFAULT_FILE_PATTERNS, ...CONFIG_FILE_NAMES].map((p) => `**/${p}`));
     assert.deepEqual(documentPatterns(['overrides/*.yaml', '**/env.yaml', '', 3, 'values.yaml']).slice(-2), ['**/overrides/*.yaml', '**/env.yaml']);
+  });
+
+  it('syncs every YAML file to the server, which alone knows the `files:` of each .airgap-lint.yaml', () => {
+    assert.deepEqual(serverDocumentPatterns(undefined), ['**/*.yaml', '**/*.yml', '**/.airgap-lint.yaml', '**/.airgap-lint.yml']);
+    // A configured pattern with another extension is added; YAML ones are covered already.
+    assert.deepEqual(serverDocumentPatterns(['site/*.yaml', 'values.txt']).slice(4), ['**/values.txt']);
   });
 
   it('scopes every setting, describes it in markdown, and keeps the kubectl path machine-scoped and restricted', () => {

@@ -12,7 +12,7 @@ import {
 } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
 import type { CommandContext } from './commands/context';
-import { documentPatterns } from './selector';
+import { documentPatterns, serverDocumentPatterns } from './selector';
 import { ProfileStatus } from './status-bar';
 import { traceChannel } from './trace';
 
@@ -21,14 +21,23 @@ const CLIENT_NAME = 'Air-Gap Lint';
 
 let client: LanguageClient | undefined;
 
-/** Documents the server gets (see selector.ts); `airgapLint.files` may differ per folder. */
-function documentSelector(): Array<{ scheme: string; pattern: string }> {
+/** `airgapLint.files` of every scope: the setting may differ per folder. */
+function configuredFiles(): unknown[] {
   const scopes = [undefined, ...(workspace.workspaceFolders ?? []).map((f) => f.uri)];
-  const configured = scopes.flatMap((scope) => {
+  return scopes.flatMap((scope) => {
     const files = workspace.getConfiguration('airgapLint', scope).get<unknown>('files');
     return Array.isArray(files) ? files : [];
   });
-  return documentPatterns(configured).map((pattern) => ({ scheme: 'file', pattern }));
+}
+
+/** Values files by the patterns the client knows (the status bar shows for these). */
+function documentSelector(): Array<{ scheme: string; pattern: string }> {
+  return documentPatterns(configuredFiles()).map((pattern) => ({ scheme: 'file', pattern }));
+}
+
+/** What the server receives (see selector.ts): every YAML file; it lints only values files. */
+function serverSelector(): Array<{ scheme: string; pattern: string }> {
+  return serverDocumentPatterns(configuredFiles()).map((pattern) => ({ scheme: 'file', pattern }));
 }
 
 function createClient(context: ExtensionContext, outputChannel: LogOutputChannel, traceOutputChannel: LogOutputChannel): LanguageClient {
@@ -38,7 +47,7 @@ function createClient(context: ExtensionContext, outputChannel: LogOutputChannel
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: documentSelector(),
+    documentSelector: serverSelector(),
     synchronize: { configurationSection: 'airgapLint' },
     initializationOptions: {
       cacheDir: context.globalStorageUri.fsPath,

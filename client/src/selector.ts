@@ -20,3 +20,15 @@ export function documentPatterns(configuredFiles: unknown): string[] {
   const globs = [...DEFAULT_VALUES_PATTERNS, ...CONFIG_FILE_NAMES, ...extra].map((p) => (p.startsWith('**/') || p.startsWith('/') ? p : `**/${p}`));
   return [...new Set(globs)];
 }
+
+/**
+ * Workspace globs for the documents VS Code hands to the server: every YAML file, the config
+ * file and any configured pattern with another extension. Broader than `documentPatterns` on
+ * purpose: a `files:` pattern in an `.airgap-lint.yaml` is known only to the server, which
+ * decides per file (with that folder's configuration) whether it is a values file, and clears
+ * and lints nothing else. The only cost of the other YAML files is their text being synced.
+ */
+export function serverDocumentPatterns(configuredFiles: unknown): string[] {
+  const otherExtensions = documentPatterns(configuredFiles).filter((p) => !/\.ya?ml$/i.test(p));
+  return [...new Set(['**/*.yaml', '**/*.yml', ...CONFIG_FILE_NAMES.map((n) => `**/${n}`), ...otherExtensions])];
+}

@@ -534,25 +534,46 @@ interface ConversionResult {
  */
 function convertValues(root: YamlNode | null, aliasTarget: (a: Alias) => YamlNode | undefined): ConversionResult {
   if (!root) return { value: null };
+  // Anchored nodes only: the value and its expanded size (1 per node, aliases counted in full).
   const cache = new Map<YamlNode, { value: JsonValue; size: number }>();
   let problem: ConversionResult['problem'];
   let expanded = 0;
+  // Running expanded size of everything converted so far: a node's size is the growth of this
+  // counter while it converts, so no size has to be returned (and allocated) per node.
+  let total = 0;
 
-  const convert = (node: YamlNode | null | undefined, depth: number): { value: JsonValue; size: number } => {
-    if (problem || !node) return { value: null, size: 1 };
+  const convert = (node: YamlNode | null | undefined, depth: number): JsonValue => {
+    if (problem || !node) {
+      total += 1;
+      return null;
+    }
     if (depth > LIMITS.maxDepth) {
       problem = {
         kind: 'depth-limit',
         message: `Nesting deeper than ${LIMITS.maxDepth} levels; values below this point are not checked.`,
         node,
       };
-      return { value: null, size: 1 };
+      total += 1;
+      return null;
     }
     if (isAlias(node)) {
       const target = aliasTarget(node);
-      if (!target) return { value: null, size: 1 };
-      const res = cache.get(target) ?? convert(target, depth + 1);
-      expanded += res.size;
+      if (!target) {
+        total += 1;
+        return null;
+      }
+      const hit = cache.get(target);
+      let value: JsonValue;
+      let size: number;
+      if (hit) {
+        ({ value, size } = hit);
+        total += size;
+      } else {
+        const before = total;
+        value = convert(target, depth + 1);
+        size = total - before;
+      }
+      expanded += size;
       if (expanded > LIMITS.maxExpandedNodes && !problem) {
         problem = {
           kind: 'alias-limit',
@@ -560,58 +581,58 @@ function convertValues(root: YamlNode | null, aliasTarget: (a: Alias) => YamlNod
           node,
         };
       }
-      return res;
+      return value;
     }
     // Only an anchored node can be reached again (through an alias): only those are cached.
     const anchored = Boolean((node as { anchor?: string }).anchor);
-    const cached = anchored ? cache.get(node) : undefined;
-    if (cached) return cached;
-    let result: { value: JsonValue; size: number };
+    if (anchored) {
+      const hit = cache.get(node);
+      if (hit) {
+        total += hit.size;
+        return hit.value;
+      }
+    }
+    const before = total;
+    total += 1;
+    let value: JsonValue;
     if (isMap(node)) {
       const obj: { [k: string]: JsonValue } = {};
-      let size = 1;
-      // Merge keys first in order (earlier sources win among merges), explicit keys override.
-      const merged: Array<{ [k: string]: JsonValue }> = [];
-      for (const pair of node.items) {
-        if (isMergeKey(pair.key)) {
+      let hasMerge = false;
+      for (const pair of node.items) if (isMergeKey(pair.key)) hasMerge = true;
+      if (hasMerge) {
+        // Merge keys first in order (earlier sources win among merges), explicit keys override.
+        const merged: Array<{ [k: string]: JsonValue }> = [];
+        for (const pair of node.items) {
+          if (!isMergeKey(pair.key)) continue;
           const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
           for (const s of sources) {
-            const r = convert(s as YamlNode, depth + 1);
-            size += r.size;
-            if (r.value && typeof r.value === 'object' && !Array.isArray(r.value)) merged.push(r.value);
+            const v = convert(s as YamlNode, depth + 1);
+            if (v && typeof v === 'object' && !Array.isArray(v)) merged.push(v);
           }
         }
+        for (let i = merged.length - 1; i >= 0; i--) Object.assign(obj, merged[i]);
       }
-      for (let i = merged.length - 1; i >= 0; i--) Object.assign(obj, merged[i]);
       for (const pair of node.items) {
-        if (isMergeKey(pair.key)) continue;
+        if (hasMerge && isMergeKey(pair.key)) continue;
         const k = isScalar(pair.key) ? keyText(pair.key) : stringifyComplexKey(pair.key);
         if (k === undefined) continue;
-        const r = convert(pair.value as YamlNode, depth + 1);
-        size += r.size;
-        obj[k] = r.value;
+        obj[k] = convert(pair.value as YamlNode, depth + 1);
       }
-      result = { value: obj, size };
+      value = obj;
     } else if (isSeq(node)) {
       const arr: JsonValue[] = [];
-      let size = 1;
-      for (const item of node.items) {
-        const r = convert(item as YamlNode, depth + 1);
-        size += r.size;
-        arr.push(r.value);
-      }
-      result = { value: arr, size };
+      for (const item of node.items) arr.push(convert(item as YamlNode, depth + 1));
+      value = arr;
     } else if (isScalar(node)) {
-      result = { value: scalarValue(node), size: 1 };
+      value = scalarValue(node);
     } else {
-      result = { value: null, size: 1 };
+      value = null;
     }
-    if (anchored) cache.set(node, result);
-    return result;
+    if (anchored) cache.set(node, { value, size: total - before });
+    return value;
   };
 
-  const { value } = convert(root, 0);
-  return { value: problem?.kind === 'alias-limit' ? value : value, problem };
+  return { value: convert(root, 0), problem };
 }
 
 function stringifyComplexKey(key: unknown): string | undefined {

@@ -250,6 +250,18 @@ describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
     await waitFor('status bar: k3s', async () => (await api.clusterProfileStatus()) === '$(cloud) k3s');
   });
 
+  it('lints a file named only by a `files:` pattern in a nested .airgap-lint.yaml, and leaves other YAML alone', async () => {
+    const site = vscode.Uri.joinPath(ws, 'site/cluster-prod.yaml');
+    await open(site);
+    const [placeholder] = await diagnosticsWith(site, 'values/placeholder');
+    assert.deepEqual(rangeOf(placeholder), [2, 8, 2, 23]);
+    // Chart.yaml is synced to the server too, and gets nothing.
+    const chart = vscode.Uri.joinPath(ws, 'charts/shop/Chart.yaml');
+    await open(chart);
+    await sleep(1500);
+    assert.deepEqual(vscode.languages.getDiagnostics(chart), []);
+  });
+
   it('Show Output and Restart Server run, and the restarted server lints again', async () => {
     await vscode.commands.executeCommand('airgapLint.showOutput');
     await vscode.commands.executeCommand('airgapLint.restartServer');
