@@ -29,7 +29,7 @@ import { fixAllAction, FIX_ALL_KIND, quickFixes, wantsKind } from './lsp/code-ac
 import { toDiagnostic, type DiagnosticSupport } from './lsp/diagnostics';
 import { Folders } from './lsp/folders';
 import { describeError } from './lsp/log';
-import { DebounceScheduler } from './lsp/scheduler';
+import { DebounceScheduler, editDelay } from './lsp/scheduler';
 import { DEFAULT_DEBOUNCE_MS } from './lsp/settings';
 import { registerProfileRequests } from './lsp/profile-requests';
 import { COMPLETION_TRIGGERS, registerLanguageFeatures } from './lsp/language-features';
@@ -181,7 +181,10 @@ function debounceFor(path: string): number {
   return folders.peek(path)?.settings.debounceMs ?? DEFAULT_DEBOUNCE_MS;
 }
 
-function schedule(uri: string, path: string, delayMs = debounceFor(path)): void {
+/** How long each open document's last lint took (see editDelay). */
+const lintDurations = new Map<string, number>();
+
+function schedule(uri: string, path: string, delayMs = editDelay(debounceFor(path), lintDurations.get(uri))): void {
   scheduler.schedule(uri, delayMs, () => void validate(uri));
 }
 
@@ -234,6 +237,7 @@ async function validate(uri: string): Promise<void> {
     const started = performance.now();
     const result = state.engine.lint(path);
     const elapsed = performance.now() - started;
+    lintDurations.set(uri, elapsed);
     if (elapsed > SLOW_LINT_MS) connection.console.log(`airgap-lint: linting ${path} took ${Math.round(elapsed)} ms.`);
     // Drop results for a version the client no longer shows.
     if (documents.get(uri)?.version !== version) return;
@@ -268,7 +272,7 @@ documents.onDidChangeContent((event) =>
       scheduleAll();
       return;
     }
-    schedule(uri, path, opening ? 0 : debounceFor(path));
+    schedule(uri, path, opening ? 0 : editDelay(debounceFor(path), lintDurations.get(uri)));
     if (othersAffected) scheduleDependents(path);
   }),
 );
@@ -277,6 +281,7 @@ documents.onDidClose((event) =>
   guard('handling a document close', undefined, () => {
     const { uri } = event.document;
     scheduler.cancel(uri);
+    lintDurations.delete(uri);
     justOpened.delete(uri);
     published.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });

@@ -34,3 +34,17 @@ export class DebounceScheduler<K> {
     return this.timers.size;
   }
 }
+
+/** The longest an edit waits because its document is slow to lint (a 10 MB file: seconds). */
+export const MAX_ADAPTIVE_DELAY_MS = 5_000;
+
+/**
+ * The delay before re-linting an edited document: the configured debounce, or twice the time
+ * its last lint took when that is longer (capped). A lint blocks the server, so a document that
+ * takes seconds is linted once the user pauses for longer than that, not after every short
+ * pause, and hovers, completions and other documents are not stuck behind a queue of lints.
+ */
+export function editDelay(debounceMs: number, lastLintMs: number | undefined): number {
+  if (lastLintMs === undefined) return debounceMs;
+  return Math.max(debounceMs, Math.min(MAX_ADAPTIVE_DELAY_MS, Math.round(lastLintMs * 2)));
+}
