@@ -272,7 +272,7 @@ documents.onDidChangeContent((event) =>
       scheduleAll();
       return;
     }
-    schedule(uri, path, opening ? 0 : editDelay(debounceFor(path), lintDurations.get(uri)));
+    schedule(uri, path, opening ? 0 : undefined); // undefined: the edit delay
     if (othersAffected) scheduleDependents(path);
   }),
 );

@@ -426,7 +426,6 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
   let budget = 2_000_000; // nodes; aliases can make a tree far larger than its text
   const path: ValuePath = [];
   const ancestors: Array<{ map: JsonMap; depth: number }> = [];
-  const pathHere = (): ValuePath => path.slice();
   const nearestRegistry = (): { map: JsonMap; path: ValuePath } | undefined => {
     for (let i = ancestors.length - 1; i >= 0; i--) {
       const a = ancestors[i];
@@ -476,12 +475,12 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
       let done = false;
       if (byShape || (imageish && (repoIsString || hasNameKey))) {
         const before = images.length;
-        objectImage(child, pathHere());
+        objectImage(child, path.slice());
         done = images.length > before;
       }
       if (!done && imageish && !('repository' in child) && !('name' in child) && !('image' in child) && PARTIAL_KEYS.some((k) => k in child)) {
         if (!Object.values(child).some((v) => isMap(v))) {
-          partialImage(child, pathHere());
+          partialImage(child, path.slice());
           done = true;
         }
       }

@@ -30,7 +30,10 @@ export function checkOddImageValues(f: FileFacts): void {
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         const item = value[i];
-        if (typeof item !== 'object' || item === null) continue;
+        if (typeof item !== 'object' || item === null) {
+          budget--;
+          continue;
+        }
         path.push(i);
         walk(item, undefined);
         path.pop();
@@ -41,7 +44,10 @@ export function checkOddImageValues(f: FileFacts): void {
     const imageish = (key !== undefined && isImageKey(key)) || typeof value.repository === 'string';
     for (const k of Object.keys(value)) {
       const child = value[k];
-      if (typeof child !== 'object' || child === null) continue; // scalars are discovery's business
+      if (typeof child !== 'object' || child === null) {
+        budget--; // scalars are discovery's business, but count as visited nodes
+        continue;
+      }
       path.push(k);
       if (imageish && PART_KEYS.includes(k)) {
         const loc = doc.locate(path);

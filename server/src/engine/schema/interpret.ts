@@ -174,7 +174,7 @@ class SchemaInterpreter {
       ['array', this.arrayGroup],
       ['object', this.objectGroup],
     ];
-    for (const group of [NUMBER_GROUP, STRING_GROUP, this.arrayGroup, this.objectGroup]) {
+    for (const [, group] of this.typeGroups) {
       for (const k of group) this.groupsOf.set(k, [...(this.groupsOf.get(k) ?? []), group]);
     }
     this.ruleKeywords = new Set([...UNTYPED, ...NUMBER_GROUP, ...STRING_GROUP, ...this.arrayGroup, ...this.objectGroup, ...OTHER_RULE_KEYWORDS, ...NOT_INTERPRETED]);

@@ -10,13 +10,13 @@
 // thousands of generated schemas and fails if this walk accepts one the meta-schema rejects.
 import { fullFormats } from 'ajv-formats/dist/formats';
 import { equal, QUICK_ACCEPT } from './interpret';
+import { isObject } from './prepare';
 
 type Check = (value: unknown, depth: number) => boolean;
 
 const MAX_DEPTH = 200;
 const SIMPLE_TYPES = new Set(['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']);
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): boolean => typeof v === 'string';
 const isNumber = (v: unknown): boolean => typeof v === 'number';
 const isNonNegativeInteger = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
