@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import { parseValuesDocument, type ValuesDocument } from '../server/src/engine/document';
-import { commonPrefix, commonSuffix, keyLineStarts, parseStatsOf, reparseValuesDocument } from '../server/src/engine/incremental';
+import { commonPrefix, commonSuffix, FIRST_PARSE_PIECE_LENGTH, keyLineStarts, parseStatsOf, reparseValuesDocument } from '../server/src/engine/incremental';
 import { Engine } from '../server/src/engine/lint';
 import type { JsonValue, ValuePath } from '../server/src/engine/types';
 import { CORPUS, MemoryHost, prng } from './helpers';
@@ -141,7 +141,7 @@ describe('incremental re-parsing', () => {
   it('gives what a full parse gives, for random edits on every corpus values file', function () {
     this.timeout(120_000);
     const rnd = prng(20260501);
-    const modes = { blocks: 0, full: 0 };
+    const modes: Record<string, number> = { blocks: 0, full: 0 };
     let withSplit = 0;
     let edits = 0;
     for (const file of files) {
@@ -174,13 +174,57 @@ describe('incremental re-parsing', () => {
     assert.ok(withSplit >= edits * 0.1, `split blocks in ${withSplit} of ${edits} edits`);
   });
 
+  it('parses a first version in pieces, with the same nodes as a full parse, on every corpus values file and edits of it', function () {
+    this.timeout(120_000);
+    const rnd = prng(20261121);
+    const modes: Record<string, number> = {};
+    let large = 0;
+    for (const file of files) {
+      let text = fs.readFileSync(file, 'utf8');
+      const label = nodePath.relative(CORPUS, file);
+      const doc = reparseValuesDocument(undefined, file, text, 1);
+      assertSameAsFull(doc, `${label} first version`);
+      if (text.length >= 2 * FIRST_PARSE_PIECE_LENGTH) {
+        large++;
+        assert.equal(parseStatsOf(doc)?.mode, 'pieces', `${label}: ${JSON.stringify(parseStatsOf(doc))}`);
+        assert.ok(parseStatsOf(doc)!.parsedPieces! >= 2, `${label}: ${JSON.stringify(parseStatsOf(doc))}`);
+      } else assert.deepEqual(parseStatsOf(doc), { mode: 'full', reason: 'no-previous' }, label);
+      // A text opened as it is mid-edit (broken ones included) must come out as a full parse gives it.
+      for (let i = 0; i < (text.length > 100_000 ? 4 : 10); i++) {
+        text = randomEdit(text, rnd);
+        const edited = reparseValuesDocument(undefined, file, text, 1);
+        modes[parseStatsOf(edited)!.mode] = (modes[parseStatsOf(edited)!.mode] ?? 0) + 1;
+        assertSameAsFull(edited, `${label} first version after ${i + 1} random edits`);
+      }
+    }
+    assert.ok(large >= 10, `only ${large} corpus values files of ${2 * FIRST_PARSE_PIECE_LENGTH} characters or more`);
+    assert.ok((modes.pieces ?? 0) >= 30, `pieces ${JSON.stringify(modes)}`);
+  });
+
+  it('falls back to one parse when a piece has an error, and derives the block table on the first edit', () => {
+    const body = Array.from({ length: 900 }, (_, i) => `k${i}:\n  image: registry.example.com/app${i}:1.0\n  replicas: ${i}\n`).join('');
+    assert.ok(body.length > 2 * FIRST_PARSE_PIECE_LENGTH);
+    const broken = body.replace('  replicas: 700\n', '  replicas: [700\n');
+    const doc = reparseValuesDocument(undefined, '/mem/values.yaml', broken, 1);
+    assert.deepEqual(parseStatsOf(doc), { mode: 'full', reason: 'block-error' });
+    assertSameAsFull(doc, 'broken first version');
+    assert.ok(doc.problems.some((p) => p.kind === 'syntax'));
+
+    const first = reparseValuesDocument(undefined, '/mem/values.yaml', body, 1);
+    assert.equal(parseStatsOf(first)?.mode, 'pieces');
+    const second = reparseValuesDocument(first, '/mem/values.yaml', body.replace('app450:1.0', 'app450:1.1'), 2);
+    assert.deepEqual(parseStatsOf(second), { mode: 'blocks', blocks: 900, reparsedBlocks: 1, parsedPieces: 1, splitBlocks: 0 });
+    assertSameAsFull(second, 'first edit after a first parse in pieces');
+  });
+
   describe('on kube-prometheus-stack', () => {
     const kps = nodePath.join(CORPUS, 'prometheus-community__helm-charts/charts/kube-prometheus-stack/values.yaml');
     const text = fs.readFileSync(kps, 'utf8');
     const first = reparseValuesDocument(undefined, kps, text, 1);
 
-    it('parses the first version in full, then re-parses one block per edit', () => {
-      assert.equal(parseStatsOf(first)?.mode, 'full');
+    it('parses the first version in pieces, then re-parses one block per edit', () => {
+      assert.equal(parseStatsOf(first)?.mode, 'pieces');
+      assertSameAsFull(first, 'kps first version');
       const at = text.indexOf('  portName: http-web');
       const next = text.slice(0, at) + '  portName: http-webx' + text.slice(at + '  portName: http-web'.length);
       const doc = reparseValuesDocument(first, kps, next, 2);

@@ -46,6 +46,15 @@ const DUMMY = '_: 0\n';
 export const MIN_SPLIT_LENGTH = 4096;
 
 /**
+ * The first version of a file is parsed in pieces too, cut at key lines at least this far apart
+ * (and wherever a key's own block is this long, so that it can be cut again): the pieces give
+ * the same nodes as one parse, for the reasons blocks do, but each piece's lexemes and CST are
+ * garbage as soon as it is composed. Parsed whole, the CST of a large file lives until the end
+ * and the garbage collector copies and promotes all of it: about a fifth of a first lint.
+ */
+export const FIRST_PARSE_PIECE_LENGTH = 16 * 1024;
+
+/**
  * How a piece of text was parsed; pieces are reusable only for the same kind.
  * - `doc`: from the start of the document (the first top-level block);
  * - `top`: behind DUMMY (the other top-level blocks);
@@ -119,7 +128,8 @@ type BlockFailure = 'block-error' | 'block-unfaithful';
 
 /** What the last parse of a document did; for tests and the benchmark. */
 export interface ParseStats {
-  mode: 'blocks' | 'full';
+  /** `pieces`: a first version parsed in pieces (FIRST_PARSE_PIECE_LENGTH). */
+  mode: 'blocks' | 'pieces' | 'full';
   reason?: FallbackReason;
   /** Top-level blocks. */
   blocks?: number;
@@ -148,7 +158,7 @@ export function reparseValuesDocument(
   text: string,
   version?: number,
 ): ValuesDocument {
-  const attempt = previous ? blockParse(previous, text) : { reason: 'no-previous' as const };
+  const attempt = previous ? blockParse(previous, text) : pieceParse(text);
   if ('reason' in attempt) {
     const doc = parseValuesDocument(path, text, version);
     stats.set(doc, { mode: 'full', reason: attempt.reason });
@@ -162,8 +172,13 @@ export function reparseValuesDocument(
   const rootDuplicates: DuplicateKey[] = [];
   duplicateKeysOf(attempt.yamlDoc.contents as YAMLMap, rootDuplicates);
   for (const duplicate of rootDuplicates) events.push({ kind: 'duplicate', duplicate });
-  for (const b of attempt.table.blocks) for (const e of b.events) events.push(e);
+  for (const b of attempt.blocks) for (const e of b.events) events.push(e);
   const doc = finishValuesDocument(createTextBase(path, text, version), attempt.yamlDoc, [], events);
+  if (!attempt.table) {
+    // The pieces are cut for parsing, not for editing: the first edit derives the block table.
+    stats.set(doc, { mode: 'pieces', parsedPieces: attempt.parsed });
+    return doc;
+  }
   tables.set(doc, attempt.table);
   stats.set(doc, {
     mode: 'blocks',
@@ -177,7 +192,7 @@ export function reparseValuesDocument(
 
 type Attempt =
   | { reason: FallbackReason; keep?: BlockTable }
-  | { yamlDoc: Document.Parsed; table: BlockTable; reparsed: number; parsed: number };
+  | { yamlDoc: Document.Parsed; blocks: Block[]; table?: BlockTable; reparsed: number; parsed: number };
 
 /** What changed between the table's text and the new one. */
 interface Change {
@@ -188,6 +203,8 @@ interface Change {
   delta: number;
   /** Pieces given to the parser so far. */
   parsed: number;
+  /** First parse only: cut no finer than FIRST_PARSE_PIECE_LENGTH (edits cut at every key line). */
+  minPiece: number;
 }
 
 function blockParse(previous: ValuesDocument, text: string): Attempt {
@@ -212,12 +229,43 @@ function blockParse(previous: ValuesDocument, text: string): Attempt {
     suffix: commonSuffix(old, text, Math.min(old.length, text.length) - prefix),
     delta: text.length - old.length,
     parsed: 0,
+    minPiece: 0,
   };
   const result = cutRegion(change, table.blocks, starts, 0, text.length, (j) => (j === 0 ? 'doc' : 'top'), (j, next, parseStart, end, candidate) =>
     parseTopBlock(change, starts, j, next, parseStart, end, candidate),
   );
   if (typeof result === 'string') return { reason: result, keep: table };
-  return { yamlDoc: assemble(result.blocks), table: { text, blocks: result.blocks }, reparsed: result.reparsed, parsed: change.parsed };
+  return { yamlDoc: assemble(result.blocks), blocks: result.blocks, table: { text, blocks: result.blocks }, reparsed: result.reparsed, parsed: change.parsed };
+}
+
+/** The first version of a file, parsed in pieces (FIRST_PARSE_PIECE_LENGTH); a file of one piece is parsed whole. */
+function pieceParse(text: string): Attempt {
+  if (text.length < 2 * FIRST_PARSE_PIECE_LENGTH) return { reason: 'no-previous' };
+  const pre = unsplittableText(text);
+  if (pre) return { reason: pre };
+  const starts = coarsen(keyLineStarts(text), text.length, FIRST_PARSE_PIECE_LENGTH);
+  if (starts.length === 0) return { reason: 'few-blocks' };
+  const change: Change = { oldText: '', text, prefix: 0, suffix: 0, delta: text.length, parsed: 0, minPiece: FIRST_PARSE_PIECE_LENGTH };
+  const result = cutRegion(change, [], starts, 0, text.length, (j) => (j === 0 ? 'doc' : 'top'), (j, next, parseStart, end) =>
+    parseTopBlock(change, starts, j, next, parseStart, end, undefined),
+  );
+  if (typeof result === 'string') return { reason: result };
+  return { yamlDoc: assemble(result.blocks), blocks: result.blocks, reparsed: result.reparsed, parsed: change.parsed };
+}
+
+/**
+ * Key line offsets thinned out so that pieces are at least `min` long, except that a key whose
+ * own block is that long always starts a piece (it may then be cut at its nested keys).
+ */
+function coarsen(starts: number[], end: number, min: number): number[] {
+  if (min <= 0) return starts;
+  const out: number[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i];
+    const last = out.length ? out[out.length - 1] : -Infinity;
+    if (start - last >= min || (starts[i + 1] ?? end) - start >= min) out.push(start);
+  }
+  return out;
 }
 
 type ParsePiece = (j: number, next: number, parseStart: number, end: number, candidate: Block | undefined) => Block | BlockFailure;
@@ -307,7 +355,7 @@ function parseTopBlock(
 ): Block | BlockFailure {
   const kind: PieceKind = j === 0 ? 'doc' : 'top';
   // A long block holding one key whose value is a block map is cut again at that map's keys.
-  if (next === j + 1 && end - parseStart >= MIN_SPLIT_LENGTH) {
+  if (next === j + 1 && end - parseStart >= Math.max(MIN_SPLIT_LENGTH, 2 * change.minPiece)) {
     const split = parseSplitBlock(change, kind, starts[j], parseStart, end, candidate);
     if (split) return split;
   }
@@ -409,7 +457,9 @@ function parseSplitBlock(
   const keyLine = text.slice(keyStart, keyLineEnd);
   if (!PARENT_KEY_LINE.test(keyLine)) return undefined;
   const subStarts = nestedKeyLineStarts(text, keyLineEnd, end);
-  if (!subStarts || subStarts.starts.length < 2) return undefined;
+  if (!subStarts) return undefined;
+  const cuts = coarsen(subStarts.starts, end, change.minPiece);
+  if (cuts.length < 2) return undefined;
   const indent = subStarts.indent;
 
   let oldSplit = candidate?.split;
@@ -421,9 +471,9 @@ function parseSplitBlock(
   const reusable = oldSplit && oldSplit.keyLine === keyLine && oldSplit.indent === indent ? oldSplit.blocks : [];
   const bodyDummy = ' '.repeat(indent) + DUMMY;
   const ctx: SplitContext = { kind, keyLine, keyStart, indent, bodyDummy };
-  const result = cutRegion(change, reusable, subStarts.starts, parseStart, end, (j) => (j === 0 ? kind : 'sub'), (j, _next, ps, e) => {
+  const result = cutRegion(change, reusable, cuts, parseStart, end, (j) => (j === 0 ? kind : 'sub'), (j, _next, ps, e) => {
     change.parsed++;
-    return parseSubBlock(text, ctx, j, ps, e, subStarts.starts[j]);
+    return parseSubBlock(text, ctx, j, ps, e, cuts[j]);
   });
   if (typeof result === 'string') return undefined;
   return assembleSplit(result.blocks, ctx);
