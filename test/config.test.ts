@@ -1,7 +1,13 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import Ajv, { type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import configSchema from '../schemas/airgap-lint.schema.json';
 import { Engine } from '../server/src/engine/lint';
 import { isValuesFile, resolveConfig } from '../server/src/engine/config';
-import { MemoryHost, range } from './helpers';
+import { builtInValidator } from '../server/src/engine/schema/compile';
+import { MemoryHost, prng, range } from './helpers';
 
 describe('config', () => {
   it('finds .airgap-lint.yaml in the nearest ancestor and fills in the distribution preset', () => {
@@ -140,6 +146,42 @@ describe('config', () => {
       ],
     );
     assert.deepEqual(engine.lint('/t/values.yaml').findings, []);
+  });
+
+  it('checks config files with the schema interpreter, which gives exactly the errors ajv gives', () => {
+    const interpreted = builtInValidator(configSchema, '/airgap-lint/schemas/airgap-lint.schema.json');
+    assert.ok(interpreted, 'the interpreter refused the config schema');
+    const ajv = new Ajv({ allErrors: true, strict: false }).compile(configSchema);
+    const shape = (errors: ErrorObject[] | null | undefined) =>
+      (errors ?? []).map((e) => ({ instancePath: e.instancePath, schemaPath: e.schemaPath, keyword: e.keyword, params: e.params, message: e.message }));
+    const root = nodePath.join(__dirname, '..');
+    const configs = ['examples', 'test/fixtures/lsp/configured', 'test/fixtures/lsp/images', 'test/fixtures/lsp/mirrored', 'test/fixtures/lsp/proxied', 'test/fixtures/cli/badconfig', 'test/e2e/fixtures/workspace', 'test/e2e/fixtures/workspace/site'].map(
+      (dir) => parseYaml(fs.readFileSync(nodePath.join(root, dir, '.airgap-lint.yaml'), 'utf8')) as unknown,
+    );
+    // Seeded mutations: any value replaced by one of the wrong kinds users write, keys added.
+    const wrong: unknown[] = ['', 'x', 'k3s', '10.0.0.0/8', 'not a cidr', -1, 0, 3.5, true, null, [], ['a', 1], {}, { unknown: 1 }, 'error', 'off'];
+    const rnd = prng(1121);
+    const mutate = (v: unknown, depth: number): unknown => {
+      if (rnd() < 0.12 || depth > 5) return wrong[Math.floor(rnd() * wrong.length)];
+      if (Array.isArray(v)) return v.map((x) => mutate(x, depth + 1));
+      if (v && typeof v === 'object') {
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) out[k] = mutate(x, depth + 1);
+        if (rnd() < 0.1) out[`extra${Math.floor(rnd() * 3)}`] = 1;
+        return out;
+      }
+      return v;
+    };
+    let invalid = 0;
+    for (let i = 0; i < 600; i++) {
+      const config = i < configs.length ? configs[i] : mutate(configs[i % configs.length], 0);
+      const a: boolean = ajv(config) as boolean;
+      const b: boolean = interpreted(config) as boolean;
+      assert.equal(b, a, `valid? ${JSON.stringify(config)}`);
+      assert.deepEqual(shape(interpreted.errors), shape(ajv.errors), JSON.stringify(config));
+      if (!a) invalid++;
+    }
+    assert.ok(invalid > 300, `only ${invalid} invalid configs`);
   });
 
   it('matches the default values file patterns and nothing else', () => {

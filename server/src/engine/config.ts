@@ -7,6 +7,7 @@ import configSchema from '../../../schemas/airgap-lint.schema.json';
 import { MAX_LAYERS_PER_STACK, checkConfigValues } from './config-checks';
 import { parseValuesDocument, type ValuesDocument } from './document';
 import { presetFor, type Cloud, type Distribution } from './presets';
+import { builtInValidator } from './schema/compile';
 import { rangeForSchemaError } from './schema-ranges';
 import type { FileHost, Finding, JsonValue, SeveritySetting } from './types';
 
@@ -85,10 +86,8 @@ export interface ResolvedConfig {
 
 let validateConfig: ValidateFunction | undefined;
 function configValidator(): ValidateFunction {
-  if (!validateConfig) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    validateConfig = ajv.compile(configSchema as object);
-  }
+  // Interpreted as chart schemas are (same errors as ajv); ajv only if the interpreter refused it.
+  validateConfig ??= builtInValidator(configSchema, '/airgap-lint/schemas/airgap-lint.schema.json') ?? new Ajv({ allErrors: true, strict: false }).compile(configSchema as object);
   return validateConfig;
 }
 
