@@ -174,25 +174,25 @@ export function reparseValuesDocument(
   for (const duplicate of rootDuplicates) events.push({ kind: 'duplicate', duplicate });
   for (const b of attempt.blocks) for (const e of b.events) events.push(e);
   const doc = finishValuesDocument(createTextBase(path, text, version), attempt.yamlDoc, [], events);
-  if (!attempt.table) {
+  if (attempt.pieces) {
     // The pieces are cut for parsing, not for editing: the first edit derives the block table.
     stats.set(doc, { mode: 'pieces', parsedPieces: attempt.parsed });
     return doc;
   }
-  tables.set(doc, attempt.table);
+  tables.set(doc, { text, blocks: attempt.blocks });
   stats.set(doc, {
     mode: 'blocks',
-    blocks: attempt.table.blocks.length,
+    blocks: attempt.blocks.length,
     reparsedBlocks: attempt.reparsed,
     parsedPieces: attempt.parsed,
-    splitBlocks: attempt.table.blocks.filter((b) => b.split).length,
+    splitBlocks: attempt.blocks.filter((b) => b.split).length,
   });
   return doc;
 }
 
 type Attempt =
   | { reason: FallbackReason; keep?: BlockTable }
-  | { yamlDoc: Document.Parsed; blocks: Block[]; table?: BlockTable; reparsed: number; parsed: number };
+  | { yamlDoc: Document.Parsed; blocks: Block[]; pieces?: true; reparsed: number; parsed: number };
 
 /** What changed between the table's text and the new one. */
 interface Change {
@@ -235,7 +235,7 @@ function blockParse(previous: ValuesDocument, text: string): Attempt {
     parseTopBlock(change, starts, j, next, parseStart, end, candidate),
   );
   if (typeof result === 'string') return { reason: result, keep: table };
-  return { yamlDoc: assemble(result.blocks), blocks: result.blocks, table: { text, blocks: result.blocks }, reparsed: result.reparsed, parsed: change.parsed };
+  return { yamlDoc: assemble(result.blocks), blocks: result.blocks, reparsed: result.reparsed, parsed: change.parsed };
 }
 
 /** The first version of a file, parsed in pieces (FIRST_PARSE_PIECE_LENGTH); a file of one piece is parsed whole. */
@@ -250,7 +250,7 @@ function pieceParse(text: string): Attempt {
     parseTopBlock(change, starts, j, next, parseStart, end, undefined),
   );
   if (typeof result === 'string') return { reason: result };
-  return { yamlDoc: assemble(result.blocks), blocks: result.blocks, reparsed: result.reparsed, parsed: change.parsed };
+  return { yamlDoc: assemble(result.blocks), blocks: result.blocks, pieces: true, reparsed: result.reparsed, parsed: change.parsed };
 }
 
 /**
