@@ -43,6 +43,8 @@ export interface ConfigInput {
   layers?: string[][];
   files?: string[];
   schemas?: Array<{ path: string; files?: string[] }>;
+  /** Which chart the matching values files belong to (chart knowledge), when no Chart.yaml says so. */
+  charts?: Array<{ chart: string; files?: string[] }>;
   rules?: Record<string, SeveritySetting>;
   /**
    * Editor-only: `defer` leaves files with a yaml-language-server modeline to the YAML
@@ -77,6 +79,8 @@ export interface ResolvedConfig {
   layers: string[][];
   files: string[];
   schemas: Array<{ path: string; files: string[] }>;
+  /** `charts:` entries: files matching `files` (relative to baseDir) are values of `chart`. */
+  charts: Array<{ chart: string; files: string[] }>;
   rules: Record<string, SeveritySetting>;
   /** Whether schemas named by a yaml-language-server modeline are validated here or deferred. */
   schemaModeline: 'validate' | 'defer';
@@ -207,6 +211,7 @@ function sanitizeInput(values: { [k: string]: JsonValue }): ConfigInput {
   if (Array.isArray(v.layers)) out.layers = v.layers.filter((l) => Array.isArray(l)).map((l) => l.filter((p) => typeof p === 'string'));
   if (Array.isArray(v.files)) out.files = v.files.filter((f) => typeof f === 'string');
   if (Array.isArray(v.schemas)) out.schemas = v.schemas.filter((s) => s && typeof s === 'object' && typeof s.path === 'string');
+  if (Array.isArray(v.charts)) out.charts = v.charts.filter((c) => c && typeof c === 'object' && typeof c.chart === 'string');
   if (v.rules && typeof v.rules === 'object' && !Array.isArray(v.rules)) {
     // `off` unquoted is the boolean false in YAML 1.1; it means what the user wrote.
     out.rules = Object.fromEntries(
@@ -260,6 +265,10 @@ export function mergeConfig(
     path: nodePath.resolve(baseDir, s.path),
     files: s.files ?? ['**/*'],
   }));
+  const charts = [...(settings.charts ?? []), ...(file.charts ?? [])].map((c) => ({
+    chart: c.chart,
+    files: (c.files ?? ['**/*']).filter((f) => typeof f === 'string'),
+  }));
   return {
     configPath,
     baseDir,
@@ -270,6 +279,7 @@ export function mergeConfig(
     layers,
     files: file.files ?? settings.files ?? DEFAULT_FILE_PATTERNS,
     schemas,
+    charts,
     rules: { ...(settings.rules ?? {}), ...(file.rules ?? {}) },
     schemaModeline: settings.schemaModeline ?? 'validate',
     problems,

@@ -1,10 +1,11 @@
-// Chart schemas shipped with airgap-lint (`schemas/charts/`). None ship yet; this is the hook:
-// a bundled schema is a normal JSON Schema whose root carries
+// Chart schemas shipped with airgap-lint (`schemas/charts/`, listed in shipped-charts.ts) and
+// any registered at run time (tests, embedders). A bundled schema is a normal JSON Schema whose
+// root carries
 //   "x-airgap-chart": { "detect": { "chartNames": ["kubernaut"] } }
-// and it validates the values files of a chart whose Chart.yaml `name` is listed, when neither
-// a modeline nor the chart's own values.schema.json nor the config names a schema.
-// The build can register them from JSON imports (esbuild inlines them), so nothing is read
-// from the extension folder at run time.
+// It validates the values files of a chart whose Chart.yaml `name` is listed, when neither a
+// modeline nor the chart's own values.schema.json nor the config names a schema, and its
+// annotations are the chart knowledge of that chart (knowledge/).
+import { SHIPPED_CHART_SCHEMAS } from './shipped-charts';
 
 export interface BundledSchema {
   /** Shown in messages, e.g. `schemas/charts/kubernaut.schema.json`. */
@@ -14,9 +15,19 @@ export interface BundledSchema {
 }
 
 const registry: BundledSchema[] = [];
+let shipped: BundledSchema[] | undefined;
 
+function chartNamesOf(parsed: unknown): string[] {
+  const facts = (parsed as { 'x-airgap-chart'?: { detect?: { chartNames?: unknown }; name?: unknown } })?.['x-airgap-chart'];
+  const names = Array.isArray(facts?.detect?.chartNames) ? facts.detect.chartNames.filter((n): n is string => typeof n === 'string') : [];
+  if (typeof facts?.name === 'string' && !names.includes(facts.name)) names.push(facts.name);
+  return names;
+}
+
+/** Registered schemas first (they may replace a shipped one), then the shipped ones. */
 export function bundledSchemas(): readonly BundledSchema[] {
-  return registry;
+  shipped ??= SHIPPED_CHART_SCHEMAS.map((s) => ({ path: s.path, text: JSON.stringify(s.schema), chartNames: chartNamesOf(s.schema) }));
+  return registry.length ? [...registry, ...shipped] : shipped;
 }
 
 /** Adds a bundled schema (text or parsed JSON); returns false when it declares no chart names. */
@@ -28,8 +39,7 @@ export function registerBundledSchema(path: string, schema: string | object): bo
   } catch {
     return false;
   }
-  const detect = (parsed as { 'x-airgap-chart'?: { detect?: { chartNames?: unknown } } })?.['x-airgap-chart']?.detect;
-  const names = Array.isArray(detect?.chartNames) ? detect.chartNames.filter((n): n is string => typeof n === 'string') : [];
+  const names = chartNamesOf(parsed);
   if (!names.length) return false;
   const existing = registry.findIndex((b) => b.path === path);
   if (existing >= 0) registry.splice(existing, 1);
@@ -37,7 +47,7 @@ export function registerBundledSchema(path: string, schema: string | object): bo
   return true;
 }
 
-/** Removes every registered bundled schema (tests). */
+/** Removes every schema registered at run time (tests); the shipped ones stay. */
 export function clearBundledSchemas(): void {
   registry.length = 0;
 }

@@ -1,0 +1,121 @@
+// Reads the chart knowledge out of one annotated schema: `x-airgap-chart` on the root and every
+// `x-airgap` with the values path it sits at. A schema is read once per content (the result
+// is cached by text), whoever asks: proxy rules, image rules, hover, the allowlist.
+//
+// Where an annotation sits gives its values path: `properties.K` → K, `items` / `prefixItems`
+// → any index, `additionalProperties` / `patternProperties` → any key; local `$ref`s are
+// followed (each definition at most once per path, so recursive schemas end), and the branches
+// of `allOf`/`anyOf`/`oneOf`/`if`/`then`/`else` are read as if merged. Bounded for hostile
+// schemas (depth, visits).
+import type { JsonValue } from '../types';
+import { ANY } from './paths';
+import { readChartFacts, readValueFacts, type ChartFacts, type ValueFacts, type VocabularyProblem } from './vocabulary';
+
+export interface LocatedFacts {
+  /** Values path pattern (`*` = any key or index). */
+  pattern: string[];
+  /** JSON pointer of the `x-airgap` object in the schema. */
+  pointer: string;
+  facts: ValueFacts;
+}
+
+export interface SchemaKnowledge {
+  chart: ChartFacts;
+  /** Whether the root carries `x-airgap-chart` (a chart schema rather than a plain one). */
+  hasChartFacts: boolean;
+  values: LocatedFacts[];
+  problems: VocabularyProblem[];
+}
+
+type JsonMap = { [k: string]: JsonValue };
+const isMap = (v: JsonValue | undefined): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const MAX_DEPTH = 64;
+const MAX_VISITS = 100_000;
+const MAX_ANNOTATIONS = 20_000;
+
+const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function resolveLocalRef(root: JsonValue, ref: string): { node: JsonValue; pointer: string } | undefined {
+  if (ref === '#') return { node: root, pointer: '' };
+  if (!ref.startsWith('#/')) return undefined;
+  let node: JsonValue | undefined = root;
+  for (const raw of ref.slice(2).split('/')) {
+    let seg: string;
+    try {
+      seg = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    } catch {
+      return undefined;
+    }
+    if (isMap(node) && Object.prototype.hasOwnProperty.call(node, seg)) node = node[seg];
+    else if (Array.isArray(node) && /^\d+$/.test(seg)) node = node[Number(seg)];
+    else return undefined;
+  }
+  return node === undefined ? undefined : { node, pointer: ref.slice(1) };
+}
+
+/** Reads a parsed schema. Never throws. */
+export function readSchemaKnowledge(schema: JsonValue): SchemaKnowledge {
+  const problems: VocabularyProblem[] = [];
+  const rootFacts = isMap(schema) ? schema['x-airgap-chart'] : undefined;
+  const chart = readChartFacts(rootFacts, '/x-airgap-chart', problems);
+  const values: LocatedFacts[] = [];
+  let visits = 0;
+  let truncated = false;
+
+  const visit = (node: JsonValue, pointer: string, path: string[], refs: ReadonlySet<string>, depth: number): void => {
+    if (!isMap(node)) return;
+    if (++visits > MAX_VISITS || depth > MAX_DEPTH || values.length >= MAX_ANNOTATIONS) {
+      truncated = true;
+      return;
+    }
+    if (node['x-airgap'] !== undefined) {
+      const facts = readValueFacts(node['x-airgap'], `${pointer}/x-airgap`, problems);
+      if (Object.keys(facts).length) values.push({ pattern: path, pointer: `${pointer}/x-airgap`, facts });
+    }
+    const ref = node.$ref;
+    if (typeof ref === 'string' && !refs.has(ref)) {
+      const target = resolveLocalRef(schema, ref);
+      if (target) visit(target.node, target.pointer, path, new Set([...refs, ref]), depth + 1);
+    }
+    for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
+      const list = node[key];
+      if (Array.isArray(list)) list.forEach((branch, i) => visit(branch, `${pointer}/${key}/${i}`, path, refs, depth + 1));
+    }
+    for (const key of ['if', 'then', 'else'] as const) if (isMap(node[key])) visit(node[key], `${pointer}/${key}`, path, refs, depth + 1);
+    const props = node.properties;
+    if (isMap(props)) for (const [k, sub] of Object.entries(props)) visit(sub, `${pointer}/properties/${escape(k)}`, [...path, k], refs, depth + 1);
+    const pattern = node.patternProperties;
+    if (isMap(pattern)) for (const [k, sub] of Object.entries(pattern)) visit(sub, `${pointer}/patternProperties/${escape(k)}`, [...path, ANY], refs, depth + 1);
+    if (isMap(node.additionalProperties)) visit(node.additionalProperties, `${pointer}/additionalProperties`, [...path, ANY], refs, depth + 1);
+    const items = node.items;
+    if (isMap(items)) visit(items, `${pointer}/items`, [...path, ANY], refs, depth + 1);
+    else if (Array.isArray(items)) items.forEach((it, i) => visit(it, `${pointer}/items/${i}`, [...path, ANY], refs, depth + 1));
+    if (Array.isArray(node.prefixItems)) node.prefixItems.forEach((it, i) => visit(it, `${pointer}/prefixItems/${i}`, [...path, ANY], refs, depth + 1));
+  };
+
+  // Only a schema that mentions the vocabulary is walked: most charts' own schemas do not.
+  if (isMap(schema)) visit(schema, '', [], new Set(), 0);
+  if (truncated) problems.push({ pointer: '', message: `the schema is too large or too deep to read all of its annotations (read ${values.length})` });
+  return { chart, hasChartFacts: rootFacts !== undefined, values, problems };
+}
+
+const cache = new Map<string, SchemaKnowledge | undefined>();
+const CACHE_MAX = 64;
+
+/** The knowledge of a schema text (cached by content); undefined when the text has no annotations or is not JSON. */
+export function schemaKnowledgeOfText(text: string): SchemaKnowledge | undefined {
+  if (cache.has(text)) return cache.get(text);
+  let result: SchemaKnowledge | undefined;
+  // A cheap test first: a chart's own values.schema.json rarely carries annotations.
+  if (text.includes('"x-airgap')) {
+    try {
+      result = readSchemaKnowledge(JSON.parse(text) as JsonValue);
+    } catch {
+      result = undefined; // not JSON: the schema rules report that
+    }
+  }
+  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  cache.set(text, result);
+  return result;
+}
