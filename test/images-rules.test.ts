@@ -112,10 +112,11 @@ describe('image rules', () => {
           [649, ['harbor.corp:5000/valkey/valkey:8-alpine']],
           [670, ['harbor.corp:5000/kubernaut-ai/fleetmetadatacache']], // repository with its host: the repository
           [698, ['harbor.corp:5000/bitnami/kubectl:latest@sha256:6e2cdb22d6ab7264ea198c717f555e30536b54029d26c8781b9f25f78951b564']],
-          [811, ['harbor.corp:5000/jordigilh/kubernaut/apifrontend']],
+          // apifrontend.image (line 811) is never read by the templates: the chart composes that
+          // image from global.image like its other services (kubernaut.schema.json, notImage).
         ],
       );
-      assert.match(upstream[0].message, /global\.image "quay\.io\/kubernaut-ai\/<service>:1\.5\.2" pulls from quay\.io.*harbor\.corp:5000\/kubernaut-ai\/<service>:1\.5\.2/);
+      assert.match(upstream[0].message, /global\.image\.registry "quay\.io\/kubernaut-ai\/<service>:1\.5\.2" \(the \d+ images the chart composes from it: gateway, datastorage, .*\) pulls from quay\.io.*harbor\.corp:5000\/kubernaut-ai\/<service>:1\.5\.2/);
       // Fix everything, then nothing is left, and a second round changes nothing (idempotent).
       const settings = harbor;
       const lintText = (text: string) => {
@@ -151,7 +152,9 @@ describe('image rules', () => {
       const upstream = only(ws.lint('values.yaml', harbor), 'image/not-mirrored');
       assert.equal(upstream.length, 1);
       assert.deepEqual(upstream[0].range, range(638, 12, 638, 22));
-      assert.match(upstream[0].message, /kubewatch\.imageName "robustadev\/kubewatch:v2\.14\.0" \(and 2 more images using image\.registry: grafanaRenderer\.imageName, runner\.imageName\) pulls from Docker Hub \(docker\.io, implied\)/);
+      // Chart knowledge (schemas/charts/robusta.schema.json): the grafana renderer is deployed only
+      // with grafanaRenderer.enableContainer, and the runner launches disk-tools from image.registry.
+      assert.match(upstream[0].message, /kubewatch\.imageName "robustadev\/kubewatch:v2\.14\.0" \(and 2 more images using image\.registry: runner\.imageName, disk-tools:1\.8\) pulls from Docker Hub \(docker\.io, implied\)/);
       assert.deepEqual(upstream[0].fixes[0].edits, [{ range: range(638, 12, 638, 22), newText: 'harbor.corp:5000/robustadev' }]);
       const after = applyFix(ws, 'values.yaml', upstream[0], harbor);
       assert.equal(only(after, 'image/not-mirrored').length, 0);
@@ -520,7 +523,9 @@ describe('image rules', () => {
     for (const [values, chart] of charts) {
       it(values.split('/')[0], () => {
         const ws = new Workspace('x', { 'values.yaml': corpusText(values), 'Chart.yaml': corpusText(chart) });
-        assert.deepEqual(summary(ws.lint('values.yaml')), []);
+        // botkube ships ALL-CAPS placeholders (MATTERMOST_SERVER_URL …): true findings, checked in placeholder.test.ts.
+        const findings = ws.lint('values.yaml').filter((f) => !(f.code === 'values/placeholder' && values.startsWith('kubeshop')));
+        assert.deepEqual(summary(findings), []);
       });
     }
   });

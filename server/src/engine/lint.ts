@@ -5,6 +5,8 @@ import * as nodePath from 'node:path';
 import { checkConfigDocument, isConfigFile, resolveConfig, type ConfigInput, type ResolvedConfig } from './config';
 import type { ValuesDocument } from './document';
 import { reparseValuesDocument } from './incremental';
+import { knowledgeFor, type ChartKnowledge } from './knowledge';
+import { knowledgeRules } from './rules/knowledge';
 import { ruleInfo } from './rules/catalog';
 import type { FindingInput, LintContext, RuleModule } from './rules/types';
 import { imageRules } from './rules/images';
@@ -27,7 +29,7 @@ export interface EngineOptions {
   rules?: RuleModule[];
 }
 
-const builtinRules: RuleModule[] = [yamlRules, layerRules, schemaRules, placeholderRules, imageRules, proxyRules];
+const builtinRules: RuleModule[] = [yamlRules, layerRules, schemaRules, knowledgeRules, placeholderRules, imageRules, proxyRules];
 
 /** Lets later modules (schema, proxy, images) add their rule family without editing this file. */
 export function registerRuleModule(rule: RuleModule): void {
@@ -105,12 +107,14 @@ export class Engine {
     if (isConfigFile(abs)) return { path: abs, findings: checkConfigDocument(doc) };
     const config = this.configFor(abs);
     const findings: Finding[] = [];
+    let knowledge: ChartKnowledge | undefined;
     const ctx: LintContext = {
       doc,
       config,
       host: this.host,
       getDocument: (p) => this.getDocument(p),
       report: (input: FindingInput) => findings.push(toFinding(input, abs)),
+      knowledge: () => (knowledge ??= knowledgeFor({ path: abs, values: doc.values }, config, this.host)),
     };
     for (const rule of this.rules ?? builtinRules) {
       try {

@@ -21,6 +21,8 @@ export type FieldRole =
   | 'digest'
   /** kube-prometheus-stack's `sha` (bare hex; the template adds `sha256:`) or kube-state-metrics' `sha: sha256:…`. */
   | 'sha'
+  /** The image name under a `repository` that holds only the organisation (`{repository: org, name: img}`). */
+  | 'name'
   /** A whole reference in one string: `image: postgres:16-alpine`, `initImage`, Robusta's `imageName`. */
   | 'reference';
 

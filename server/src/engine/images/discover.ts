@@ -31,6 +31,8 @@
 import { type Alias, type Scalar, type ValuesDocument, type YamlNode, isAlias } from '../document';
 import type { ChartInfo } from '../chart';
 import type { MergedLayers } from '../layers';
+import type { ChartKnowledge, Condition } from '../knowledge';
+import { valueAtPattern } from '../knowledge/paths';
 import type { JsonValue, ValuePath } from '../types';
 import { type NormalizeResult, parseNormalizedNamed } from './normalize';
 import { type FieldRole, type ImageField, type Segment, hasPlaceholder, placeholderStandIn, renderSegments } from './compose';
@@ -90,7 +92,7 @@ export interface LocatedField extends ImageField {
   origin?: ValueOrigin;
 }
 
-export type ImageShape = 'split' | 'name' | 'string' | 'imageName' | 'globalComposite' | 'partial';
+export type ImageShape = 'split' | 'name' | 'string' | 'imageName' | 'globalComposite' | 'composed' | 'partial';
 
 export interface DiscoveredImage {
   /** Values path of the image: the object, or the string. */
@@ -123,6 +125,10 @@ export interface DiscoveredImage {
   registryField?: LocatedField;
   /** The top-level key of the Chart.yaml dependency (subchart) the image belongs to. */
   subchart?: string;
+  /** A chart-knowledge composed image: the name it composes (`gateway`) and where the fact comes from. */
+  composed?: { name: string; origin: string; source?: string };
+  /** The image exists only when this condition holds (chart knowledge: an optional component). */
+  optional?: { when: Condition; origin: string };
 }
 
 export interface GlobalRegistryKeys {
@@ -142,8 +148,13 @@ export interface Discovery {
   globals: GlobalRegistryKeys;
 }
 
+/** What image discovery asks of chart knowledge (knowledge/ChartKnowledge answers it). */
+export type ImageKnowledge = Pick<ChartKnowledge, 'empty' | 'composedImages' | 'notImageAt' | 'registryKeysFor' | 'conditionAt' | 'imageAt'>;
+
 export interface DiscoverOptions {
   chart?: ChartInfo;
+  /** Chart knowledge: images the templates compose, registry fallbacks, look-alikes, conditions. */
+  knowledge?: ImageKnowledge;
   /** Stop after this many images (hostile input); default 10 000. */
   maxImages?: number;
 }
@@ -191,11 +202,29 @@ export function startsWithHost(s: string): boolean {
   return HOST_FIRST(s);
 }
 
+/** Whether a reference string already carries a tag or a digest (`repo:1.2`, `repo@sha256:…`). */
+function hasTagOrDigest(reference: string): boolean {
+  if (reference.includes('@')) return true;
+  const lastSlash = reference.lastIndexOf('/');
+  return reference.indexOf(':', lastSlash + 1) >= 0;
+}
+
+/**
+ * `repository` is an organisation and `name` the image under it (`repository: stackvista`,
+ * `name: agent`): a plain image name that the repository does not already end with.
+ */
+function isOrganisationAndName(repository: string, name: string): boolean {
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(name)) return false;
+  const last = repository.slice(repository.lastIndexOf('/') + 1);
+  return last !== name && !repository.includes(':') && !repository.includes('@');
+}
+
 const SPLIT_PART_KEYS = ['registry', 'tag', 'digest', 'sha', 'pullPolicy'];
 const PARTIAL_KEYS = ['registry', 'tag', 'digest', 'sha'];
 
 export function discoverImages(values: JsonValue, locate: Locator, options: DiscoverOptions = {}): Discovery {
   const chart = options.chart;
+  const knowledge = options.knowledge && !options.knowledge.empty ? options.knowledge : undefined;
   const maxImages = options.maxImages ?? 10_000;
   const images: DiscoveredImage[] = [];
   const root = isMap(values) ? values : {};
@@ -256,7 +285,25 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
     if (origin) full.origin = origin;
     const sub = subchartOf(img.path);
     if (sub) full.subchart = sub;
+    if (knowledge && !full.optional) {
+      const cond = knowledge.conditionAt(img.path);
+      if (cond) full.optional = { when: cond.when, origin: cond.applied.origin };
+    }
     images.push(full);
+  };
+
+  /**
+   * The registry an image with an empty or absent own `registry` falls back to, as templates
+   * write `.registry | default .Values.registry`: the chart knowledge's `registryKeys`, else a
+   * top-level `imageRegistry` or `registry` string of the chart (not of a subchart's values).
+   */
+  const fallbackRegistry = (path: ValuePath): LocatedField | undefined => {
+    for (const key of knowledge?.registryKeysFor(path) ?? []) {
+      const v = valueAtPattern(root, key);
+      if (nonEmpty(v) !== undefined) return field('sharedRegistry', key, v!);
+    }
+    if (subchartOf(path)) return undefined;
+    return globals.imageRegistry ?? globals.rootRegistry;
   };
 
   /** Tag and digest segments of an image object. */
@@ -302,7 +349,7 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
       // A global registry wins over the image's own (Bitnami's `default .registry global.imageRegistry`,
       // kube-prometheus-stack's `global.imageRegistry | default .registry`); a repository that names
       // its host is rendered as written.
-      const registry = repoHasHost ? own : globals.globalRegistry ?? own;
+      const registry = repoHasHost ? own : globals.globalRegistry ?? own ?? fallbackRegistry(path);
       if (own) fields.registry = own;
       if (registry) {
         if (registry !== own) fields.sharedRegistry = registry;
@@ -310,6 +357,12 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
         registryField = registry;
       } else if (repoHasHost) registryField = fields.repository;
       segments.push({ text: fields.repository.value, field: fields.repository, part: 'path' });
+      // `{registry, repository: <organisation>, name: <image>}` renders registry/repository/name.
+      const imageName = repository !== undefined ? nonEmpty(obj.name) : undefined;
+      if (imageName !== undefined && isOrganisationAndName(fields.repository.value, imageName)) {
+        fields.name = field('name', [...path, 'name'], obj.name);
+        segments.push({ text: '/', part: 'glue' }, { text: imageName, field: fields.name, part: 'path' });
+      }
     } else if (name !== undefined) {
       // cert-manager: imageRegistry/imageNamespace/name; Datadog: registry/name. A deprecated own
       // `registry` is prepended to all of it (cert-manager documents the doubled host it makes).
@@ -339,6 +392,69 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
     finish(img);
   };
 
+  /**
+   * One image per name of a chart-knowledge template (`{global.image.registry}/…/{name}`). Only
+   * where the values write one of its keys: a file that sets none of them (a chart's values.yaml
+   * whose defaults live elsewhere, an overlay about something else) defines none of these images;
+   * the stack's merged values (with schema defaults underneath) do.
+   */
+  const composedImages = (spec: ReturnType<ImageKnowledge['composedImages']>[number]) => {
+    const c = spec.facts;
+    const keys = [...c.reference.flatMap((p) => ('path' in p ? [p.path] : [])), ...(c.tag ? [c.tag] : []), ...(c.digest ? [c.digest] : [])];
+    if (!keys.some((k) => valueAtPattern(root, k) !== undefined)) return;
+    for (const entry of c.names) {
+      if (images.length >= maxImages) return;
+      const fields: DiscoveredImage['fields'] = {};
+      const segments: Segment[] = [];
+      let registryField: LocatedField | undefined;
+      let beforeFirstSlash = true;
+      let anchor: ValuePath | undefined;
+      for (const part of c.reference) {
+        if ('text' in part) {
+          segments.push({ text: part.text, part: beforeFirstSlash && !part.text.includes('/') ? 'registry' : 'glue' });
+          if (part.text.includes('/')) beforeFirstSlash = false;
+        } else if ('name' in part) {
+          segments.push({ text: entry.name, part: 'path' });
+          beforeFirstSlash = false;
+        } else {
+          const raw = valueAtPattern(root, part.path);
+          const text = nonEmpty(raw);
+          anchor ??= part.path;
+          if (text === undefined) {
+            if (part.fallback) segments.push({ text: part.fallback, part: beforeFirstSlash ? 'registry' : 'path' });
+            continue;
+          }
+          const role: FieldRole = beforeFirstSlash ? 'sharedRegistry' : fields.namespace ? (fields.separator ? 'repository' : 'separator') : 'namespace';
+          const f = field(role, part.path, raw!);
+          if (!fields[role]) fields[role] = f;
+          segments.push({ text, field: f, part: beforeFirstSlash ? 'registry' : 'path' });
+          if (beforeFirstSlash) registryField ??= f;
+        }
+      }
+      let tagDefault: 'appVersion' | 'chart' | undefined;
+      const digestRaw = c.digest ? valueAtPattern(root, c.digest) : undefined;
+      const tagRaw = c.tag ? valueAtPattern(root, c.tag) : undefined;
+      if (c.digest && nonEmpty(digestRaw) !== undefined) {
+        fields.digest = field('digest', c.digest, digestRaw!);
+        segments.push({ text: '@', part: 'glue' }, { text: fields.digest.value, field: fields.digest, part: 'digest' });
+      } else if (c.tag && nonEmpty(tagRaw) !== undefined) {
+        fields.tag = field('tag', c.tag, tagRaw!);
+        segments.push({ text: ':', part: 'glue' }, { text: fields.tag.value, field: fields.tag, part: 'tag' });
+      } else if (c.defaultTag === 'appVersion') {
+        tagDefault = chart?.appVersion ? 'appVersion' : 'chart';
+        if (chart?.appVersion) segments.push({ text: ':', part: 'glue' }, { text: chart.appVersion, part: 'tag' });
+      } else if (c.defaultTag) segments.push({ text: ':', part: 'glue' }, { text: c.defaultTag, part: 'tag' });
+      // The image is "at" its registry key: the value a mirror fix edits and findings point at.
+      const at = registryField?.path ?? anchor ?? spec.pattern;
+      const img: Parameters<typeof finish>[0] = { path: at, shape: 'composed', fields, segments };
+      if (tagDefault) img.tagDefault = tagDefault;
+      if (registryField) img.registryField = registryField;
+      img.composed = { name: entry.name, origin: spec.applied.origin, ...(entry.source ?? c.source ? { source: entry.source ?? c.source } : {}) };
+      if (entry.when) img.optional = { when: entry.when, origin: spec.applied.origin };
+      finish(img);
+    }
+  };
+
   const partialImage = (obj: JsonMap, path: ValuePath) => {
     const fields: DiscoveredImage['fields'] = {};
     if (nonEmpty(obj.registry) !== undefined) fields.registry = field('registry', [...path, 'registry'], obj.registry);
@@ -352,7 +468,7 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
   };
 
   /** `holder`: the nearest map beside or above the key with a `registry` string (HolmesGPT and its MCP add-ons). */
-  const stringImage = (value: string, path: ValuePath, holder: { map: JsonMap; path: ValuePath } | undefined, role: 'string' | 'imageName') => {
+  const stringImage = (value: string, path: ValuePath, holder: { map: JsonMap; path: ValuePath } | undefined, role: 'string' | 'imageName', sibling?: { map: JsonMap; path: ValuePath }) => {
     const fields: DiscoveredImage['fields'] = {};
     const segments: Segment[] = [];
     let registryField: LocatedField | undefined;
@@ -371,13 +487,24 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
       registryField = registry;
     } else if (startsWithHost(value)) registryField = fields.reference;
     segments.push({ text: value, field: fields.reference, part: 'glue' });
+    // `image: repo/name` with a sibling `imageTag` (or `tag`): the template appends it.
+    if (sibling && !hasTagOrDigest(value)) {
+      const tagKey = nonEmpty(sibling.map.imageTag) !== undefined ? 'imageTag' : nonEmpty(sibling.map.tag) !== undefined ? 'tag' : undefined;
+      if (tagKey) {
+        fields.tag = field('tag', [...sibling.path, tagKey], sibling.map[tagKey]);
+        segments.push({ text: ':', part: 'glue' }, { text: fields.tag.value, field: fields.tag, part: 'tag' });
+      }
+    }
     const img: Parameters<typeof finish>[0] = { path, shape: role === 'imageName' ? 'imageName' : 'string', fields, segments };
     if (registryField) img.registryField = registryField;
     finish(img);
   };
 
+  const composedSpecs = knowledge?.composedImages() ?? [];
+
   // kubernaut: <registry>/<namespace><separator><service>:<tag | appVersion> or @<digest>.
-  if (composite) {
+  // Without chart knowledge one image stands for all of the chart's services.
+  if (composite && composedSpecs.length === 0) {
     const path: ValuePath = ['global', 'image'];
     const fields: DiscoveredImage['fields'] = {};
     const segments: Segment[] = [];
@@ -453,15 +580,20 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
       if (depth === 0 && key === 'image' && rootImageIsHolder) continue;
       if (depth === 1 && path[0] === 'global' && key === 'image' && isMap(child) && (composite === child || !('repository' in child))) continue;
       if (typeof child === 'string') {
-        if (isImageKey(key) && looksLikeReference(child)) {
-          stringImage(child, [...path, key], nearestRegistry(), 'string');
-        } else if (key === 'imageName' && globals.imageHolderRegistry && (value.image === null || value.image === undefined) && looksLikeReference(child)) {
+        if (knowledge?.notImageAt([...path, key])) continue;
+        if (key === 'imageName' && globals.imageHolderRegistry && (value.image === null || value.image === undefined) && looksLikeReference(child)) {
           stringImage(child, [...path, key], undefined, 'imageName');
+        } else if ((isImageKey(key) || knowledge?.imageAt([...path, key])) && looksLikeReference(child)) {
+          stringImage(child, [...path, key], nearestRegistry(), 'string', key === 'image' ? { map: value, path: path.slice() } : undefined);
         }
         continue;
       }
       if (typeof child !== 'object' || child === null) continue;
       path.push(key);
+      if (knowledge?.notImageAt(path)) {
+        path.pop();
+        continue;
+      }
       if (Array.isArray(child)) {
         walk(child);
         path.pop();
@@ -470,7 +602,8 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
       const repo = child.repository;
       const repoIsString = typeof repo === 'string' && !repo.includes('://');
       const byShape = repoIsString && SPLIT_PART_KEYS.some((k) => k in child);
-      const imageish = isImageKey(key);
+      // A key the chart knowledge names as an image counts like one named `image`.
+      const imageish = isImageKey(key) || (knowledge?.imageAt(path) !== undefined);
       const hasNameKey = imageish && (typeof child.name === 'string' || typeof child.image === 'string');
       let done = false;
       if (byShape || (imageish && (repoIsString || hasNameKey))) {
@@ -490,29 +623,32 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
     ancestors.pop();
   };
   walk(root);
+  // Chart knowledge: images only the templates compose (kubernaut's services), one per name,
+  // after the images the values spell out.
+  for (const spec of composedSpecs) composedImages(spec);
   return { images, globals };
 }
 
 // ---------------------------------------------------------------- per-document cache
 
-const documentCache = new WeakMap<ValuesDocument, { chart?: ChartInfo; discovery: Discovery }>();
+const documentCache = new WeakMap<ValuesDocument, { chart?: ChartInfo; knowledge?: ImageKnowledge; discovery: Discovery }>();
 
 /** Discovery for one file, cached per parsed document (the engine re-parses only on change). */
-export function discoverInDocument(doc: ValuesDocument, chart?: ChartInfo): Discovery {
+export function discoverInDocument(doc: ValuesDocument, chart?: ChartInfo, knowledge?: ImageKnowledge): Discovery {
   const hit = documentCache.get(doc);
-  if (hit && hit.chart === chart) return hit.discovery;
-  const discovery = discoverImages(doc.values, documentLocator(doc), { chart });
-  documentCache.set(doc, { chart, discovery });
+  if (hit && hit.chart === chart && hit.knowledge === knowledge) return hit.discovery;
+  const discovery = discoverImages(doc.values, documentLocator(doc), { chart, knowledge });
+  documentCache.set(doc, { chart, knowledge, discovery });
   return discovery;
 }
 
-const mergedCache = new WeakMap<MergedLayers, { chart?: ChartInfo; discovery: Discovery }>();
+const mergedCache = new WeakMap<MergedLayers, { chart?: ChartInfo; knowledge?: ImageKnowledge; discovery: Discovery }>();
 
 /** Discovery on the merged values of a stack, cached per merge (layers.ts keeps it while no layer changes). */
-export function discoverInLayers(merged: MergedLayers, chart?: ChartInfo): Discovery {
+export function discoverInLayers(merged: MergedLayers, chart?: ChartInfo, knowledge?: ImageKnowledge): Discovery {
   const hit = mergedCache.get(merged);
-  if (hit && hit.chart === chart) return hit.discovery;
-  const discovery = discoverImages(merged.values, layersLocator(merged), { chart });
-  mergedCache.set(merged, { chart, discovery });
+  if (hit && hit.chart === chart && hit.knowledge === knowledge) return hit.discovery;
+  const discovery = discoverImages(merged.values, layersLocator(merged), { chart, knowledge });
+  mergedCache.set(merged, { chart, knowledge, discovery });
   return discovery;
 }

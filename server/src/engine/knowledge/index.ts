@@ -101,10 +101,23 @@ export class ChartKnowledge {
     return this.applied.length === 0;
   }
 
+  /** Annotations by the last segment of their pattern (`*` under ANY): rules ask for every key they walk. */
+  private byLastKey?: Map<string, Array<Placed<LocatedFacts['facts']>>>;
+
   /** Annotations at exactly this values path. */
   factsAt(path: ValuePath): Array<Placed<LocatedFacts['facts']>> {
-    if (this.located.length === 0) return EMPTY as never[];
-    return this.located.filter((l) => matchesPattern(l.pattern, path));
+    if (this.located.length === 0 || path.length === 0) return EMPTY as never[];
+    if (!this.byLastKey) {
+      this.byLastKey = new Map();
+      for (const l of this.located) {
+        const last = l.pattern[l.pattern.length - 1] ?? '';
+        this.byLastKey.set(last, [...(this.byLastKey.get(last) ?? []), l]);
+      }
+    }
+    const exact = this.byLastKey.get(String(path[path.length - 1]));
+    const wild = this.byLastKey.get('*');
+    if (!exact && !wild) return EMPTY as never[];
+    return [...(exact ?? []), ...(wild ?? [])].filter((l) => matchesPattern(l.pattern, path));
   }
 
   /** The innermost `component` annotation at or above a path. */
@@ -173,6 +186,11 @@ export class ChartKnowledge {
   /** The proxy key annotation at exactly this path. */
   proxyKeyAt(path: ValuePath): Placed<ProxyKeyFacts> | undefined {
     return this.factsAt(path).find((l) => l.facts.proxy) as Placed<ProxyKeyFacts> | undefined;
+  }
+
+  /** Every `pinsVersion` annotation, at its mounted pattern. */
+  pinsVersionFacts(): Array<Placed<Sourced>> {
+    return this.pick((f) => f.pinsVersion);
   }
 
   pinsVersionAt(path: ValuePath): Placed<Sourced> | undefined {
@@ -439,6 +457,11 @@ export function knowledgeFor(input: KnowledgeInput, config: Pick<ResolvedConfig,
   if (perConfig.size > 512) perConfig.clear();
   perConfig.set(key, { stamp, knowledge });
   return knowledge;
+}
+
+/** The knowledge of the file a rule is linting. */
+export function knowledgeOf(ctx: { doc: { path: string; values: JsonValue }; config: ResolvedConfig; host: FileHost; knowledge?(): ChartKnowledge }): ChartKnowledge {
+  return ctx.knowledge ? ctx.knowledge() : knowledgeFor({ path: ctx.doc.path, values: ctx.doc.values }, ctx.config, ctx.host);
 }
 
 /** Whether a condition holds on values; no condition holds always. */

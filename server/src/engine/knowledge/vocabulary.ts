@@ -29,7 +29,11 @@ export interface EnvSetFacts extends Sourced {
   renderedInto?: string[];
 }
 
+export const IMAGE_SHAPES = ['split', 'string', 'name'] as const;
+
 export interface ImageFacts extends Sourced {
+  /** How the value holds the image, for values whose key does not say so (`split`, `string`, `name`). */
+  shape?: (typeof IMAGE_SHAPES)[number];
   component?: string;
   when?: Condition;
   registryKeys?: string[][];
@@ -244,9 +248,13 @@ export function readValueFacts(raw: JsonValue, pointer: string, problems: Vocabu
   }
   if (o.image !== undefined) {
     const ir = r.at('image');
-    const i = ir.object(o.image, 'image', ['component', 'when', 'registryKeys', 'source', 'why']);
+    const i = ir.object(o.image, 'image', ['shape', 'component', 'when', 'registryKeys', 'source', 'why']);
     if (i) {
       const facts: ImageFacts = ir.sourced(i, {});
+      if (i.shape !== undefined) {
+        if (IMAGE_SHAPES.includes(i.shape as ImageFacts['shape'] & string)) facts.shape = i.shape as ImageFacts['shape'];
+        else ir.at('shape').problem(`image.shape must be one of ${IMAGE_SHAPES.join(', ')}`);
+      }
       const component = ir.at('component').string(i.component, 'image.component');
       if (component) facts.component = component;
       const when = ir.at('when').condition(i.when);

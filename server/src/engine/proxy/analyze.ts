@@ -4,6 +4,8 @@
 import type { ResolvedConfig } from '../config';
 import type { ValuesDocument } from '../document';
 import { isDialect, NoProxyChecker, type Coverage, type Dialect } from '../noproxy';
+import type { Runtime } from '../config';
+import type { ValuePath } from '../types';
 import { discoverProxySettings, isProxied, type Discovery, type EnvSet, type ProxyVar } from './discover';
 import { requiredDestinations, type RequiredDestination } from './destinations';
 
@@ -67,9 +69,9 @@ export function noProxyReadings(set: EnvSet, dialects: Dialect[]): NoProxyReadin
 }
 
 /**
- * What a chart schema says about an env set (annotations.md `x-airgap.envSet`): the values path
- * of the set (`*` matches any list index or key) and the runtime of its component. Reading the
- * annotations out of a schema is not wired yet; callers pass what they know.
+ * An env-set hint as tests and embedders write it: the values path of a set (`*` matches any
+ * key or index) and the runtime of its component. Chart knowledge (knowledge/) answers the same
+ * question from annotated schemas.
  */
 export interface EnvSetHint {
   path: Array<string | number>;
@@ -77,21 +79,41 @@ export interface EnvSetHint {
   runtime?: Dialect;
 }
 
-function hintFor(set: EnvSet, hints: readonly EnvSetHint[]): EnvSetHint | undefined {
-  return hints.find((h) => h.path.length === set.path.length && h.path.every((p, i) => p === '*' || p === set.path[i]));
+/** What the proxy analysis asks of chart knowledge: the runtime of the component at a path. */
+export interface RuntimeLookup {
+  runtimeAt(path: ValuePath): { runtime: Runtime } | undefined;
 }
 
-const cache = new WeakMap<ValuesDocument, { config: ResolvedConfig; analysis: ProxyAnalysis }>();
+function hintLookup(hints: readonly EnvSetHint[]): RuntimeLookup {
+  return {
+    runtimeAt(path) {
+      const h = hints.find((x) => x.path.length === path.length && x.path.every((p, i) => p === '*' || p === path[i]));
+      return h?.runtime ? { runtime: h.runtime } : undefined;
+    },
+  };
+}
 
-export function analyzeProxies(doc: ValuesDocument, config: ResolvedConfig, hints: readonly EnvSetHint[] = []): ProxyAnalysis {
-  const hit = hints.length === 0 ? cache.get(doc) : undefined;
-  if (hit && hit.config === config) return hit.analysis;
+/** The dialects a runtime checks: `java` reads no proxy environment variable, so none. */
+function dialectsOfRuntime(runtime: Runtime): Dialect[] {
+  return isDialect(runtime) ? [runtime] : [];
+}
+
+const cache = new WeakMap<ValuesDocument, { config: ResolvedConfig; lookup: RuntimeLookup | undefined; analysis: ProxyAnalysis }>();
+
+/**
+ * The proxy analysis of a document. `runtimes` (chart knowledge, or hints) gives each env set
+ * the runtime of its component; the config's explicit `runtimes:` still wins over it.
+ */
+export function analyzeProxies(doc: ValuesDocument, config: ResolvedConfig, runtimes?: RuntimeLookup | readonly EnvSetHint[]): ProxyAnalysis {
+  const lookup = Array.isArray(runtimes) ? (runtimes.length ? hintLookup(runtimes) : undefined) : (runtimes as RuntimeLookup | undefined);
+  const hit = cache.get(doc);
+  if (hit && hit.config === config && hit.lookup === lookup) return hit.analysis;
   const discovery = discoverProxySettings(doc, config.cluster.clusterDomain);
   const configured = configDialects(config);
   const sets = discovery.sets.map((set) => {
-    // A component's runtime from the chart schema, unless the config's `runtimes:` overrides it.
-    const runtime = hints.length && !config.runtimesExplicit ? hintFor(set, hints)?.runtime : undefined;
-    const dialects = runtime ? [runtime] : configured;
+    // A component's runtime from the chart knowledge, unless the config's `runtimes:` overrides it.
+    const runtime = lookup && !config.runtimesExplicit ? lookup.runtimeAt(set.path)?.runtime : undefined;
+    const dialects = runtime ? dialectsOfRuntime(runtime) : configured;
     return { set, proxied: isProxied(set), dialects, readings: noProxyReadings(set, dialects) };
   });
   // Built on first use: most files have no proxied env set and never need them.
@@ -106,7 +128,7 @@ export function analyzeProxies(doc: ValuesDocument, config: ResolvedConfig, hint
       return required;
     },
   };
-  if (hints.length === 0) cache.set(doc, { config, analysis });
+  cache.set(doc, { config, lookup, analysis });
   return analysis;
 }
 

@@ -12,6 +12,11 @@
 //   (trivy-operator), top-level `http_proxy`/`https_proxy`/`no_proxy` (cert-manager), rancher's
 //   top-level `proxy` (a URL) beside `noProxy`, and a map named `proxy` with `url`/`http`/`https`
 //   keys (`global.proxy.url`).
+// Vendor variables count beside the standard names (names.ts): the Datadog Agent's
+// DD_PROXY_HTTPS / DD_PROXY_HTTP / DD_PROXY_NO_PROXY (a space-separated list) and the SUSE
+// Observability agent's STS_PROXY_HTTPS / STS_PROXY_HTTP in lists and env maps, and in a chart
+// block also `<PREFIX>_HTTPS_PROXY` / `<PREFIX>_HTTP_PROXY` / `<PREFIX>_NO_PROXY` keys; each such
+// variable carries `vendor`.
 //
 // Look-alikes that are not egress proxies for the container's own requests, and why:
 // - `serviceMonitor.proxyUrl` (kube-prometheus-stack): the proxy Prometheus uses to scrape
@@ -23,11 +28,17 @@
 //   destination (Alloy's `proxy_url`/`no_proxy`), applied only to requests to that URL. The
 //   cluster-wide required destinations never go through it, so a map with a `proxyURL` key is
 //   not an env set and its `noProxy` is left alone.
+// - a map named `proxy` whose `url`/`http`/`https` point at a host in the cluster (`*.svc`,
+//   `*.svc.<clusterDomain>`, a bare Service name) and that has no no-proxy key: a hop between
+//   components of the install (an agent sending to the chart's own gateway), not the egress
+//   proxy. It stays an env set, marked `internalHop`, and is never proxied. The standard env
+//   names are always a forward proxy, in-cluster or not (k8s-monitoring's
+//   `HTTPS_PROXY: https://myproxy.default.svc:8080`), and so are `httpProxy`-style block keys.
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Pair, Scalar, ValuesDocument, YAMLMap, YAMLSeq, YamlNode } from '../document';
 import type { ValuePath } from '../types';
-import { blockKeyRole, envVarRole, isEnvKey, isPerDestinationProxyKey, normalizeKey, proxyMapKeyRole, type ProxyRole } from './names';
-import { inClusterHost, type InClusterHost } from './urls';
+import { blockKeyRole, envVarRole, isEnvKey, isPerDestinationProxyKey, normalizeKey, proxyMapKeyRole, vendorBlockKeyRole, vendorVarRole, type ProxyRole, type VendorProxy } from './names';
+import { inClusterHost, inClusterProxyHost, type InClusterHost } from './urls';
 
 export type EnvSetKind = 'list' | 'map' | 'block';
 
@@ -35,9 +46,12 @@ export interface ProxyVar {
   role: ProxyRole;
   /** The name as written: `HTTPS_PROXY`, `no_proxy`, `httpsProxy`, `proxy`, `url`. */
   name: string;
-  /** A literal environment variable name (lists and env maps), where case matters to runtimes. */
+  /** A literal environment variable name (lists and env maps, vendor keys), where case matters to runtimes. */
   literal: boolean;
+  /** Standard names only: vendor names have no case twin. */
   case?: 'upper' | 'lower';
+  /** A vendor's own variable (`DD_PROXY_NO_PROXY`): its prefix, NO_PROXY separator and reader. */
+  vendor?: VendorProxy;
   /** The string value, when it is one (numbers and booleans are not proxy values). */
   value?: string;
   /** Where the value comes from. */
@@ -69,6 +83,8 @@ export interface EnvSet {
   flow: boolean;
   /** Any enclosing collection is a flow collection. */
   inFlow: boolean;
+  /** A chart's `proxy` map pointing at a component in the cluster: not an egress proxy (see the header). */
+  internalHop?: boolean;
 }
 
 export interface FoundHost extends InClusterHost {
@@ -166,21 +182,23 @@ export function discoverProxySettings(doc: ValuesDocument, clusterDomain = 'clus
         continue;
       }
       const r = envVarRole(item.name);
-      if (!r) continue;
+      const vendor = r ? undefined : vendorVarRole(item.name);
+      if (!r && !vendor) continue;
       const valueNode = item.value?.value as YamlNode | null | undefined;
       const source: ProxyVar['source'] = item.valueFrom ? 'valueFrom' : item.value ? sourceOf(valueNode) : 'null';
       if (item.value || item.valueFrom) proxyItem = true;
       vars.push({
-        role: r.role,
+        role: (r ?? vendor)!.role,
         name: item.name,
         literal: true,
-        case: r.case,
+        case: r?.case,
         value: source === 'value' ? stringValue(valueNode) : undefined,
         source,
         nameNode: item.nameNode,
         valueNode: isScalar(valueNode) ? (valueNode as Scalar) : undefined,
         item: raw as YAMLMap,
         inFlow: inFlow || flow || Boolean((raw as YAMLMap & { flow?: boolean }).flow),
+        ...(vendor ? { vendor: vendor.vendor } : {}),
       });
     }
     if ((envKey && allNamed) || proxyItem) {
@@ -194,19 +212,21 @@ export function discoverProxySettings(doc: ValuesDocument, clusterDomain = 'clus
     for (const p of map.items) {
       const name = keyText(p.key);
       const r = name !== undefined ? envVarRole(name) : undefined;
-      if (!r) continue;
+      const vendor = r || name === undefined ? undefined : vendorVarRole(name);
+      if (!r && !vendor) continue;
       const source = sourceOf(p.value);
       vars.push({
-        role: r.role,
+        role: (r ?? vendor)!.role,
         name: name!,
         literal: true,
-        case: r.case,
+        case: r?.case,
         value: source === 'value' ? stringValue(p.value) : undefined,
         source,
         nameNode: p.key as Scalar,
         valueNode: isScalar(p.value) ? (p.value as Scalar) : undefined,
         item: p as Pair,
         inFlow: inFlow || flow,
+        ...(vendor ? { vendor: vendor.vendor } : {}),
       });
     }
     sets.push({ kind: 'map', path, pathText: pathText(path), node: map, keyNode, pair, vars, size: map.items.length, flow, inFlow });
@@ -216,7 +236,7 @@ export function discoverProxySettings(doc: ValuesDocument, clusterDomain = 'clus
   const blockSet = (map: YAMLMap, path: ValuePath, key: string | undefined, keyNode: Scalar | undefined, pair: Pair | undefined, inFlow: boolean): void => {
     let perDestination = false;
     let hasNoProxy = false;
-    const candidates: Array<{ role: ProxyRole; pair: Pair; name: string }> = [];
+    const candidates: Array<{ role: ProxyRole; pair: Pair; name: string; vendor?: VendorProxy }> = [];
     const namedProxy = key !== undefined && normalizeKey(key) === 'proxy';
     let proxyScalar: { pair: Pair; name: string } | undefined;
     for (const p of map.items) {
@@ -228,9 +248,13 @@ export function discoverProxySettings(doc: ValuesDocument, clusterDomain = 'clus
       const v = p.value as YamlNode | null;
       if (v !== null && v !== undefined && !isScalar(v)) continue;
       const role = namedProxy ? proxyMapKeyRole(name) : blockKeyRole(name);
+      const vendor = role ? undefined : vendorBlockKeyRole(name);
       if (role) {
         if (role === 'no') hasNoProxy = true;
         candidates.push({ role, pair: p as Pair, name });
+      } else if (vendor) {
+        if (vendor.role === 'no') hasNoProxy = true;
+        candidates.push({ role: vendor.role, pair: p as Pair, name, vendor: vendor.vendor });
       } else if (normalizeKey(name) === 'proxy' && isScalar(v)) proxyScalar = { pair: p as Pair, name };
     }
     if (perDestination) return;
@@ -249,16 +273,19 @@ export function discoverProxySettings(doc: ValuesDocument, clusterDomain = 'clus
       return {
         role: c.role,
         name: c.name,
-        literal: false,
+        literal: c.vendor !== undefined,
         value: source === 'value' ? stringValue(c.pair.value) : undefined,
         source,
         nameNode: c.pair.key as Scalar,
         valueNode: isScalar(c.pair.value) ? (c.pair.value as Scalar) : undefined,
         item: c.pair,
         inFlow: inFlow || flow,
+        ...(c.vendor ? { vendor: c.vendor } : {}),
       };
     });
-    sets.push({ kind: 'block', path: path.slice(), pathText: pathText(path), node: map, keyNode, pair, vars, size: map.items.length, flow, inFlow });
+    const set: EnvSet = { kind: 'block', path: path.slice(), pathText: pathText(path), node: map, keyNode, pair, vars, size: map.items.length, flow, inFlow };
+    if (namedProxy && !hasNoProxy && isInternalHop(vars, clusterDomain)) set.internalHop = true;
+    sets.push(set);
   };
 
   // One mutable path for the whole walk; copied only when a set or a host is recorded.
@@ -307,8 +334,30 @@ export function discoverProxySettings(doc: ValuesDocument, clusterDomain = 'clus
   return { sets, hosts };
 }
 
-/** Whether an env set sets HTTPS_PROXY or HTTP_PROXY (any case, or a chart's proxy key) non-empty. */
-export function isProxied(set: Pick<EnvSet, 'vars'>): boolean {
+/**
+ * A `proxy` map's url/http/https all point at hosts in the cluster (at least one set, none from
+ * elsewhere): a hop between components, not the egress proxy. Keys named like env
+ * (`httpsProxy`, `HTTPS_PROXY`, vendor keys) are always a forward proxy.
+ */
+function isInternalHop(vars: readonly ProxyVar[], clusterDomain: string): boolean {
+  let hop = false;
+  for (const v of vars) {
+    if (v.role === 'no') return false;
+    if (v.source === 'null' || (v.source === 'value' && (v.value ?? '').trim() === '')) continue;
+    const k = normalizeKey(v.name);
+    if (v.vendor || (k !== 'url' && k !== 'http' && k !== 'https')) return false;
+    if (v.source !== 'value' || !inClusterProxyHost(v.value!, clusterDomain)) return false;
+    hop = true;
+  }
+  return hop;
+}
+
+/**
+ * Whether an env set sets HTTPS_PROXY or HTTP_PROXY (any case, a vendor's variable, or a chart's
+ * proxy key) non-empty. A chart's `proxy` map that is an internal hop never is.
+ */
+export function isProxied(set: Pick<EnvSet, 'vars'> & Pick<Partial<EnvSet>, 'internalHop'>): boolean {
+  if (set.internalHop) return false;
   return set.vars.some((v) => v.role !== 'no' && (v.source === 'valueFrom' || (v.value !== undefined && v.value.trim() !== '')));
 }
 

@@ -75,3 +75,19 @@ function classify(hostText: string, portText: string | undefined, scheme: string
   if (!inCluster) return undefined;
   return { host, port, scheme, start, end: start + hostText.length };
 }
+
+/** A single-label host that names a forward proxy (or its placeholder) rather than a component. */
+const PROXY_LABEL = /proxy|squid/;
+
+/**
+ * Whether a chart's proxy URL (`proxy.url: http://gateway.observability.svc:4318`, `gateway:4318`)
+ * points at a host in the cluster (the same rules as inClusterHost). Such a `proxy` is a hop
+ * between components of the install, not the egress proxy (discover.ts `internalHop`). A single
+ * label that names a proxy (`http://proxy:3128`, `http://squid:3128`, `http://your-proxy:port`)
+ * does not count: that is how examples write the corporate proxy.
+ */
+export function inClusterProxyHost(value: string, clusterDomain: string): InClusterHost | undefined {
+  const h = inClusterHost(value, 'url', clusterDomain);
+  if (!h || (!h.host.includes('.') && PROXY_LABEL.test(h.host))) return undefined;
+  return h;
+}

@@ -5,6 +5,7 @@ import * as nodePath from 'node:path';
 import { isScalar } from 'yaml';
 import type { ChartInfo } from '../chart';
 import type { ResolvedConfig } from '../config';
+import { holds, type ChartKnowledge } from '../knowledge';
 import type { Scalar, ValuesDocument } from '../document';
 import { aroundField, fieldSpans, recompose } from '../images/compose';
 import type { DiscoveredImage, Discovery, LocatedField } from '../images/discover';
@@ -168,13 +169,41 @@ export interface FileFacts {
   stack: ImageStack;
   /** The merged values of that stack: flags and pull secrets set in any layer count. */
   stackValues: JsonValue;
+  /** The chart knowledge of the file (empty when no annotated schema applies). */
+  knowledge: ChartKnowledge;
   report(f: FindingInput): void;
 }
 
-/** The mirror reference for messages; kubernaut's per-service name shown as `<service>`. */
-export function targetDisplay(img: DiscoveredImage, target: MirrorTarget): string {
-  if (img.shape !== 'globalComposite' || !target.path.endsWith('service')) return target.reference;
-  let s = `${target.domain}/${target.path.slice(0, -'service'.length)}<service>`;
+/**
+ * The images the install deploys: an image of an optional component (chart knowledge) whose
+ * condition does not hold on the stack's values is left to the image list ("only if …").
+ */
+export function deployedOnly(discovery: Discovery, values: JsonValue): Discovery {
+  if (!discovery.images.some((i) => i.optional)) return discovery;
+  const images = discovery.images.filter((i) => !i.optional || holds(i.optional.when, values));
+  return images.length === discovery.images.length ? discovery : { ...discovery, images };
+}
+
+/** An image's identity in one discovery: its path, and the name of a composed image (several share a path). */
+export function imageIdentity(img: DiscoveredImage): string {
+  return img.composed ? `${pathText(img.path)}#${img.composed.name}` : pathText(img.path);
+}
+
+/** A composed image's reference with its name shown as `<service>`: what a group of them shares. */
+export function serviceDisplay(img: DiscoveredImage): string {
+  if (!img.composed) return img.display;
+  const name = img.composed.name;
+  return img.segments.map((seg) => (!seg.field && seg.part === 'path' && seg.text === name ? '<service>' : seg.text)).join('');
+}
+
+/**
+ * The mirror reference for messages; kubernaut's per-service name shown as `<service>` (the
+ * generic composite, or a group of chart-knowledge composed images when `asGroup`).
+ */
+export function targetDisplay(img: DiscoveredImage, target: MirrorTarget, asGroup = false): string {
+  const name = img.shape === 'globalComposite' ? 'service' : asGroup && img.composed ? img.composed.name : undefined;
+  if (!name || !target.path.endsWith(name)) return target.reference;
+  let s = `${target.domain}/${target.path.slice(0, -name.length)}<service>`;
   if (target.tag !== undefined) s += `:${target.tag}`;
   if (target.digest !== undefined) s += `@${target.digest}`;
   return s;

@@ -11,12 +11,15 @@ import { isMap } from 'yaml';
 import type { ValuesDocument } from '../document';
 import { type DiscoveredImage, type LocatedField, discoverInLayers } from '../images/discover';
 import { deleteEntryEdit, insertEntriesEdit, replaceScalarEdit } from '../images/edits';
+import { valuesAt } from '../knowledge';
 import { mergeLayers } from '../layers';
 import type { Fix, JsonValue, Range, RelatedLocation, TextEdit, ValuePath } from '../types';
-import { type FileFacts, editableScalar, fieldRange, mirrorOverrides, pathText, registryRange, shorten, targetDisplay, upstreamOf } from './image-support';
+import { type FileFacts, deployedOnly, editableScalar, imageIdentity, fieldRange, mirrorOverrides, pathText, registryRange, shorten, targetDisplay, upstreamOf } from './image-support';
 import type { LintContext } from './types';
 
+/** An image's identity across layers: its path, and the name of a composed image (several share one path). */
 const key = (path: ValuePath) => pathText(path);
+const imageKey = imageIdentity;
 
 function layerOf(field: LocatedField | undefined): number | undefined {
   return field?.origin?.layer;
@@ -58,24 +61,52 @@ export function checkImageLayers(ctx: LintContext, f: FileFacts, reportedUpstrea
   if (docs.length < 2) return;
   const top = docs.length - 1;
   const chart = stack.chart ?? f.chart;
-  const merged = discoverInLayers(mergeLayers(docs), chart);
-  const below = discoverInLayers(mergeLayers(docs.slice(0, -1)), chart);
-  const belowByPath = new Map(below.images.map((i) => [key(i.path), i]));
+  const knowledge = f.knowledge.empty ? undefined : f.knowledge;
+  const merged = deployedOnly(discoverInLayers(mergeLayers(docs), chart, knowledge), f.stackValues);
+  const below = deployedOnly(discoverInLayers(mergeLayers(docs.slice(0, -1)), chart, knowledge), f.stackValues);
+  const belowByPath = new Map(below.images.map((i) => [imageKey(i), i]));
+  const pinned = new Set<string>();
 
   for (const img of merged.images) {
     if (img.shape === 'partial') continue;
     const identity = identityField(img);
     const chartImage = layerOf(identity) !== undefined && layerOf(identity)! < top;
-    const base = belowByPath.get(key(img.path));
-    if (chartImage) checkPinned(img, base, top, f);
+    const base = belowByPath.get(imageKey(img));
+    if (chartImage) checkPinned(img, base, top, f, pinned);
     if (base) checkDigestDropped(img, base, top, f);
   }
+  checkPinnedByKnowledge(f, pinned);
   checkLeftUpstream(merged.images, top, f, reportedUpstream);
+}
+
+/**
+ * Fields the chart knowledge says pin a version (`pinsVersion`: Robusta platform's `dbImage`,
+ * an operator's internal image list): set in an overlay, they keep an old image through every
+ * chart upgrade, just like a pinned tag.
+ */
+function checkPinnedByKnowledge(f: FileFacts, alreadyReported: Set<string>): void {
+  for (const placed of f.knowledge.pinsVersionFacts()) {
+    for (const m of valuesAt(f.doc.values, placed.pattern)) {
+      if (m.value === null || m.value === undefined || alreadyReported.has(pathText(m.path))) continue;
+      const loc = f.doc.locate(m.path);
+      if (!loc?.node || loc.viaAlias) continue;
+      alreadyReported.add(pathText(m.path));
+      const edit = deleteEntryEdit(f.doc, m.path);
+      const why = placed.facts.why ? ` (${placed.facts.why})` : '';
+      const source = placed.facts.source ?? placed.applied.origin;
+      f.report({
+        code: 'image/pinned-tag',
+        message: `${pathText(m.path)} pins a version the chart sets itself${why}, according to ${source}: every chart upgrade would keep running this version. Leave it to the chart and override the registry instead: delete this key.`,
+        range: f.doc.rangeOf(loc.key ?? loc.node),
+        fixes: edit ? [{ title: `Delete ${pathText(m.path)} (keep the chart's version)`, edits: [edit], safe: true, preferred: true }] : [],
+      });
+    }
+  }
 }
 
 // ---------------------------------------------------------------- pinned-tag
 
-function checkPinned(img: DiscoveredImage, base: DiscoveredImage | undefined, top: number, f: FileFacts): void {
+function checkPinned(img: DiscoveredImage, base: DiscoveredImage | undefined, top: number, f: FileFacts, reported: Set<string>): void {
   const pins: LocatedField[] = [];
   if (layerOf(img.fields.tag) === top) pins.push(img.fields.tag!);
   // With mirror.digestsOnly the cluster redirects digest pulls only: digest pins are wanted there.
@@ -85,7 +116,8 @@ function checkPinned(img: DiscoveredImage, base: DiscoveredImage | undefined, to
   }
   for (const pin of pins) {
     const range = fieldRange(pin, f.doc);
-    if (!range) continue;
+    if (!range || reported.has(pathText(pin.path))) continue;
+    reported.add(pathText(pin.path));
     const name = shorten(base?.display ?? img.display);
     let why: string;
     if (pin.role === 'tag') {
@@ -170,11 +202,11 @@ function checkLeftUpstream(images: DiscoveredImage[], top: number, f: FileFacts,
   if (!f.airgap && !movesImages) return;
   const groups = new Map<string, Array<{ img: DiscoveredImage; target?: ReturnType<typeof upstreamOf> }>>();
   for (const img of images) {
-    if (img.shape === 'partial' || img.placeholder || !img.parsed.ok || reportedUpstream.has(key(img.path))) continue;
+    if (img.shape === 'partial' || img.placeholder || !img.parsed.ok || reportedUpstream.has(imageKey(img))) continue;
     const up = upstreamOf(img.parsed, f);
     if (!up) continue;
     const carrier = img.registryField ?? img.fields.reference ?? img.fields.repository;
-    const groupKey = carrier && carrier.role === 'sharedRegistry' ? `shared:${key(carrier.path)}` : `image:${key(img.path)}`;
+    const groupKey = carrier && carrier.role === 'sharedRegistry' ? `shared:${key(carrier.path)}` : `image:${imageKey(img)}`;
     groups.set(groupKey, [...(groups.get(groupKey) ?? []), { img, target: up }]);
   }
   for (const list of groups.values()) {

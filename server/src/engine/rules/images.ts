@@ -6,6 +6,7 @@
 import * as nodePath from 'node:path';
 import { isScalar } from 'yaml';
 import { readChartBeside } from '../chart';
+import { knowledgeOf, valuesAt } from '../knowledge';
 import type { Scalar } from '../document';
 import { type DiscoveredImage, type LocatedField, discoverInDocument } from '../images/discover';
 import { insertEntriesEdit, replaceInScalarEdit, replaceScalarEdit } from '../images/edits';
@@ -18,7 +19,10 @@ import { registerRules } from './catalog';
 import {
   type FileFacts,
   FLAT_HOSTS,
+  deployedOnly,
   editableScalar,
+  imageIdentity,
+  serviceDisplay,
   editsFor,
   fieldRange,
   imageRange,
@@ -62,10 +66,12 @@ export const imageRules: RuleModule = {
     const doc = ctx.doc;
     if (doc.values === null || typeof doc.values !== 'object' || Array.isArray(doc.values)) return;
     const chart = readChartBeside(doc.path, ctx.host);
-    const discovery = discoverInDocument(doc, chart);
+    const knowledge = knowledgeOf(ctx);
+    const stack = imageStack(doc, ctx.config, ctx);
+    const stackValues = stack.docs.length > 1 ? mergeLayers(stack.docs).values : doc.values;
+    const discovery = deployedOnly(discoverInDocument(doc, chart, knowledge.empty ? undefined : knowledge), stackValues);
     const configured = ctx.config.mirror.registry ? parseMirrorRegistry(ctx.config.mirror.registry) : undefined;
     const seen = new Set<string>();
-    const stack = imageStack(doc, ctx.config, ctx);
     const facts: FileFacts = {
       doc,
       config: ctx.config,
@@ -74,7 +80,8 @@ export const imageRules: RuleModule = {
       airgap: isAirgapOverlay(doc.path),
       mirror: configured && !('ok' in configured) ? configured : undefined,
       stack,
-      stackValues: stack.docs.length > 1 ? mergeLayers(stack.docs).values : doc.values,
+      stackValues,
+      knowledge,
       // An anchor reused by aliases yields one image per use, all at the anchor: report it once.
       report(f) {
         const key = `${f.code}|${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`;
@@ -84,7 +91,7 @@ export const imageRules: RuleModule = {
       },
     };
     const doubled = new Set<DiscoveredImage>();
-    for (const img of discovery.images) {
+    for (const img of facts.discovery.images) {
       if (img.shape === 'partial') continue;
       if (checkDoubleRegistry(img, facts)) doubled.add(img);
       if (!img.parsed.ok) {
@@ -214,7 +221,7 @@ function isFlatRegistry(registryValue: string, f: FileFacts): { host: string; fl
 }
 
 function checkFlatLayout(img: DiscoveredImage, ref: NormalizedReference, f: FileFacts): void {
-  if (img.shape === 'globalComposite') {
+  if (img.shape === 'globalComposite' || (img.shape === 'composed' && img.fields.namespace)) {
     const registry = img.fields.sharedRegistry;
     const namespace = img.fields.namespace;
     if (!registry || !namespace) return;
@@ -229,11 +236,11 @@ function checkFlatLayout(img: DiscoveredImage, ref: NormalizedReference, f: File
     const sepNode = editableScalar(separator, f.doc);
     let edit: TextEdit | undefined;
     if (separator) edit = sepNode ? replaceScalarEdit(f.doc, sepNode, '-') : undefined;
-    else edit = insertEntriesEdit(f.doc, img.path, { separator: '-' });
+    else edit = insertEntriesEdit(f.doc, namespace.path.slice(0, -1), { separator: '-' });
     const flatDisplay = img.display.replace(`${namespace.value}/<service>`, `${namespace.value}-<service>`);
     f.report({
       code: 'image/flat-layout',
-      message: `${pathText(separator?.path ?? [...img.path, 'separator'])} is "/" with namespace "${namespace.value}" on ${registry.value}, so service images render as "${shorten(img.display)}": ${flat.host} is a flat registry (one repository level under an organisation), so those repositories cannot exist there and every pull fails. Set separator: "-" (${shorten(flatDisplay)}) and mirror the images under those names.`,
+      message: `${pathText(separator?.path ?? [...namespace.path.slice(0, -1), 'separator'])} is "/" with namespace "${namespace.value}" on ${registry.value}, so service images render as "${shorten(img.display)}": ${flat.host} is a flat registry (one repository level under an organisation), so those repositories cannot exist there and every pull fails. Set separator: "-" (${shorten(flatDisplay)}) and mirror the images under those names.`,
       range,
       fixes: edit ? [{ title: 'Set separator: "-"', edits: [edit], safe: true, preferred: true }] : [],
     });
@@ -274,10 +281,10 @@ function checkNotMirrored(f: FileFacts): Set<string> {
     const upstream = upstreamOf(ref, f);
     if (!upstream) continue;
     const target = upstream.target;
-    reported.add(pathText(img.path));
+    reported.add(imageIdentity(img));
     const carrier = img.registryField;
     const shared = carrier && carrier.role === 'sharedRegistry';
-    const key = shared ? `shared:${pathText(carrier!.path)}` : `image:${pathText(img.path)}`;
+    const key = shared ? `shared:${pathText(carrier!.path)}` : `image:${imageIdentity(img)}`;
     const list = groups.get(key) ?? [];
     list.push({ img, ref, target });
     groups.set(key, list);
@@ -291,6 +298,8 @@ function reportUpstream(list: Upstream[], f: FileFacts): void {
   const { img, ref } = first;
   const carrier = img.registryField;
   const range = registryRange(img, f.doc);
+  // The chart's service images composed from one registry key (chart knowledge): said once, as `<service>`.
+  const composedGroup = list.length > 1 && list.every((u) => u.img.composed);
   const registryName = ref.impliedDomain ? 'Docker Hub (docker.io, implied)' : ref.domain;
   const severity: Severity | undefined = f.airgap ? 'error' : undefined;
   const why = f.airgap
@@ -306,19 +315,24 @@ function reportUpstream(list: Upstream[], f: FileFacts): void {
     const consistent = editLists.every((e) => e && (list.length === 1 || key(e) === key(editLists[0])));
     if (consistent && editLists[0] && editLists[0].length) {
       const changed = [...plans[0]!.keys()].filter((fl) => String(editableScalar(fl, f.doc)?.value) !== plans[0]!.get(fl)).map((fl) => pathText(fl.path));
-      const shown = targetDisplay(img, first.target);
+      const shown = targetDisplay(img, first.target, composedGroup);
       fixes = [{ title: `Point ${changed.join(' and ')} at the mirror (${shown.length > 80 ? f.mirror.registry : shown})`, edits: editLists[0], safe: false, preferred: true }];
     }
-    instead = ` Point it at ${shorten(targetDisplay(img, first.target))} (mirror.layout: ${f.config.mirror.layout}).`;
+    instead = ` Point ${composedGroup ? 'them' : 'it'} at ${shorten(targetDisplay(img, first.target, composedGroup))} (mirror.layout: ${f.config.mirror.layout}).`;
   } else if (!f.mirror) {
     instead = ' Mirror the image and point the value at your registry (set mirror.registry in .airgap-lint.yaml to get a quick fix).';
   }
-  const others = list.length > 1 ? ` (and ${list.length - 1} more image${list.length > 2 ? 's' : ''} using ${pathText(carrier!.path)}: ${list.slice(1, 4).map((u) => pathText(u.img.path)).join(', ')}${list.length > 4 ? ', …' : ''})` : '';
+  const names = list.map((u) => u.img.composed?.name).filter((n): n is string => n !== undefined);
+  const others = composedGroup
+    ? ` (the ${list.length} images the chart composes from it: ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})`
+    : list.length > 1
+      ? ` (and ${list.length - 1} more image${list.length > 2 ? 's' : ''} using ${pathText(carrier!.path)}: ${list.slice(1, 4).map((u) => u.img.composed?.name ?? pathText(u.img.path)).join(', ')}${list.length > 4 ? ', …' : ''})`
+      : '';
   const mirrorText = f.mirror ? `not from the mirror ${f.mirror.registry}` : 'a public registry';
   f.report({
     code: 'image/not-mirrored',
     severity,
-    message: `${pathText(img.path)} "${shorten(img.display)}"${others} pulls from ${registryName}, ${mirrorText}: ${why}.${instead}`,
+    message: `${pathText(img.path)} "${shorten(composedGroup ? serviceDisplay(img) : img.display)}"${others} pulls from ${registryName}, ${mirrorText}: ${why}.${instead}`,
     range,
     fixes,
   });
@@ -386,8 +400,9 @@ function checkBitnamiRelocation(f: FileFacts, ctx: LintContext): void {
 
 const PULL_SECRET_KEYS = new Set(['imagePullSecrets', 'pullSecrets', 'imagePullSecret']);
 
-/** Subcharts known not to inherit `global.imagePullSecrets` (chart name → subchart keys). */
-const NON_INHERITING_SUBCHARTS: Record<string, string[]> = { robusta: ['holmes'] };
+function isNonEmptySecretList(v: JsonValue): boolean {
+  return (Array.isArray(v) && v.length > 0) || (typeof v === 'string' && v.trim() !== '');
+}
 
 function hasPullSecrets(values: JsonValue, depth = 0): boolean {
   if (depth > 60 || values === null || typeof values !== 'object') return false;
@@ -419,7 +434,9 @@ function checkPullSecrets(f: FileFacts): void {
   // so only when an image needs them).
   const global = valueAt(values, ['global', 'imagePullSecrets']);
   const globalSet = Array.isArray(global) && global.length > 0;
-  if (!globalSet && (!mirrored.length || hasPullSecrets(values))) return;
+  // Pull-secret keys the chart knowledge names, whatever they are called.
+  const annotatedSet = f.knowledge.pullSecretPatterns().some((p) => valuesAt(values, p).some((m) => isNonEmptySecretList(m.value)));
+  if (!globalSet && (!mirrored.length || annotatedSet || hasPullSecrets(values))) return;
   if (!globalSet) {
     f.report({
       code: 'image/pull-secret-missing',
@@ -428,10 +445,9 @@ function checkPullSecrets(f: FileFacts): void {
     });
     return;
   }
-  // The global list is set: subcharts that do not inherit it need their own copy.
-  const chartName = f.chart?.name;
-  if (!chartName) return;
-  for (const sub of NON_INHERITING_SUBCHARTS[chartName] ?? []) {
+  // The global list is set: subcharts that do not inherit it (chart knowledge) need their own copy.
+  for (const { key: sub, facts, origin } of f.knowledge.subcharts()) {
+    if (facts.inheritsGlobalPullSecrets || sub.includes('.')) continue;
     const subValues = valueAt(values, [sub]);
     if (subValues === undefined || hasPullSecrets(subValues as JsonValue)) continue;
     const subImages = mirrored.filter((img) => img.path[0] === sub);
@@ -442,12 +458,14 @@ function checkPullSecrets(f: FileFacts): void {
       (f.mirror ? sameHost(subRegistry.split('/')[0], f.mirror.host) : f.airgap && !isPublicRegistry(subRegistry.split('/')[0]) && looksLikeRegistryHost(subRegistry.split('/')[0]));
     if (!subImages.length && !subRegistryMirrored) continue;
     const range = subImages.length ? rangeOfImage(subImages[0]) : f.doc.rangeOf(f.doc.locate([sub, 'registry'])?.node);
-    const edit = insertEntriesEdit(f.doc, [sub], { imagePullSecrets: global });
+    const secretsKey = facts.pullSecretsKey;
+    const edit = insertEntriesEdit(f.doc, [sub], { [secretsKey]: global });
+    const source = facts.source ? ` (${facts.source})` : ` (chart knowledge: ${origin})`;
     f.report({
       code: 'image/pull-secret-missing',
-      message: `${subImages.length ? pathText(subImages[0].path) : `${sub}.registry`} pulls from the private registry ${registryName}, but the ${sub} subchart does not inherit global.imagePullSecrets and sets none: its pods fail with ImagePullBackOff. Set ${sub}.imagePullSecrets (the same secrets as global.imagePullSecrets).`,
+      message: `${subImages.length ? pathText(subImages[0].path) : `${sub}.registry`} pulls from the private registry ${registryName}, but the ${sub} subchart does not inherit global.imagePullSecrets${source} and sets none: its pods fail with ImagePullBackOff. Set ${sub}.${secretsKey} (the same secrets as global.imagePullSecrets).`,
       range,
-      fixes: edit ? [{ title: `Copy global.imagePullSecrets to ${sub}.imagePullSecrets`, edits: [edit], safe: true, preferred: true }] : [],
+      fixes: edit ? [{ title: `Copy global.imagePullSecrets to ${sub}.${secretsKey}`, edits: [edit], safe: true, preferred: true }] : [],
     });
   }
 }

@@ -5,6 +5,11 @@
 // Only where a token cannot be legitimate: in a registry, host, URL or image value, or as the
 // whole value. Message templates (`alert.<severity>.<name>`), Go templates and prose keep their
 // angle brackets.
+//
+// The other conventions of real charts (`CHANGEME`, `REPLACE_ME`, `YOUR_API_KEY`, `xxx`,
+// botkube's `url: 'MATTERMOST_SERVER_URL'`) are found by placeholder-conventions.ts, only in
+// host, URL, registry, credential and account-id values. Their messages quote the token, never
+// the value (it may sit beside a credential).
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Scalar, ValuesDocument, YamlNode } from '../document';
 import { PLACEHOLDER_TOKEN } from '../images/compose';
@@ -13,9 +18,16 @@ import { replaceInScalarEdit, scalarPartRange } from '../images/edits';
 import { parseMirrorRegistry } from '../images/mirror';
 import type { Fix, TextEdit, ValuePath } from '../types';
 import { registerRules } from './catalog';
+import { type Convention, type ConventionToken, type KeyRole, findConventionTokens } from './placeholder-conventions';
 import type { LintContext, RuleModule } from './types';
 
-registerRules([{ id: 'values/placeholder', severity: 'error', summary: 'an unreplaced <…> placeholder in a registry, host, URL or image value' }]);
+registerRules([
+  {
+    id: 'values/placeholder',
+    severity: 'error',
+    summary: 'an unreplaced placeholder (<…>, CHANGEME, REPLACE_ME, YOUR_…, xxx, an ALL-CAPS name) in a registry, host, URL, credential or image value',
+  },
+]);
 
 /** Keys whose values are registries, hosts, URLs or image references (`imageRegistry`, `httpsProxy`, `externalURL`, `apiUrl`). */
 const HOSTISH_KEY = /(?:^|[a-z0-9_-])(?:registry|host|hostname|server|endpoint|url|uri|proxy|domain|address|addr|repository|image|dsn)$/i;
@@ -32,8 +44,21 @@ export interface PlaceholderHit {
   start: number;
   node: Scalar;
   path: ValuePath;
-  context: 'image' | 'url' | 'host' | 'value';
+  context: 'image' | 'url' | 'host' | 'value' | 'address' | 'secret';
+  /** The convention, for tokens other than `<…>`. */
+  convention?: Convention;
+  /** What the key says the value is (conventions other than `<…>` only). */
+  role?: KeyRole;
 }
+
+const PLACE_CONTEXT: Record<ConventionToken['place'], PlaceholderHit['context']> = {
+  'url-host': 'url',
+  'url-part': 'address',
+  host: 'host',
+  'host-part': 'address',
+  secret: 'secret',
+  id: 'value',
+};
 
 function lastKey(path: ValuePath): string | undefined {
   for (let i = path.length - 1; i >= 0; i--) if (typeof path[i] === 'string') return path[i] as string;
@@ -57,29 +82,44 @@ function contextOf(value: string, token: string, start: number, path: ValuePath)
 export function findPlaceholders(doc: ValuesDocument): PlaceholderHit[] {
   const hits: PlaceholderHit[] = [];
   const path: ValuePath = []; // one mutable path for the walk, copied for each hit
-  const walk = (node: YamlNode | null | undefined, depth: number): void => {
+  /** `roleKey`: the key that says what the value is (for `{name: WEBHOOK_URL, value: …}`, the name). */
+  const walk = (node: YamlNode | null | undefined, depth: number, roleKey: string | undefined): void => {
     if (!node || depth > 600 || isAlias(node)) return;
     if (isMap(node)) {
+      let envName: string | undefined;
       for (const pair of node.items) {
-        path.push(isScalar(pair.key) ? String((pair.key as Scalar).value) : '');
-        walk(pair.value as YamlNode, depth + 1);
+        if (isScalar(pair.key) && pair.key.value === 'name' && isScalar(pair.value) && typeof pair.value.value === 'string') envName = pair.value.value;
+      }
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String((pair.key as Scalar).value) : '';
+        path.push(key);
+        walk(pair.value as YamlNode, depth + 1, key === 'value' && envName !== undefined ? envName : key);
         path.pop();
       }
     } else if (isSeq(node)) {
       for (let i = 0; i < node.items.length; i++) {
         path.push(i);
-        walk(node.items[i] as YamlNode, depth + 1);
+        walk(node.items[i] as YamlNode, depth + 1, undefined);
         path.pop();
       }
-    } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('<')) {
+    } else if (isScalar(node) && typeof node.value === 'string') {
       const value = node.value;
-      for (const m of value.matchAll(PLACEHOLDER_TOKEN)) {
-        const context = contextOf(value, m[0], m.index!, path);
-        if (context) hits.push({ token: m[0], start: m.index!, node: node as Scalar, path: path.slice(), context });
+      const found: PlaceholderHit[] = [];
+      if (value.includes('<')) {
+        for (const m of value.matchAll(PLACEHOLDER_TOKEN)) {
+          const context = contextOf(value, m[0], m.index!, path);
+          if (context) found.push({ token: m[0], start: m.index!, node: node as Scalar, path: path.slice(), context });
+        }
       }
+      const direct = roleKey !== undefined;
+      for (const t of findConventionTokens(value, roleKey ?? lastKey(path), direct)) {
+        found.push({ token: t.token, start: t.start, node: node as Scalar, path: path.slice(), context: PLACE_CONTEXT[t.place], convention: t.convention, role: t.role });
+      }
+      if (found.length > 1) found.sort((a, b) => a.start - b.start);
+      hits.push(...found);
     }
   };
-  walk(doc.root, 0);
+  walk(doc.root, 0, undefined);
   return hits;
 }
 
@@ -92,7 +132,26 @@ const CONSEQUENCE: Record<PlaceholderHit['context'], string> = {
   url: 'the URL has no valid host and every connection to it fails',
   host: 'that is no valid host name and pulls or connections to it fail',
   value: 'the chart gets the literal text',
+  address: 'the address is wrong and connections to it fail',
+  secret: 'the chart gets the literal text as the credential and authentication fails',
 };
+
+const CONVENTION_LABEL: Record<Convention, string> = {
+  CHANGEME: 'CHANGEME convention',
+  REPLACE_ME: 'REPLACE_ME convention',
+  YOUR_: 'YOUR_…/your-… convention',
+  xxx: 'xxx convention',
+  'ALL-CAPS': 'an ALL-CAPS name standing for the value',
+};
+
+/** A registry-keyed token in the host position (`registry: CHANGEME`, `CHANGEME/library`): mirror.registry may replace it. */
+function registryToken(h: PlaceholderHit): boolean {
+  if (h.role !== 'registry' || h.context !== 'host') return false;
+  const value = String(h.node.value);
+  const lead = value.length - value.trimStart().length;
+  const after = value.slice(h.start + h.token.length).trimEnd();
+  return h.start === lead && (after === '' || after.startsWith('/'));
+}
 
 export const placeholderRules: RuleModule = {
   name: 'placeholder',
@@ -106,6 +165,10 @@ export const placeholderRules: RuleModule = {
     const replaceable = (h: PlaceholderHit) => replacement !== undefined && MIRROR_TOKEN.test(h.token) && !NOT_A_HOST_TOKEN.test(h.token.replace(/registry|mirror/gi, ''));
     const editFor = (h: PlaceholderHit): TextEdit => replaceInScalarEdit(doc, h.node, h.start, h.start + h.token.length, replacement!);
     for (const h of hits) {
+      if (h.convention) {
+        reportConvention(ctx, h, replacement);
+        continue;
+      }
       const value = String(h.node.value);
       const fixes: Fix[] = [];
       if (replaceable(h)) {
@@ -138,3 +201,27 @@ export const placeholderRules: RuleModule = {
     }
   },
 };
+
+/** A CHANGEME / REPLACE_ME / YOUR_ / xxx / ALL-CAPS token: the message quotes the token only. */
+function reportConvention(ctx: LintContext, h: PlaceholderHit, replacement: string | undefined): void {
+  const doc = ctx.doc;
+  const fixes: Fix[] = [];
+  let how: string;
+  if (registryToken(h) && replacement !== undefined) {
+    // Not safe: unlike `<mirror-registry>`, nothing says this registry was meant to be the mirror.
+    fixes.push({ title: `Replace ${h.token} with ${replacement}`, edits: [replaceInScalarEdit(doc, h.node, h.start, h.start + h.token.length, replacement)], safe: false, preferred: true });
+    how = `Replace it with the registry the cluster pulls from before install (mirror.registry is ${replacement}).`;
+  } else if (h.role === 'registry') {
+    how = 'Replace it with your registry host before install (set mirror.registry in .airgap-lint.yaml to get a quick fix).';
+  } else if (h.context === 'secret') {
+    how = "It must be replaced before install, and a credential belongs in a Kubernetes Secret that the chart reads (its existing-Secret option), not in a values file.";
+  } else {
+    how = 'It must be replaced with the real value before install.';
+  }
+  ctx.report({
+    code: 'values/placeholder',
+    message: `Unreplaced placeholder ${h.token} (${CONVENTION_LABEL[h.convention!]}) in ${pathText(h.path)}: Helm installs it literally, and ${CONSEQUENCE[h.context]}. ${how}`,
+    range: scalarPartRange(doc, h.node, h.start, h.start + h.token.length),
+    fixes,
+  });
+}

@@ -12,12 +12,13 @@ import type { Scalar, ValuesDocument, YAMLMap } from '../document';
 import { findStack } from '../layers';
 import { appendEntries, parseNoProxy, NoProxyChecker, type Dialect } from '../noproxy';
 import { PRESETS, type Distribution } from '../presets';
-import { analyzeProxies, type ProxyAnalysis, type SetAnalysis } from '../proxy/analyze';
+import { knowledgeOf, type ChartKnowledge, type Placed, type ProxyKeyFacts } from '../knowledge';
+import { analyzeProxies, noProxyReadings, type NoProxyReading, type ProxyAnalysis, type SetAnalysis } from '../proxy/analyze';
 import { computeMissing, type MissingItem } from '../proxy/missing';
 import { isProxied, type EnvSet, type ProxyVar } from '../proxy/discover';
 import { addVarsEdit, copyVarsEdit, setDistributionEdit } from '../proxy/edits';
 import { checkEntries, code, listDialects } from '../proxy/entry-checks';
-import { blockKeyRole, envVarRole, normalizeKey, roleLabel } from '../proxy/names';
+import { blockKeyRole, envVarRole, normalizeKey, roleLabel, vendorBlockKeyRole, vendorVarRole, type VendorProxy } from '../proxy/names';
 import { checkProxyUrl, parseProxyUrl, redactProxyUrl } from '../proxy/proxy-url';
 import { setScalarValueEdit, valuePartRange } from '../proxy/scalar';
 import type { Fix, Range, RelatedLocation, Severity, TextEdit } from '../types';
@@ -36,6 +37,7 @@ export const PROXY_RULE_INFO: Array<{ id: string; severity: Severity; summary: s
   { id: 'proxy/env-case', severity: 'warning', summary: 'upper and lower case proxy variables disagree, or HTTP_PROXY only in upper case while curl is active' },
   { id: 'proxy/component-missing', severity: 'warning', summary: 'some env sets of the install set the proxy, another does not' },
   { id: 'proxy/no-proxy-differs', severity: 'info', summary: 'proxied env sets of one install have different NO_PROXY values' },
+  { id: 'proxy/no-proxy-unsupported', severity: 'warning', summary: 'a chart proxy key becomes HTTP(S)_PROXY but the chart has no NO_PROXY setting' },
 ];
 registerRules(PROXY_RULE_INFO);
 
@@ -75,6 +77,9 @@ function lineOf(doc: ValuesDocument, node: { range?: [number, number, number] | 
 /** The name a new NO_PROXY variable gets in a set: the case (or key convention) of its proxy variables. */
 function noProxyNames(set: EnvSet): string[] {
   const proxies = set.vars.filter((v) => v.role !== 'no');
+  // Only a vendor's variables: its own NO_PROXY (DD_PROXY_NO_PROXY), which its agent reads first.
+  const vendor = proxies.find((v) => v.vendor?.noProxyName);
+  if (vendor && proxies.every((v) => v.vendor)) return [vendor.vendor!.noProxyName!];
   if (set.kind !== 'block') {
     const upper = proxies.some((v) => v.case === 'upper');
     const lower = proxies.some((v) => v.case === 'lower');
@@ -93,11 +98,12 @@ export const proxyRules: RuleModule = {
   check(ctx: LintContext) {
     const doc = ctx.doc;
     if (!doc.root) return;
-    const analysis = analyzeProxies(doc, ctx.config);
+    const knowledge = knowledgeOf(ctx);
+    const analysis = analyzeProxies(doc, ctx.config, knowledge.empty ? undefined : knowledge);
     if (analysis.sets.length === 0) return;
     const lower = lowerLayerLookup(ctx);
-    for (const sa of analysis.sets) checkSet(ctx, analysis, sa, lower);
-    profileUnknown(ctx, analysis);
+    for (const sa of analysis.sets) checkSet(ctx, analysis, sa, lower, knowledge);
+    profileUnknown(ctx, analysis, knowledge);
     componentMissing(ctx, analysis);
     noProxyDiffers(ctx, analysis);
   },
@@ -105,26 +111,36 @@ export const proxyRules: RuleModule = {
 
 // ------------------------------------------------------------------ per env set
 
-function checkSet(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis, lower: LowerLookup): void {
+function checkSet(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis, lower: LowerLookup, knowledge: ChartKnowledge): void {
   const doc = ctx.doc;
   const { set } = sa;
   if (sa.proxied) for (const v of set.vars) if (v.role !== 'no') checkProxyVar(ctx, sa, v);
   envCase(ctx, sa);
-  for (const reading of sa.readings) {
+  const readings = readingsOf(sa);
+  for (const reading of readings) {
     if (reading.value === undefined || !reading.v.valueNode || reading.value === '') continue;
     const dialects = reading.dialects.length ? reading.dialects : sa.dialects;
+    // A rewrite that adds an entry (`.svc` → `.svc,.cluster.local`) keeps a space-separated list so.
+    const spaced = reading.v.vendor?.separator === ' ' && !reading.value.includes(',');
     checkEntries({
       doc,
       v: reading.v,
       value: reading.value,
-      checker: new NoProxyChecker(reading.value, dialects),
+      checker: new NoProxyChecker(readText(reading.v.vendor, reading.value), dialects),
       dialects,
       clusterDomain: ctx.config.cluster.clusterDomain.replace(/^\.+|\.+$/g, '') || 'cluster.local',
-      report: (f) => ctx.report(f),
+      report: (f) => ctx.report(spaced ? { ...f, fixes: f.fixes?.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, newText: e.newText.replace(/,/g, ' ') })) })) } : f),
     });
   }
   if (!sa.proxied) return;
-  if (sa.readings.length === 0) {
+  // The SUSE Observability agent's STS_PROXY_* carry its connection to StackState only: nothing in the cluster goes through them.
+  if (!needsNoProxy(set)) return;
+  const chartKey = chartProxyKey(knowledge, set);
+  if (chartKey && chartKey.facts.noProxy === null) {
+    noProxyUnsupported(ctx, sa, chartKey);
+    return;
+  }
+  if (readings.length === 0) {
     const inherited = set.kind !== 'list' ? lower(set) : undefined;
     if (inherited) missingInherited(ctx, analysis, sa, inherited);
     else absent(ctx, analysis, sa);
@@ -132,9 +148,9 @@ function checkSet(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis, lo
   }
   // Upper and lower case with the same value are fixed together, so that they stay equal.
   const handled = new Set<ProxyVar>();
-  for (const reading of sa.readings) {
+  for (const reading of readings) {
     if (handled.has(reading.v) || reading.value === undefined || reading.dialects.length === 0) continue;
-    const twins = sa.readings.filter((r) => r.value === reading.value);
+    const twins = readings.filter((r) => r.value === reading.value && r.v.vendor?.separator === reading.v.vendor?.separator);
     const dialects = [...new Set(twins.flatMap((r) => r.dialects))];
     for (const t of twins) handled.add(t.v);
     missing(ctx, analysis, sa, reading.v, reading.value, dialects, twins.map((t) => t.v));
@@ -147,7 +163,7 @@ function checkProxyVar(ctx: LintContext, sa: SetAnalysis, v: ProxyVar): void {
   const lead = v.value.length - v.value.trimStart().length;
   const partRange = (start?: number, end?: number) =>
     start !== undefined && end !== undefined && end > start ? valuePartRange(doc, v.valueNode!, lead + start, lead + end) : doc.rangeOf(v.valueNode);
-  for (const p of checkProxyUrl(v.value, sa.dialects)) {
+  for (const p of checkProxyUrl(v.value, v.vendor?.dialect ? [v.vendor.dialect] : sa.dialects)) {
     ctx.report({ code: 'proxy/url-invalid', severity: p.severity, message: `${v.name} ${p.message}.`, range: partRange(p.start, p.end) });
   }
   const u = parseProxyUrl(v.value);
@@ -213,6 +229,44 @@ function envCase(ctx: LintContext, sa: SetAnalysis): void {
   }
 }
 
+// ------------------------------------------------------------------ chart proxy keys
+
+/** The chart knowledge of a set's proxy key (`global.proxy.url`), when the chart annotates it. */
+function chartProxyKey(knowledge: ChartKnowledge, set: EnvSet): Placed<ProxyKeyFacts> | undefined {
+  if (knowledge.empty || set.kind !== 'block') return undefined;
+  for (const v of set.vars) {
+    if (v.role === 'no') continue;
+    const key = knowledge.proxyKeyAt([...set.path, v.name]);
+    if (key) return key;
+  }
+  return undefined;
+}
+
+/** True when the chart knowledge says a set's proxy key has no NO_PROXY counterpart. */
+export function lacksNoProxyKnob(knowledge: ChartKnowledge, set: EnvSet): boolean {
+  return chartProxyKey(knowledge, set)?.facts.noProxy === null;
+}
+
+/**
+ * A chart proxy key with no no-proxy key (annotations: `noProxy: null`). Asking for a NO_PROXY
+ * the chart cannot render would be a wrong fix. When the chart renders the key as the standard
+ * variables, every request of those containers (in-cluster ones too) goes to the proxy with no
+ * way to exempt it: say so. When it renders a vendor variable (`STS_PROXY_HTTPS`), only the
+ * vendor's own client uses the proxy, for its own endpoints, and nothing needs exempting.
+ */
+function noProxyUnsupported(ctx: LintContext, sa: SetAnalysis, key: Placed<ProxyKeyFacts>): void {
+  const standard = key.facts.renderedAs.filter((n) => envVarRole(n) !== undefined);
+  if (standard.length === 0) return;
+  const proxyVar = sa.set.vars.find((v) => v.role !== 'no')!;
+  const components = key.facts.components?.length ? key.facts.components.join(', ') : 'the chart\'s containers';
+  const source = key.facts.source ? ` (${key.facts.source})` : '';
+  ctx.report({
+    code: 'proxy/no-proxy-unsupported',
+    message: `${code(sa.set.pathText + '.' + proxyVar.name)} becomes ${standard.join(' and ')} in ${components}, and the chart has no NO_PROXY setting${source}: their in-cluster requests (the API server, Services, pod IPs, the metadata endpoint) go to the proxy too and cannot be exempted. Make sure the proxy can reach them, or pass NO_PROXY through the chart's extra env if it has one.`,
+    range: ctx.doc.rangeOf(proxyVar.nameNode),
+  });
+}
+
 // ------------------------------------------------------------------ NO_PROXY coverage
 
 function missingMessage(items: MissingItem[], entries: string[], notes: string[], prefix: string): string {
@@ -228,35 +282,37 @@ function missingMessage(items: MissingItem[], entries: string[], notes: string[]
 function missing(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis, v: ProxyVar, value: string, dialects: Dialect[], twins: ProxyVar[]): void {
   if (dialects.length === 0) return;
   const domain = ctx.config.cluster.clusterDomain;
-  const { items, entries, notes } = computeMissing(value, dialects, analysis.required, domain);
+  const { items, entries, notes } = computeMissing(readText(v.vendor, value), dialects, analysis.required, domain);
   if (items.length === 0) return;
   const fixes: Fix[] = [];
-  const next = appendEntries(value, entries);
+  const next = appendFor(v.vendor, value, entries);
   if (entries.length && next !== value) {
     const edits = twins.filter((t) => t.valueNode).map((t) => setScalarValueEdit(ctx.doc, t.valueNode!, next, t.inFlow));
-    if (edits.length) fixes.push({ title: `Append ${entries.join(',')} to ${v.name}`, edits, safe: true, preferred: true });
+    if (edits.length) fixes.push({ title: `Append ${entries.join(v.vendor?.separator ?? ',')} to ${v.name}`, edits, safe: true, preferred: true });
   }
-  const who = dialects.length === sa.dialects.length ? '' : ` (read by ${listDialects(dialects)})`;
+  const who = v.vendor?.reader ? ` (read by ${v.vendor.reader}${v.vendor.dialect ? `, which matches it as ${listDialects([v.vendor.dialect])} does` : ''})` : dialects.length === sa.dialects.length ? '' : ` (read by ${listDialects(dialects)})`;
   ctx.report({ code: 'proxy/no-proxy-missing', message: missingMessage(items, entries, notes, `${v.name}${who} in ${setLabel(sa.set)}`), range: rangeOfVar(ctx.doc, v), fixes });
 }
 
 function absent(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis): void {
   const { set } = sa;
   const doc = ctx.doc;
-  const proxyVar = set.vars.find((v) => v.role !== 'no')!;
-  const { entries, notes } = computeMissing('', sa.dialects, analysis.required, ctx.config.cluster.clusterDomain);
-  const value = entries.join(',');
+  const proxyVar = set.vars.find((v) => v.role !== 'no' && !v.vendor?.backendOnly)!;
   const names = noProxyNames(set);
+  // A vendor's own NO_PROXY (DD_PROXY_NO_PROXY): read in its agent's dialect, in its separator.
+  const own = names.length === 1 ? vendorBlockKeyRole(names[0])?.vendor : undefined;
+  const { entries, notes } = computeMissing('', own?.dialect ? [own.dialect] : sa.dialects, analysis.required, ctx.config.cluster.clusterDomain);
+  const value = entries.join(own?.separator ?? ',');
   const fixes: Fix[] = [];
   const lastProxy = [...set.vars].reverse().find((v) => v.role !== 'no');
   const edit = value ? addVarsEdit(doc, set, names.map((name) => ({ name, value })), lastProxy) : undefined;
   // A chart block's key name is a guess from its siblings' convention: offered, never applied blindly.
-  const certain = set.kind !== 'block' || set.vars.some((v) => blockKeyRole(v.name) !== undefined);
+  const certain = set.kind !== 'block' || set.vars.some((v) => blockKeyRole(v.name) !== undefined) || vendorVarRole(names[0]) !== undefined;
   if (edit) fixes.push({ title: `Add ${names.join(' and ')} with the required destinations`, edits: [edit], safe: certain, preferred: true });
   const what = set.kind === 'block' ? `the chart's proxy settings ${setLabel(set)}` : `env set ${setLabel(set)}`;
-  const key = set.kind === 'block' ? `${code(names[0])} key` : 'NO_PROXY';
+  const key = set.kind === 'block' ? `${code(names[0])} key` : own ? `${names[0]} or NO_PROXY` : 'NO_PROXY';
   let message = `${proxyVar.name} is set in ${what} but there is no ${key}: every request, in-cluster ones included, goes to the proxy (Services, the API server, pod IPs, the metadata endpoint).`;
-  if (value) message += ` Add ${names[0]}: ${code(value)}.`;
+  if (value) message += ` Add ${names[0]}: ${code(value)}${own?.separator === ' ' ? ` (space-separated: ${own.reader ?? 'its reader'} splits it on spaces)` : ''}.`;
   if (notes.length) message += ` No entry can fix: ${notes.slice(0, 3).join('; ')}.`;
   ctx.report({ code: 'proxy/no-proxy-absent', message, range: doc.rangeOf(proxyVar.nameNode), fixes });
 }
@@ -329,13 +385,46 @@ function lowerLayerLookup(ctx: LintContext): LowerLookup {
   };
 }
 
+// ------------------------------------------------------------------ vendor variables
+
+/**
+ * The set's NO_PROXY readings: a vendor's own NO_PROXY (DD_PROXY_NO_PROXY) is read by its agent
+ * in the agent's dialect, the standard names as analyze.ts reads them. Sets without one keep
+ * analyze.ts' readings as they are.
+ */
+function readingsOf(sa: SetAnalysis): NoProxyReading[] {
+  const own = sa.set.vars.filter((v) => v.role === 'no' && v.vendor);
+  if (own.length === 0) return sa.readings;
+  const standard = noProxyReadings({ ...sa.set, vars: sa.set.vars.filter((v) => !v.vendor) }, sa.dialects);
+  const vendor = own.map((v) => ({ v, value: v.source === 'value' ? v.value : v.source === 'null' ? '' : undefined, dialects: v.vendor!.dialect ? [v.vendor!.dialect] : [...sa.dialects] }));
+  return [...standard, ...vendor].sort((a, b) => sa.set.vars.indexOf(a.v) - sa.set.vars.indexOf(b.v));
+}
+
+/** The text the runtimes match: a space-separated list with its spaces as commas (same offsets). */
+function readText(vendor: VendorProxy | undefined, value: string): string {
+  return vendor?.separator === ' ' ? value.replace(/ /g, ',') : value;
+}
+
+/** Appends entries in the variable's own separator. */
+function appendFor(vendor: VendorProxy | undefined, value: string, entries: readonly string[]): string {
+  if (vendor?.separator !== ' ' || entries.length === 0) return appendEntries(value, entries);
+  const trimmed = value.replace(/\s+$/, '');
+  return (trimmed === '' ? '' : trimmed + ' ') + entries.join(' ') + value.slice(trimmed.length);
+}
+
+/** Whether the set proxies requests that can be in-cluster ones (a vendor's backend-only proxy does not). */
+function needsNoProxy(set: EnvSet): boolean {
+  return isProxied({ vars: set.vars.filter((v) => !v.vendor?.backendOnly) });
+}
+
 // ------------------------------------------------------------------ per file
 
-function profileUnknown(ctx: LintContext, analysis: ProxyAnalysis): void {
+function profileUnknown(ctx: LintContext, analysis: ProxyAnalysis, knowledge: ChartKnowledge): void {
   if (ctx.config.cluster.known) return;
-  const first = analysis.sets.find((s) => s.proxied);
+  // A proxy key without a NO_PROXY counterpart has nothing the profile could check.
+  const first = analysis.sets.find((s) => s.proxied && needsNoProxy(s.set) && !lacksNoProxyKnob(knowledge, s.set));
   if (!first) return;
-  const v = first.set.vars.find((x) => x.role !== 'no' && (x.source === 'valueFrom' || (x.value ?? '').trim() !== ''))!;
+  const v = first.set.vars.find((x) => x.role !== 'no' && !x.vendor?.backendOnly && (x.source === 'valueFrom' || (x.value ?? '').trim() !== ''))!;
   const doc = ctx.doc;
   const configPath = ctx.config.configPath;
   const suggested = configPath ?? nodePath.join(nodePath.dirname(doc.path), CONFIG_FILE_NAMES[0]);
@@ -356,7 +445,7 @@ function profileUnknown(ctx: LintContext, analysis: ProxyAnalysis): void {
     preferred: true,
     command: { command: SET_CLUSTER_PROFILE_COMMAND, title: 'Set cluster network profile…', arguments: [{ configPath: suggested, valuesPath: doc.path }] },
   });
-  const others = analysis.sets.filter((s) => s.proxied).length - 1;
+  const others = analysis.sets.filter((s) => s.proxied && needsNoProxy(s.set)).length - 1;
   ctx.report({
     code: 'proxy/profile-unknown',
     message: `${v.name} is set${others > 0 ? ` (here and in ${others} more env set${others === 1 ? '' : 's'})` : ''}, but no cluster network profile is configured: NO_PROXY cannot be checked for the pod CIDR, the service CIDR and the apiserver IP. Set cluster.distribution (or cluster.podCIDR and cluster.serviceCIDR) in ${CONFIG_FILE_NAMES[0]}.`,
@@ -403,9 +492,9 @@ function noProxyDiffers(ctx: LintContext, analysis: ProxyAnalysis): void {
   const rows = analysis.sets
     .filter((s) => s.proxied)
     .map((s) => {
-      const r = s.readings.find((x) => x.value !== undefined && x.v.valueNode);
+      const r = readingsOf(s).find((x) => x.value !== undefined && x.v.valueNode);
       if (!r) return undefined;
-      const entries = parseNoProxy(r.value!).entries.filter((e) => e.kind !== 'empty').map((e) => e.text);
+      const entries = parseNoProxy(readText(r.v.vendor, r.value!)).entries.filter((e) => e.kind !== 'empty').map((e) => e.text);
       return { sa: s, v: r.v, value: r.value!, entries, keys: new Set(entries.map((e) => e.toLowerCase())) };
     })
     .filter((x): x is NonNullable<typeof x> => x !== undefined);
@@ -417,7 +506,7 @@ function noProxyDiffers(ctx: LintContext, analysis: ProxyAnalysis): void {
     const lacks = union.filter((e) => !row.keys.has(e.toLowerCase()));
     if (lacks.length === 0) continue;
     const others = rows.filter((o) => o !== row && lacks.some((e) => o.keys.has(e.toLowerCase())));
-    const edits: TextEdit[] = [setScalarValueEdit(doc, row.v.valueNode!, appendEntries(row.value, lacks), row.v.inFlow)];
+    const edits: TextEdit[] = [setScalarValueEdit(doc, row.v.valueNode!, appendFor(row.v.vendor, row.value, lacks), row.v.inFlow)];
     ctx.report({
       code: 'proxy/no-proxy-differs',
       message: `${row.v.name} in ${setLabel(row.sa.set)} differs from the NO_PROXY of ${others.map((o) => setLabel(o.sa.set)).join(', ')}: it lacks ${lacks.slice(0, MAX_LISTED).map(code).join(', ')}${lacks.length > MAX_LISTED ? ` and ${lacks.length - MAX_LISTED} more` : ''}. Components of one install usually need the same exceptions; make them equal.`,

@@ -3,6 +3,7 @@
 // the document; severity overrides and suppression are applied by the engine afterwards.
 import type { ResolvedConfig } from '../config';
 import type { ValuesDocument } from '../document';
+import type { ChartKnowledge } from '../knowledge';
 import type { Finding, FileHost, Severity } from '../types';
 
 export type FindingInput = Omit<Finding, 'severity' | 'path' | 'fixes'> & {
@@ -19,6 +20,12 @@ export interface LintContext {
   /** Parsed document of another file (cached per version); undefined if it cannot be read. */
   getDocument(path: string): ValuesDocument | undefined;
   report(finding: FindingInput): void;
+  /**
+   * The chart knowledge of the file (resolved on first use, cached per file and config). The
+   * engine always provides it; rules read it through `knowledgeOf(ctx)`, which resolves it for
+   * a hand-built context too.
+   */
+  knowledge?(): ChartKnowledge;
 }
 
 export interface RuleModule {
