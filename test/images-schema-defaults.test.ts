@@ -19,6 +19,9 @@ const corpusText = (p: string) => fs.readFileSync(nodePath.join(CORPUS, p), 'utf
 function headStack(): MemoryHost {
   const host = new MemoryHost();
   for (const f of ['Chart.yaml', 'values.yaml', 'values.schema.json', 'values-airgap.yaml']) host.set(`k/${f}`, corpusText(`${KUBERNAUT}/${f}`));
+  // About schema defaults as a layer: no chart knowledge (its console and fleet conditions would
+  // hide the images under test; knowledge.test.ts covers the stack with it).
+  host.set('k/Chart.yaml', corpusText(`${KUBERNAUT}/Chart.yaml`).replace(/^name: .*$/m, 'name: shapes-only'));
   return host;
 }
 

@@ -1,6 +1,9 @@
 // values/placeholder: unreplaced `<…>` tokens in registries, hosts, URLs and images, with the
 // range on exactly the token; never on message templates or Go templates; fixes from
-// mirror.registry for this token or all of them, applied and re-linted.
+// mirror.registry for this token or all of them, applied and re-linted. Then the other
+// conventions (CHANGEME, REPLACE_ME, YOUR_…/your-…, xxx, ALL-CAPS names) in host, URL,
+// registry, credential and id values only, on copies of botkube and splunk files in
+// test/fixtures/placeholder (see its SOURCES.md).
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
@@ -103,12 +106,12 @@ describe('values/placeholder', () => {
   });
 
   it('no findings on the corpus charts as shipped (kube-prometheus-stack proxyUrl keys, Robusta templates)', () => {
+    // botkube is no longer here: its ALL-CAPS placeholders are findings (see below).
     for (const p of [
       'prometheus-community__helm-charts/charts/kube-prometheus-stack/values.yaml',
       'robusta-dev__robusta/helm/robusta/values.yaml',
       'robusta-dev__robusta/helm/robusta/charts/holmes-0.39.0/holmes/values.yaml',
       'rancher__rancher/chart/values.yaml',
-      'kubeshop__botkube/helm/botkube/values.yaml',
     ]) {
       assert.deepEqual(lint(fs.readFileSync(nodePath.join(CORPUS, p), 'utf8')), [], p);
     }
@@ -123,5 +126,264 @@ describe('values/placeholder', () => {
     ]);
     const fixed = applyEdits(text, findings[0].fixes[0].edits).text;
     assert.equal(fixed, "a:\n  image: 'harbor.corp/proxy/team/app:1.0'\nb:\n  url: 'http://it''s/<tenant>'\n");
+  });
+
+  describe('other conventions: CHANGEME, REPLACE_ME, YOUR_…, xxx, ALL-CAPS names', () => {
+    const PH = nodePath.join(FIXTURES, 'placeholder');
+    /** [1-based line, the text under the range] for each finding. */
+    const spans = (text: string, findings: Finding[]) => {
+      const lines = text.split('\n');
+      return findings.map((f) => {
+        assert.equal(f.range.start.line, f.range.end.line);
+        return [f.range.start.line + 1, lines[f.range.start.line].slice(f.range.start.character, f.range.end.character)];
+      });
+    };
+
+    it('botkube values.yaml: the ALL-CAPS names under url, token, server and password keys; not those under name, team, botID, id, username', () => {
+      const text = fs.readFileSync(nodePath.join(PH, 'botkube-values.yaml'), 'utf8');
+      const findings = lint(text);
+      assert.deepEqual(ranges(findings), [
+        [562, 12, 562, 33],
+        [564, 14, 564, 30],
+        [592, 14, 592, 27],
+        [628, 15, 628, 36],
+        [632, 17, 632, 39],
+        [665, 12, 665, 23],
+      ]);
+      assert.deepEqual(spans(text, findings).map((s) => s[1]), ['MATTERMOST_SERVER_URL', 'MATTERMOST_TOKEN', 'DISCORD_TOKEN', 'ELASTICSEARCH_ADDRESS', 'ELASTICSEARCH_PASSWORD', 'WEBHOOK_URL']);
+      assert.ok(findings.every((f) => f.severity === 'error' && f.fixes.length === 0));
+      const [url, token, , server, password, webhook] = findings.map((f) => f.message);
+      assert.equal(
+        url,
+        'Unreplaced placeholder MATTERMOST_SERVER_URL (an ALL-CAPS name standing for the value) in communications.default-group.mattermost.url: Helm installs it literally, and the URL has no valid host and every connection to it fails. It must be replaced with the real value before install.',
+      );
+      assert.match(webhook, /^Unreplaced placeholder WEBHOOK_URL .* in communications\.default-group\.webhook\.url: .*the URL has no valid host/);
+      assert.match(server, /ELASTICSEARCH_ADDRESS .* in communications\.default-group\.elasticsearch\.server: .*no valid host name/);
+      for (const m of [token, password]) {
+        assert.match(m, /authentication fails\. It must be replaced before install, and a credential belongs in a Kubernetes Secret/);
+      }
+      // A configured mirror changes nothing: none of these is a registry.
+      assert.deepEqual(ranges(lint(text, harbor)), ranges(findings));
+      assert.ok(lint(text, harbor).every((f) => f.fixes.length === 0));
+    });
+
+    it('splunk use-proxy example: CHANGEME for clusterName, realm and accessToken (the token one says to use a Secret)', () => {
+      const text = fs.readFileSync(nodePath.join(PH, 'splunk-use-proxy-values.yaml'), 'utf8');
+      const findings = lint(text, harbor);
+      assert.deepEqual(ranges(findings), [
+        [0, 13, 0, 21],
+        [2, 9, 2, 17],
+        [3, 15, 3, 23],
+      ]);
+      assert.deepEqual(spans(text, findings).map((s) => s[1]), ['CHANGEME', 'CHANGEME', 'CHANGEME']);
+      assert.ok(findings.every((f) => f.fixes.length === 0 && /\(CHANGEME convention\)/.test(f.message)));
+      assert.match(findings[0].message, /in clusterName: Helm installs it literally, and the chart gets the literal text\. It must be replaced with the real value before install\.$/);
+      assert.match(findings[1].message, /in splunkObservability\.realm: /);
+      assert.doesNotMatch(findings[1].message, /Secret/);
+      assert.match(findings[2].message, /in splunkObservability\.accessToken: .*credential.*Kubernetes Secret/);
+    });
+
+    it('each convention, with the range on exactly the token', () => {
+      const text = [
+        'a:', // 1
+        '  url: https://CHANGEME.example.com/api', // 2
+        '  proxy: http://xxx:8080', // 3
+        '  apiKey: YOUR_API_KEY', // 4
+        '  httpsProxy: http://your-proxy:3128', // 5
+        '  endpoint: REPLACE_ME', // 6
+        '  token: replaceme', // 7
+        '  password: "changeme"', // 8
+        '  host: CHANGE_ME.corp.example:443', // 9
+        "  webhookUrl: 'https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXX'", // 10
+        '  apiToken: sk-xxxxxxxx-xxxx', // 11
+        '  tenantId: xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx', // 12
+        "  serverUrl: 'SERVER_URL'", // 13
+        '  proxyUrl: http://PROXY_HOST:3128', // 14
+        '  realm: your-realm', // 15
+        '  urls: ["http://changeme:80", "https://ok.example.com"]', // 16
+        '  server: ELASTIC_HOST:9200', // 17
+        '  api_key: MY_API_KEY', // 18
+        '  clusterName: Your_Cluster', // 19
+        '  sentryDSN: https://o0.ingest.sentry.io/xxxx', // 20
+        '  extraArgs: ["--endpoint=https://changeme.example.com"]', // 21
+        '  url2: "https://<tenant>.xxx.example.com"', // 22: both conventions, in order
+        '',
+      ].join('\n');
+      const findings = lint(text);
+      assert.deepEqual(spans(text, findings), [
+        [2, 'CHANGEME'],
+        [3, 'xxx'],
+        [4, 'YOUR_API_KEY'],
+        [5, 'your-proxy'],
+        [6, 'REPLACE_ME'],
+        [7, 'replaceme'],
+        [8, 'changeme'],
+        [9, 'CHANGE_ME'],
+        [10, 'XXXXXXXXXXXX'],
+        [11, 'xxxxxxxx-xxxx'],
+        [12, 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx'],
+        [13, 'SERVER_URL'],
+        [14, 'PROXY_HOST'],
+        [15, 'your-realm'],
+        [16, 'changeme'],
+        [17, 'ELASTIC_HOST'],
+        [18, 'MY_API_KEY'],
+        [19, 'Your_Cluster'],
+        [20, 'xxxx'],
+        [21, 'changeme'],
+        [22, '<tenant>'],
+        [22, 'xxx'],
+      ]);
+      assert.deepEqual(ranges(findings).slice(0, 3), [
+        [1, 15, 1, 23],
+        [2, 16, 2, 19],
+        [3, 10, 3, 22],
+      ]);
+      const label = (line: number) => findings.find((f) => f.range.start.line === line - 1)!.message.match(/\(([^)]*)\)/)![1];
+      assert.deepEqual([2, 3, 4, 5, 6, 13].map(label), [
+        'CHANGEME convention',
+        'xxx convention',
+        'YOUR_…/your-… convention',
+        'YOUR_…/your-… convention',
+        'REPLACE_ME convention',
+        'an ALL-CAPS name standing for the value',
+      ]);
+      assert.ok(findings.every((f) => f.fixes.length === 0));
+    });
+
+    it('an env entry is judged by its name: a placeholder value of WEBHOOK_URL or API_TOKEN, not of LOG_LEVEL', () => {
+      const text = [
+        'env:',
+        '  - name: WEBHOOK_URL',
+        '    value: CHANGEME',
+        '  - name: LOG_LEVEL',
+        '    value: DEBUG',
+        '  - name: API_TOKEN',
+        '    value: xxx',
+        '  - name: SLACK_CHANNEL',
+        '    value: your-channel',
+        '  - name: MODE',
+        '    value: REPLACE_ME',
+        '',
+      ].join('\n');
+      const findings = lint(text);
+      assert.deepEqual(ranges(findings), [
+        [2, 11, 2, 19],
+        [6, 11, 6, 14],
+      ]);
+      assert.match(findings[0].message, /in env\[0\]\.value: .*no valid host/);
+      assert.match(findings[1].message, /in env\[2\]\.value: .*Kubernetes Secret/);
+    });
+
+    it('never on log levels, enums, prose, templates, env references, env names, Secret names and keys, or other keys', () => {
+      const text = [
+        'logLevel: DEBUG',
+        'log:',
+        '  level: INFO',
+        'image:',
+        '  pullPolicy: IfNotPresent',
+        '  registry: docker.io',
+        'service:',
+        '  type: ClusterIP',
+        '  protocol: TCP',
+        'strategy:',
+        '  type: RollingUpdate',
+        'securityContext:',
+        '  capabilities:',
+        '    drop: [ALL]',
+        'proxy: NONE',
+        'searchNamespace: ALL',
+        'watchMethod: WATCH',
+        'url: SYSTEM_DEFAULT', // no host word in an ALL-CAPS whole value: an enum
+        'registryMode: MIRROR_ONLY',
+        'description: "Set url to CHANGEME and token to YOUR_API_KEY before install"',
+        'help: replace xxx with the host',
+        'webhook:',
+        '  url: "{{ .Values.global.WEBHOOK_URL }}"',
+        '  endpoint: "https://{{ .Values.CHANGEME }}.example.com"',
+        '  server: ${ELASTICSEARCH_ADDRESS}',
+        '  proxy: http://$(PROXY_HOST):3128',
+        '  host: "%PROXY_HOST%"',
+        'extraEnv:',
+        '  - name: WEBHOOK_URL',
+        '    value: https://hooks.example.com/abc',
+        '  - name: MATTERMOST_TOKEN',
+        '    valueFrom:',
+        '      secretKeyRef:',
+        '        name: botkube-secrets',
+        '        key: MATTERMOST_TOKEN',
+        'existingSecretAdminPasswordKey: HARBOR_ADMIN_PASSWORD',
+        'jobservice:',
+        '  existingSecretKey: JOBSERVICE_SECRET',
+        '  existingXsrfSecretKey: CSRF_KEY',
+        '  tokenEnvVar: GITHUB_TOKEN',
+        '  secretName: MY_SECRET',
+        'mattermost:',
+        '  team: MATTERMOST_TEAM',
+        '  username: ELASTICSEARCH_USERNAME',
+        '  botID: DISCORD_BOT_ID',
+        '  channelName: SLACK_CHANNEL',
+        'httpsProxy: http://svc-robusta:changeme@proxy.corp.example:3128', // a password: never read
+        'dsn: https://YOUR_KEY@o0.ingest.sentry.io/1', // user info: never read
+        'host: exchange-me.corp.example',
+        'exchangeServer: changemeplease.corp.example',
+        'comment: xxx',
+        'title: CHANGEME',
+        'urls: [WEBHOOK_URL]', // an ALL-CAPS list item is not judged
+        'tolerations:',
+        '  - key: CriticalAddonsOnly',
+        '    operator: Exists',
+        '',
+      ].join('\n');
+      assert.deepEqual(lint(text, harbor).map((f) => f.message), []);
+    });
+
+    it('quotes the token only, never the rest of a credential or a URL password', () => {
+      const text = 'a:\n  apiToken: sk-live-xxxxxxxx\n  url: https://admin:s3cr3t@xxx.example.com/v1\n  password: CHANGEME_p4ss\n';
+      const findings = lint(text);
+      assert.deepEqual(spans(text, findings), [
+        [2, 'xxxxxxxx'],
+        [3, 'xxx'],
+        [4, 'CHANGEME_p4ss'],
+      ]);
+      assert.doesNotMatch(findings[0].message, /sk-live/);
+      assert.doesNotMatch(findings[1].message, /s3cr3t|admin/);
+    });
+
+    it('a registry-keyed placeholder gets the mirror.registry fix (not safe); applied, the file lints clean; --fix leaves it', () => {
+      const text = ['global:', '  imageRegistry: CHANGEME', 'image:', '  registry: "xxx/library"', '  repository: app', 'sidecar:', '  registry: CHANGEME:5000', 'cache:', '  registry: YOUR_REGISTRY', ''].join('\n');
+      const findings = lint(text, harbor);
+      assert.deepEqual(spans(text, findings), [
+        [2, 'CHANGEME'],
+        [4, 'xxx'],
+        [7, 'CHANGEME'],
+        [9, 'YOUR_REGISTRY'],
+      ]);
+      assert.deepEqual(findings.map((f) => f.fixes.map((x) => [x.title, x.safe])), [
+        [['Replace CHANGEME with harbor.corp:5000', false]],
+        [['Replace xxx with harbor.corp:5000', false]],
+        [], // CHANGEME:5000 would become harbor.corp:5000:5000
+        [['Replace YOUR_REGISTRY with harbor.corp:5000', false]],
+      ]);
+      assert.match(findings[0].message, /Replace it with the registry the cluster pulls from before install \(mirror\.registry is harbor\.corp:5000\)\./);
+      assert.deepEqual(findings[0].fixes[0].edits, [{ range: range(1, 17, 1, 25), newText: 'harbor.corp:5000' }]);
+      let fixed = text;
+      for (const i of [3, 1, 0]) fixed = applyEdits(fixed, findings[i].fixes[0].edits).text;
+      assert.match(fixed, /^ {2}imageRegistry: harbor\.corp:5000$/m);
+      assert.match(fixed, /^ {2}registry: "harbor\.corp:5000\/library"$/m);
+      assert.deepEqual(spans(fixed, lint(fixed, harbor)), [[7, 'CHANGEME']]);
+      // Each fix alone, re-linted: its finding is gone.
+      for (const f of [findings[0], findings[1], findings[3]]) {
+        const one = applyEdits(text, f.fixes[0].edits).text;
+        assert.equal(lint(one, harbor).length, 3);
+        assert.ok(!lint(one, harbor).some((g) => g.range.start.line === f.range.start.line));
+      }
+      // Not safe, so --fix does not apply it.
+      assert.equal(fixAll('/mem/p/values.yaml', text, (t) => lint(t, harbor)).changed, false);
+      // Without mirror.registry: no fix, and the message says how to get one.
+      const bare = lint(text);
+      assert.ok(bare.every((f) => f.fixes.length === 0));
+      assert.match(bare[0].message, /Replace it with your registry host before install \(set mirror\.registry in \.airgap-lint\.yaml to get a quick fix\)\./);
+    });
   });
 });

@@ -590,10 +590,6 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
       }
       if (typeof child !== 'object' || child === null) continue;
       path.push(key);
-      if (knowledge?.notImageAt(path)) {
-        path.pop();
-        continue;
-      }
       if (Array.isArray(child)) {
         walk(child);
         path.pop();
@@ -605,13 +601,15 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
       // A key the chart knowledge names as an image counts like one named `image`.
       const imageish = isImageKey(key) || (knowledge?.imageAt(path) !== undefined);
       const hasNameKey = imageish && (typeof child.name === 'string' || typeof child.image === 'string');
+      // `notImage`: this value is no image (its children may be: a group of images is walked).
+      const notImage = knowledge?.notImageAt(path) ?? false;
       let done = false;
-      if (byShape || (imageish && (repoIsString || hasNameKey))) {
+      if (!notImage && (byShape || (imageish && (repoIsString || hasNameKey)))) {
         const before = images.length;
         objectImage(child, path.slice());
         done = images.length > before;
       }
-      if (!done && imageish && !('repository' in child) && !('name' in child) && !('image' in child) && PARTIAL_KEYS.some((k) => k in child)) {
+      if (!done && !notImage && imageish && !('repository' in child) && !('name' in child) && !('image' in child) && PARTIAL_KEYS.some((k) => k in child)) {
         if (!Object.values(child).some((v) => isMap(v))) {
           partialImage(child, path.slice());
           done = true;

@@ -237,10 +237,11 @@ function checkFlatLayout(img: DiscoveredImage, ref: NormalizedReference, f: File
     let edit: TextEdit | undefined;
     if (separator) edit = sepNode ? replaceScalarEdit(f.doc, sepNode, '-') : undefined;
     else edit = insertEntriesEdit(f.doc, namespace.path.slice(0, -1), { separator: '-' });
-    const flatDisplay = img.display.replace(`${namespace.value}/<service>`, `${namespace.value}-<service>`);
+    const display = img.composed ? serviceDisplay(img) : img.display;
+    const flatDisplay = display.replace(`${namespace.value}/<service>`, `${namespace.value}-<service>`);
     f.report({
       code: 'image/flat-layout',
-      message: `${pathText(separator?.path ?? [...namespace.path.slice(0, -1), 'separator'])} is "/" with namespace "${namespace.value}" on ${registry.value}, so service images render as "${shorten(img.display)}": ${flat.host} is a flat registry (one repository level under an organisation), so those repositories cannot exist there and every pull fails. Set separator: "-" (${shorten(flatDisplay)}) and mirror the images under those names.`,
+      message: `${pathText(separator?.path ?? [...namespace.path.slice(0, -1), 'separator'])} is "/" with namespace "${namespace.value}" on ${registry.value}, so service images render as "${shorten(display)}": ${flat.host} is a flat registry (one repository level under an organisation), so those repositories cannot exist there and every pull fails. Set separator: "-" (${shorten(flatDisplay)}) and mirror the images under those names.`,
       range,
       fixes: edit ? [{ title: 'Set separator: "-"', edits: [edit], safe: true, preferred: true }] : [],
     });
