@@ -543,6 +543,7 @@ describe('proxy rule catalog', () => {
       'proxy/env-case': 'warning',
       'proxy/component-missing': 'warning',
       'proxy/no-proxy-differs': 'info',
+      'proxy/no-proxy-unsupported': 'warning',
     };
     assert.deepEqual(PROXY_RULE_INFO.map((r) => r.id), Object.keys(expected));
     for (const [id, severity] of Object.entries(expected)) {

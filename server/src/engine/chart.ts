@@ -50,11 +50,15 @@ export function readChartBeside(valuesPath: string, host: FileHost): ChartInfo |
   const dir = nodePath.dirname(nodePath.resolve(valuesPath));
   for (const name of CHART_FILE_NAMES) {
     const path = nodePath.join(dir, name);
-    const text = host.readFile(path);
-    if (text === undefined) continue;
+    const chartText = host.readFile(path);
+    if (chartText === undefined) continue;
+    // Helm 2 charts (apiVersion v1) list their dependencies in requirements.yaml (Datadog's still does).
+    const requirements = host.readFile(nodePath.join(dir, 'requirements.yaml'));
+    const text = requirements === undefined ? chartText : `${chartText}\0${requirements}`;
     const hit = cache.get(path);
     if (hit && hit.text === text) return hit.info;
-    const info = parseChartYaml(path, text);
+    const info = parseChartYaml(path, chartText);
+    if (requirements !== undefined && info.dependencies.length === 0) info.dependencies = parseChartYaml(nodePath.join(dir, 'requirements.yaml'), requirements).dependencies;
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
     cache.set(path, { text, info });
     return info;

@@ -149,7 +149,7 @@ export interface Discovery {
 }
 
 /** What image discovery asks of chart knowledge (knowledge/ChartKnowledge answers it). */
-export type ImageKnowledge = Pick<ChartKnowledge, 'empty' | 'composedImages' | 'notImageAt' | 'registryKeysFor' | 'conditionAt' | 'imageAt'>;
+export type ImageKnowledge = Pick<ChartKnowledge, 'empty' | 'composedImages' | 'notImageAt' | 'registryKeysFor' | 'conditionAt' | 'imageAt' | 'subchartAt' | 'registryDefaultFor'>;
 
 export interface DiscoverOptions {
   chart?: ChartInfo;
@@ -265,8 +265,9 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
 
   const subchartOf = (path: ValuePath): string | undefined => {
     const top = path[0];
-    if (!chart || typeof top !== 'string') return undefined;
-    return chart.dependencies.some((d) => d.key === top) ? top : undefined;
+    if (typeof top !== 'string') return undefined;
+    if (chart?.dependencies.some((d) => d.key === top)) return top;
+    return knowledge?.subchartAt(path) ? top : undefined;
   };
 
   // The tag a template falls back to when an image object leaves `tag` empty.
@@ -298,9 +299,17 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
    * top-level `imageRegistry` or `registry` string of the chart (not of a subchart's values).
    */
   const fallbackRegistry = (path: ValuePath): LocatedField | undefined => {
-    for (const key of knowledge?.registryKeysFor(path) ?? []) {
+    const keys = knowledge?.registryKeysFor(path) ?? [];
+    for (const key of keys) {
       const v = valueAtPattern(root, key);
       if (nonEmpty(v) !== undefined) return field('sharedRegistry', key, v!);
+    }
+    // Every key empty: the chart's own default, written where the first key is (so a mirror fix
+    // sets that key), or nowhere when the values do not have it.
+    const registryDefault = knowledge?.registryDefaultFor(path);
+    if (registryDefault && keys.length) {
+      const f = field('sharedRegistry', keys[0], valueAtPattern(root, keys[0]) ?? '');
+      return { ...f, value: registryDefault };
     }
     if (subchartOf(path)) return undefined;
     return globals.imageRegistry ?? globals.rootRegistry;
@@ -368,7 +377,7 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
       // `registry` is prepended to all of it (cert-manager documents the doubled host it makes).
       shape = 'name';
       fields.repository = field('repository', [...path, 'name'], obj.name);
-      const shared = globals.imageRegistry ?? globals.rootRegistry ?? globals.globalRegistry;
+      const shared = globals.imageRegistry ?? globals.rootRegistry ?? globals.globalRegistry ?? fallbackRegistry(path);
       if (own) {
         fields.registry = own;
         segments.push({ text: own.value, field: own, part: 'registry' }, { text: '/', part: 'glue' });
@@ -444,8 +453,11 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
         tagDefault = chart?.appVersion ? 'appVersion' : 'chart';
         if (chart?.appVersion) segments.push({ text: ':', part: 'glue' }, { text: chart.appVersion, part: 'tag' });
       } else if (c.defaultTag) segments.push({ text: ':', part: 'glue' }, { text: c.defaultTag, part: 'tag' });
+      // The tag key is set in another layer (or left to the chart): not judged from this file alone.
+      else if (c.tag && tagRaw === undefined) tagDefault = 'chart';
       // The image is "at" its registry key: the value a mirror fix edits and findings point at.
-      const at = registryField?.path ?? anchor ?? spec.pattern;
+      const written = [registryField, fields.namespace, fields.tag, fields.digest].find((x) => x?.origin?.node);
+      const at = registryField?.path ?? written?.path ?? anchor ?? spec.pattern;
       const img: Parameters<typeof finish>[0] = { path: at, shape: 'composed', fields, segments };
       if (tagDefault) img.tagDefault = tagDefault;
       if (registryField) img.registryField = registryField;

@@ -19,7 +19,7 @@ import { bundledSchemas } from '../schema/bundled';
 import { chartDirOf } from '../schema/discovery';
 import type { FileHost, JsonValue, ValuePath } from '../types';
 import { evaluate, mountCondition, type Condition } from './conditions';
-import { matchesPattern, matchesPrefix, mountPattern, valueAtPattern } from './paths';
+import { matchesPattern, matchesPrefix, mountPattern, parsePath, valueAtPattern } from './paths';
 import { schemaKnowledgeOfText, type LocatedFacts, type SchemaKnowledge } from './read';
 import type {
   ComponentFacts,
@@ -51,6 +51,8 @@ export interface AppliedSchema {
   /** Values key of the subchart it describes; [] for the file's own chart. */
   prefix: string[];
   knowledge: SchemaKnowledge;
+  /** When the subchart is deployed at all (its Chart.yaml condition), in the parent's values. */
+  when?: Condition;
 }
 
 /** An annotation at its place in this file's values (mounted under its subchart's key). */
@@ -185,7 +187,8 @@ export class ChartKnowledge {
 
   /** The proxy key annotation at exactly this path. */
   proxyKeyAt(path: ValuePath): Placed<ProxyKeyFacts> | undefined {
-    return this.factsAt(path).find((l) => l.facts.proxy) as Placed<ProxyKeyFacts> | undefined;
+    const l = this.factsAt(path).find((x) => x.facts.proxy);
+    return l ? { pattern: l.pattern, facts: l.facts.proxy!, applied: l.applied } : undefined;
   }
 
   /** Every `pinsVersion` annotation, at its mounted pattern. */
@@ -214,12 +217,18 @@ export class ChartKnowledge {
 
   /** The condition an image or value is deployed under: its own, else its component's. */
   conditionAt(path: ValuePath): { when: Condition; applied: AppliedSchema } | undefined {
+    // A subchart that is off takes its images with it, whatever they say themselves.
+    const sub = this.applied.find((a) => a.when && a.prefix.length && matchesPrefix(a.prefix, path));
     const image = this.imageAt(path);
-    if (image?.facts.when) return { when: image.facts.when, applied: image.applied };
+    if (image?.facts.when) return { when: both(sub?.when, image.facts.when)!, applied: image.applied };
+    let component: Placed<ComponentFacts> | undefined;
     for (const l of this.located) {
-      if (l.facts.component?.when && matchesPrefix(l.pattern, path)) return { when: l.facts.component.when, applied: l.applied };
+      if (l.facts.component?.when && matchesPrefix(l.pattern, path) && (!component || l.pattern.length > component.pattern.length)) {
+        component = { pattern: l.pattern, facts: l.facts.component, applied: l.applied };
+      }
     }
-    return undefined;
+    if (component) return { when: both(sub?.when, component.facts.when)!, applied: component.applied };
+    return sub?.when ? { when: sub.when, applied: sub } : undefined;
   }
 
   /** Pull-secret list paths: chart-level `pullSecretsKeys`, `x-airgap.pullSecrets`, subcharts' keys. */
@@ -238,20 +247,40 @@ export class ChartKnowledge {
     return chart ? chart.knowledge.chart.registryKeys.map((k) => mountPattern(chart.prefix, k)) : [];
   }
 
+  /** The registry the chart's templates use when all of an image's registry keys are empty. */
+  registryDefaultFor(path: ValuePath): string | undefined {
+    if (this.imageAt(path)?.facts.registryKeys?.length) return undefined; // the image names its own keys
+    return this.deepestChartAt(path)?.knowledge.chart.registryDefault;
+  }
+
   composedImages(): PlacedComposedImages[] {
     const out: PlacedComposedImages[] = [];
-    for (const a of this.applied) for (const c of a.knowledge.chart.composedImages) out.push({ pattern: a.prefix, facts: mountComposed(c, a.prefix), applied: a });
+    for (const a of this.applied) {
+      for (const c of a.knowledge.chart.composedImages) {
+        const facts = mountComposed(c, a.prefix);
+        out.push({ pattern: a.prefix, facts: a.when ? { ...facts, names: facts.names.map((n) => ({ ...n, when: both(a.when, n.when) })) } : facts, applied: a });
+      }
+    }
     return out;
   }
 
   egressFeatures(): Array<Placed<EgressFeature>> {
     const out: Array<Placed<EgressFeature>> = [];
-    for (const a of this.applied) for (const f of a.knowledge.chart.egress) out.push({ pattern: a.prefix, facts: mountFeature(f, a.prefix), applied: a });
+    for (const a of this.applied) {
+      for (const f of a.knowledge.chart.egress) {
+        const facts = mountFeature(f, a.prefix);
+        const when = both(a.when, facts.when);
+        out.push({ pattern: a.prefix, facts: when ? { ...facts, when } : facts, applied: a });
+      }
+    }
     return out;
   }
 
   egressUrls(): Array<Placed<EgressUrlFacts>> {
-    return this.pick((f) => f.egressUrl);
+    return this.pick((f) => f.egressUrl).map((p) => {
+      const when = both(p.applied.when, p.facts.when);
+      return when ? { ...p, facts: { ...p.facts, when } } : p;
+    });
   }
 
   private pick<T>(get: (f: LocatedFacts['facts']) => T | undefined): Array<Placed<T>> {
@@ -265,6 +294,13 @@ export class ChartKnowledge {
 }
 
 // ---------------------------------------------------------------- mounting under a subchart key
+
+/** Both conditions (either may be absent). */
+function both(a: Condition | undefined, b: Condition | undefined): Condition | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return { op: 'all', of: [a, b] };
+}
 
 function mountWhen<T extends { when?: Condition }>(x: T, prefix: string[]): T {
   return x.when && prefix.length ? { ...x, when: mountCondition(x.when, prefix) } : x;
@@ -387,13 +423,23 @@ export function resolveKnowledge(input: KnowledgeInput, config: Pick<ResolvedCon
       match = 'fingerprint';
     }
   }
-  const mount = (entry: CatalogEntry, prefix: string[], how: ChartMatch, chartName: string | undefined, depth: number, seen: Set<CatalogEntry>) => {
+  // Helm's `condition:` of a dependency: the subchart is on when the value is true or absent.
+  const dependencyWhen = (key: string): Condition | undefined => {
+    const dep = chartInfo?.dependencies.find((d) => d.key === key);
+    const first = dep?.condition?.split(',')[0]?.trim();
+    const path = first ? parsePath(first) : undefined;
+    return path ? { op: 'truthy', path, default: true } : undefined;
+  };
+  const mount = (entry: CatalogEntry, prefix: string[], how: ChartMatch, chartName: string | undefined, depth: number, seen: Set<CatalogEntry>, when?: Condition) => {
     if (seen.has(entry) || depth > MAX_SUBCHART_DEPTH) return;
     seen.add(entry);
-    applied.push({ chartName, origin: entry.origin, match: how, prefix, knowledge: entry.knowledge });
+    const a: AppliedSchema = { chartName, origin: entry.origin, match: how, prefix, knowledge: entry.knowledge };
+    if (when) a.when = when;
+    applied.push(a);
     for (const [key, sub] of Object.entries(entry.knowledge.chart.subcharts)) {
       const subEntry = byName(entries, sub.chart ?? key);
-      if (subEntry) mount(subEntry, [...prefix, key], 'subchart', sub.chart ?? key, depth + 1, new Set(seen));
+      const subWhen = sub.when ? mountCondition(sub.when, prefix) : depth === 0 ? dependencyWhen(key) : undefined;
+      if (subEntry) mount(subEntry, [...prefix, key], 'subchart', sub.chart ?? key, depth + 1, new Set(seen), both(when, subWhen));
     }
   };
   if (main) mount(main, [], match, name, 0, new Set());
@@ -417,7 +463,11 @@ export function resolveKnowledge(input: KnowledgeInput, config: Pick<ResolvedCon
     for (const dep of chartInfo.dependencies) {
       if (applied.some((a) => a.prefix.length === 1 && a.prefix[0] === dep.key)) continue;
       const e = byName(entries, dep.name);
-      if (e && e !== main) applied.push({ chartName: dep.name, origin: e.origin, match: 'subchart', prefix: [dep.key], knowledge: e.knowledge });
+      if (!e || e === main) continue;
+      const a: AppliedSchema = { chartName: dep.name, origin: e.origin, match: 'subchart', prefix: [dep.key], knowledge: e.knowledge };
+      const when = dependencyWhen(dep.key);
+      if (when) a.when = when;
+      applied.push(a);
     }
   }
   return new ChartKnowledge(name, applied, problems);

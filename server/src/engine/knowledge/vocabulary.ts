@@ -105,6 +105,8 @@ export interface ComposedImages extends Sourced {
 
 export interface SubchartFacts extends Sourced {
   chart?: string;
+  /** When the subchart is deployed (Chart.yaml's `condition`, when the parent does not say). */
+  when?: Condition;
   inheritsGlobalPullSecrets: boolean;
   pullSecretsKey: string;
   inheritsProxy: boolean;
@@ -118,6 +120,8 @@ export interface ChartFacts {
   runtimeSource?: string;
   subcharts: Record<string, SubchartFacts>;
   registryKeys: string[][];
+  /** The registry the templates use when every registry key is empty (Datadog: registry.datadoghq.com). */
+  registryDefault?: string;
   pullSecretsKeys: string[][];
   composedImages: ComposedImages[];
   egress: EgressFeature[];
@@ -130,7 +134,7 @@ export interface VocabularyProblem {
 }
 
 /** Every keyword the engine reads, by where it sits: the vocabulary test checks README.md against these. */
-export const CHART_KEYWORDS = ['name', 'detect', 'runtime', 'runtimeSource', 'subcharts', 'registryKeys', 'pullSecretsKeys', 'composedImages', 'egress', 'source', 'why', '$comment'] as const;
+export const CHART_KEYWORDS = ['name', 'detect', 'runtime', 'runtimeSource', 'subcharts', 'registryKeys', 'registryDefault', 'pullSecretsKeys', 'composedImages', 'egress', 'source', 'why', '$comment'] as const;
 export const VALUE_KEYWORDS = ['component', 'envSet', 'image', 'notImage', 'pinsVersion', 'pullSecrets', 'proxy', 'egressUrl', 'secret', 'source', 'why'] as const;
 
 type Obj = Record<string, unknown>;
@@ -414,7 +418,7 @@ function readFeature(raw: unknown, r: Reader): EgressFeature | undefined {
 }
 
 function readSubchart(raw: unknown, r: Reader): SubchartFacts | undefined {
-  const o = r.object(raw, 'subchart', ['chart', 'inheritsGlobalPullSecrets', 'pullSecretsKey', 'inheritsProxy', 'runtime', 'source', 'why']);
+  const o = r.object(raw, 'subchart', ['chart', 'when', 'inheritsGlobalPullSecrets', 'pullSecretsKey', 'inheritsProxy', 'runtime', 'source', 'why']);
   if (!o) return undefined;
   const out: SubchartFacts = r.sourced(o, {
     inheritsGlobalPullSecrets: r.at('inheritsGlobalPullSecrets').boolean(o.inheritsGlobalPullSecrets, 'inheritsGlobalPullSecrets') ?? true,
@@ -425,6 +429,8 @@ function readSubchart(raw: unknown, r: Reader): SubchartFacts | undefined {
   if (chart) out.chart = chart;
   const runtime = r.at('runtime').runtime(o.runtime, 'runtime');
   if (runtime) out.runtime = runtime;
+  const when = r.at('when').condition(o.when);
+  if (when) out.when = when;
   return out;
 }
 
@@ -459,6 +465,8 @@ export function readChartFacts(raw: JsonValue | undefined, pointer: string, prob
     }
   }
   facts.registryKeys = r.at('registryKeys').paths(o.registryKeys, 'registryKeys');
+  const registryDefault = r.at('registryDefault').string(o.registryDefault, 'registryDefault');
+  if (registryDefault) facts.registryDefault = registryDefault;
   facts.pullSecretsKeys = r.at('pullSecretsKeys').paths(o.pullSecretsKeys, 'pullSecretsKeys');
   if (o.composedImages !== undefined) {
     if (!Array.isArray(o.composedImages)) r.at('composedImages').problem('composedImages must be a list');
