@@ -93,6 +93,12 @@ export class Engine {
     return config;
   }
 
+  /** The chart knowledge of a values file (cached per file and config while its inputs are unchanged). */
+  knowledgeFor(path: string): ChartKnowledge {
+    const abs = nodePath.resolve(path);
+    return knowledgeFor({ path: abs, values: this.getDocument(abs)?.values ?? null }, this.configFor(abs), this.host);
+  }
+
   /** Number of parsed documents held (for tests and the memory benchmark). */
   get cachedDocumentCount(): number {
     return this.docs.size;
@@ -114,7 +120,7 @@ export class Engine {
       host: this.host,
       getDocument: (p) => this.getDocument(p),
       report: (input: FindingInput) => findings.push(toFinding(input, abs)),
-      knowledge: () => (knowledge ??= knowledgeFor({ path: abs, values: doc.values }, config, this.host)),
+      knowledge: () => (knowledge ??= this.knowledgeFor(abs)),
     };
     for (const rule of this.rules ?? builtinRules) {
       try {

@@ -44,7 +44,8 @@ export function registerLanguageFeatures(
       const ctx = await contextFor(params.textDocument.uri);
       if (!ctx) return null;
       // A NO_PROXY entry first (the finer range), then an image field.
-      const hover = noProxyHover(ctx.doc, ctx.config, params.position) ?? imageHover(ctx.doc, ctx.engine, ctx.path, params.position);
+      const knowledge = ctx.engine.knowledgeFor(ctx.path);
+      const hover = noProxyHover(ctx.doc, ctx.config, params.position, knowledge) ?? imageHover(ctx.doc, ctx.engine, ctx.path, params.position);
       if (!hover) return null;
       return { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: hover.range };
     }),
@@ -54,7 +55,7 @@ export function registerLanguageFeatures(
     guard<CompletionItem[]>('computing completions', [], async () => {
       const ctx = await contextFor(params.textDocument.uri);
       if (!ctx) return [];
-      return noProxyCompletions(ctx.doc, ctx.config, params.position).map((item, index) => ({
+      return noProxyCompletions(ctx.doc, ctx.config, params.position, ctx.engine.knowledgeFor(ctx.path)).map((item, index) => ({
         label: item.label,
         kind: item.group === 'missing' ? CompletionItemKind.Value : CompletionItemKind.Constant,
         detail: item.detail,

@@ -5,6 +5,7 @@
 import type { ResolvedConfig } from '../config';
 import type { ValuesDocument } from '../document';
 import { PRESETS } from '../presets';
+import type { ChartKnowledge } from '../knowledge';
 import { analyzeProxies, noProxyAt } from '../proxy/analyze';
 import { computeMissing } from '../proxy/missing';
 import { valueIndexAt, valueSpan } from '../proxy/scalar';
@@ -34,10 +35,10 @@ const COMMON: Array<[string, string]> = [
   ['100.100.100.200', 'Alibaba Cloud metadata'],
 ];
 
-export function noProxyCompletions(doc: ValuesDocument, config: ResolvedConfig, position: Position): NoProxyCompletion[] {
+export function noProxyCompletions(doc: ValuesDocument, config: ResolvedConfig, position: Position, knowledge?: ChartKnowledge): NoProxyCompletion[] {
   if (!doc.root) return [];
   const offset = doc.offsetAt(position);
-  const analysis = analyzeProxies(doc, config);
+  const analysis = analyzeProxies(doc, config, knowledge && !knowledge.empty ? knowledge : undefined);
   const hit = noProxyAt(analysis, offset);
   if (!hit || !hit.reading.v.valueNode) return [];
   const node = hit.reading.v.valueNode;

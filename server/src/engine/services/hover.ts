@@ -6,6 +6,7 @@ import type { ValuesDocument } from '../document';
 import { DIALECT_LABEL, NoProxyChecker, cidrInfo, describeEntry, entryAt, formatCount, type NoProxyEntry } from '../noproxy';
 import { formatRange, rangeSize } from '../noproxy/cidr';
 import { formatIP } from '../noproxy/ip';
+import type { ChartKnowledge } from '../knowledge';
 import { analyzeProxies, noProxyAt } from '../proxy/analyze';
 import { listDialects } from '../proxy/entry-checks';
 import { valueIndexAt, valuePartRange } from '../proxy/scalar';
@@ -51,10 +52,10 @@ function kindLine(e: NoProxyEntry): string {
 }
 
 /** The hover for a position inside a NO_PROXY value, or undefined anywhere else. */
-export function noProxyHover(doc: ValuesDocument, config: ResolvedConfig, position: Position): HoverResult | undefined {
+export function noProxyHover(doc: ValuesDocument, config: ResolvedConfig, position: Position, knowledge?: ChartKnowledge): HoverResult | undefined {
   if (!doc.root) return undefined;
   const offset = doc.offsetAt(position);
-  const analysis = analyzeProxies(doc, config);
+  const analysis = analyzeProxies(doc, config, knowledge && !knowledge.empty ? knowledge : undefined);
   const hit = noProxyAt(analysis, offset);
   if (!hit || hit.reading.value === undefined || !hit.reading.v.valueNode) return undefined;
   const node = hit.reading.v.valueNode;
@@ -90,5 +91,10 @@ export function noProxyHover(doc: ValuesDocument, config: ResolvedConfig, positi
     lines.push('Covers none of the required destinations of this cluster profile.');
   }
   if (!config.cluster.known) lines.push('', '_No cluster network profile is set: pod and service CIDRs are not among the required destinations._');
+  const runtime = knowledge && !config.runtimesExplicit ? knowledge.runtimeAt(hit.sa.set.path) : undefined;
+  if (runtime) {
+    const who = runtime.component ? `${runtime.component} is` : 'this component is';
+    lines.push('', `Runtime from the chart knowledge: ${who} ${runtime.runtime}${runtime.source ? ` (${runtime.source})` : ''}; \`runtimes:\` in .airgap-lint.yaml overrides it.`);
+  }
   return { markdown: lines.join('\n'), range: valuePartRange(doc, node, entry.start, entry.end) };
 }

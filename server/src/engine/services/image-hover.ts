@@ -12,12 +12,15 @@ import { mirrorReference, parseMirrorRegistry } from '../images/mirror';
 import { referenceString } from '../images/reference';
 import { imageStack, type ImageStackSource } from '../images/stack';
 import { mergeLayers } from '../layers';
-import { pathText, shorten, targetDisplay } from '../rules/image-support';
-import type { Position, Range } from '../types';
+import { describeCondition, holds, type ChartKnowledge } from '../knowledge';
+import { imageIdentity, pathText, shorten, targetDisplay } from '../rules/image-support';
+import type { JsonValue, Position, Range } from '../types';
 import type { HoverResult } from './hover';
 
 export interface ImageHoverSource extends ImageStackSource {
   configFor(path: string): ResolvedConfig;
+  /** The file's chart knowledge (composed images, optional components, the facts' sources). */
+  knowledgeFor?(path: string): ChartKnowledge;
 }
 
 /** How many images a shared registry key lists before "and N more". */
@@ -53,7 +56,10 @@ export function imageHover(doc: ValuesDocument, source: ImageHoverSource, path: 
   const config = source.configFor(path);
   const stack = imageStack(doc, config, source);
   const top = stack.docs.length - 1;
-  const discovery = discoverInLayers(mergeLayers(stack.docs), stack.chart);
+  const found = source.knowledgeFor?.(path);
+  const knowledge = found && !found.empty ? found : undefined;
+  const merged = mergeLayers(stack.docs);
+  const discovery = discoverInLayers(merged, stack.chart, knowledge);
   const offset = doc.offsetAt(position);
 
   let best: Hit | undefined;
@@ -78,9 +84,10 @@ export function imageHover(doc: ValuesDocument, source: ImageHoverSource, path: 
   const sharers = hit.field?.role === 'sharedRegistry' ? discovery.images.filter((i) => Object.values(i.fields).some((f) => f && pathText(f.path) === pathText(hit.field!.path))) : [hit.img];
   if (sharers.length > 1) return { markdown: sharedRegistryHover(hit.field!, sharers, doc, config).join('\n'), range: hit.range };
   // What the layers below render at this path, when this file changes it.
-  const below = top > 0 ? discoverInLayers(mergeLayers(stack.docs.slice(0, -1)), stack.chart).images.find((i) => pathText(i.path) === pathText(hit.img.path)) : undefined;
+  const below = top > 0 ? discoverInLayers(mergeLayers(stack.docs.slice(0, -1)), stack.chart, knowledge).images.find((i) => imageIdentity(i) === imageIdentity(hit.img)) : undefined;
   const replaced = below && below.shape !== 'partial' && below.reference !== hit.img.reference ? below : undefined;
-  return { markdown: imageDetails(hit.img, doc, config, stack.chart?.path, replaced).join('\n'), range: hit.range };
+  const lines = imageDetails(hit.img, doc, config, stack.chart?.path, replaced);
+  return { markdown: [...lines, ...knowledgeLines(hit.img, merged.values)].join('\n'), range: hit.range };
 }
 
 function code(s: string): string {
@@ -170,6 +177,19 @@ function imageDetails(img: DiscoveredImage, doc: ValuesDocument, config: Resolve
   return lines;
 }
 
+/** What the chart knowledge says of an image, and where that comes from. */
+function knowledgeLines(img: DiscoveredImage, values: JsonValue): string[] {
+  const lines: string[] = [];
+  if (img.composed) {
+    lines.push(`Composed by the chart's templates as ${code(img.composed.name)}; it appears nowhere in the values (chart knowledge: ${nodePath.basename(img.composed.origin)}${img.composed.source ? `, from ${img.composed.source}` : ''}).`);
+  }
+  if (img.optional) {
+    const on = holds(img.optional.when, values);
+    lines.push(`Deployed only if ${describeCondition(img.optional.when)}: ${on ? 'on' : 'off'} in these values (chart knowledge: ${nodePath.basename(img.optional.origin)}).`);
+  }
+  return lines.length ? ['', ...lines] : [];
+}
+
 function sharedRegistryHover(field: LocatedField, images: DiscoveredImage[], doc: ValuesDocument, config: ResolvedConfig): string[] {
   const lines = [
     `**Registry \`${pathText(field.path)}\`** = ${code(field.value)} (${whereWritten(field, doc)}), used by ${images.length} images:`,
@@ -178,7 +198,8 @@ function sharedRegistryHover(field: LocatedField, images: DiscoveredImage[], doc
   for (const img of images.slice(0, MAX_LISTED)) {
     const mirror = mirrorLine(img, config);
     const target = /^Mirror \((nested|flat)\): (.*)$/.exec(mirror)?.[2];
-    lines.push(`- \`${pathText(img.path)}\`: ${code(img.display)}${target ? ` → ${target}` : ''}`);
+    const name = img.composed ? `${img.composed.name} (composed by the chart)` : pathText(img.path);
+    lines.push(`- \`${name}\`: ${code(img.display)}${target ? ` → ${target}` : ''}`);
   }
   if (images.length > MAX_LISTED) lines.push(`- and ${images.length - MAX_LISTED} more`);
   const first = mirrorLine(images[0], config);
