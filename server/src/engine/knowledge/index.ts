@@ -188,7 +188,7 @@ export class ChartKnowledge {
   /** The proxy key annotation at exactly this path. */
   proxyKeyAt(path: ValuePath): Placed<ProxyKeyFacts> | undefined {
     const l = this.factsAt(path).find((x) => x.facts.proxy);
-    return l ? { pattern: l.pattern, facts: l.facts.proxy!, applied: l.applied } : undefined;
+    return l ? { pattern: l.pattern, facts: inheritSource(l.facts.proxy!, l.facts), applied: l.applied } : undefined;
   }
 
   /** Every `pinsVersion` annotation, at its mounted pattern. */
@@ -283,14 +283,23 @@ export class ChartKnowledge {
     });
   }
 
+  /** One kind of annotation; `source` and `why` written beside it on the `x-airgap` object count for it. */
   private pick<T>(get: (f: LocatedFacts['facts']) => T | undefined): Array<Placed<T>> {
     const out: Array<Placed<T>> = [];
     for (const l of this.located) {
       const facts = get(l.facts);
-      if (facts !== undefined) out.push({ pattern: l.pattern, facts, applied: l.applied });
+      if (facts !== undefined) out.push({ pattern: l.pattern, facts: inheritSource(facts, l.facts), applied: l.applied });
     }
     return out;
   }
+}
+
+/** An annotation with the `source`/`why` of its `x-airgap` object when it has none of its own. */
+function inheritSource<T>(facts: T, outer: Sourced): T {
+  if (typeof facts !== 'object' || facts === null) return facts;
+  const own = facts as Sourced;
+  if ((own.source || !outer.source) && (own.why || !outer.why)) return facts;
+  return { ...facts, ...(own.source || !outer.source ? {} : { source: outer.source }), ...(own.why || !outer.why ? {} : { why: outer.why }) };
 }
 
 // ---------------------------------------------------------------- mounting under a subchart key

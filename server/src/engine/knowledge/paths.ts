@@ -37,7 +37,9 @@ export function parsePath(text: string): string[] | undefined {
     if (!expectKey) return undefined;
     let j = i;
     while (j < text.length && text[j] !== '.' && text[j] !== '[') j++;
-    out.push(text.slice(i, j));
+    const key = text.slice(i, j);
+    if (key.includes(']') || key.includes('"')) return undefined;
+    out.push(key);
     i = j;
     expectKey = false;
   }

@@ -8,7 +8,8 @@
 // of `allOf`/`anyOf`/`oneOf`/`if`/`then`/`else` are read as if merged. Bounded for hostile
 // schemas (depth, visits).
 import type { JsonValue } from '../types';
-import { ANY } from './paths';
+import { checkCondition, conditionPaths } from './conditions';
+import { ANY, parsePath, patternText } from './paths';
 import { readChartFacts, readValueFacts, type ChartFacts, type ValueFacts, type VocabularyProblem } from './vocabulary';
 
 export interface LocatedFacts {
@@ -96,8 +97,65 @@ export function readSchemaKnowledge(schema: JsonValue): SchemaKnowledge {
 
   // Only a schema that mentions the vocabulary is walked: most charts' own schemas do not.
   if (isMap(schema)) visit(schema, '', [], new Set(), 0);
+  // Paths inside annotations must name values the chart has, where the schema says so.
+  if (rootFacts !== undefined) checkAnnotationPaths(schema, rootFacts, '/x-airgap-chart', problems);
+  for (const v of values) checkAnnotationPaths(schema, annotationAt(schema, v.pointer), v.pointer, problems);
   if (truncated) problems.push({ pointer: '', message: `the schema is too large or too deep to read all of its annotations (read ${values.length})` });
   return { chart, hasChartFacts: rootFacts !== undefined, values, problems };
+}
+
+function annotationAt(schema: JsonValue, pointer: string): JsonValue | undefined {
+  let node: JsonValue | undefined = schema;
+  for (const raw of pointer.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (isMap(node)) node = node[seg];
+    else if (Array.isArray(node)) node = node[Number(seg)];
+    else return undefined;
+  }
+  return node;
+}
+
+/**
+ * False only when the schema certainly has no value at `path`: a level that lists its
+ * `properties` and forbids others (`additionalProperties: false`). Composition and `$ref` make
+ * it uncertain, and an uncertain path is accepted (a permissive schema says nothing).
+ */
+function pathMayExist(schema: JsonValue, path: readonly string[]): boolean {
+  let node: JsonValue | undefined = schema;
+  for (const seg of path) {
+    if (!isMap(node)) return true;
+    if (node.$ref !== undefined || node.allOf || node.anyOf || node.oneOf || node.if) return true;
+    const props: JsonMap | undefined = isMap(node.properties) ? node.properties : undefined;
+    if (seg !== ANY && props && Object.prototype.hasOwnProperty.call(props, seg)) node = props[seg];
+    else if ((seg === ANY || /^\d+$/.test(seg)) && isMap(node.items)) node = node.items;
+    else if (isMap(node.additionalProperties)) node = node.additionalProperties;
+    else if (node.additionalProperties === false && !node.patternProperties && seg !== ANY) return false;
+    else return true;
+  }
+  return true;
+}
+
+/** Every `when` and `hostFrom` inside an annotation, checked against the schema's own structure. */
+function checkAnnotationPaths(schema: JsonValue, annotation: JsonValue | undefined, pointer: string, problems: VocabularyProblem[]): void {
+  let budget = 10_000;
+  const check = (path: string[] | undefined, at: string, what: string) => {
+    if (path && !pathMayExist(schema, path)) problems.push({ pointer: at, message: `${what}: ${patternText(path)} does not exist in this schema (no such key where the schema allows no others)` });
+  };
+  const walk = (node: JsonValue | undefined, at: string, depth: number): void => {
+    if (budget-- <= 0 || depth > 32) return;
+    if (Array.isArray(node)) node.forEach((x, i) => walk(x, `${at}/${i}`, depth + 1));
+    else if (isMap(node)) {
+      for (const [k, v] of Object.entries(node)) {
+        const here = `${at}/${escape(k)}`;
+        if (k === 'when') {
+          const c = checkCondition(v).condition;
+          if (c) for (const p of conditionPaths(c)) check(p, here, 'when');
+        } else if (k === 'hostFrom' && typeof v === 'string') check(parsePath(v), here, 'hostFrom');
+        else walk(v, here, depth + 1);
+      }
+    }
+  };
+  walk(annotation, pointer, 0);
 }
 
 const cache = new Map<string, SchemaKnowledge | undefined>();
