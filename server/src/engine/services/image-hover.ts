@@ -82,7 +82,7 @@ export function imageHover(doc: ValuesDocument, source: ImageHoverSource, path: 
 
   // A shared registry key (global.imageRegistry, kubernaut's global.image) serves several images.
   const sharers = hit.field?.role === 'sharedRegistry' ? discovery.images.filter((i) => Object.values(i.fields).some((f) => f && pathText(f.path) === pathText(hit.field!.path))) : [hit.img];
-  if (sharers.length > 1) return { markdown: sharedRegistryHover(hit.field!, sharers, doc, config).join('\n'), range: hit.range };
+  if (sharers.length > 1) return { markdown: sharedRegistryHover(hit.field!, sharers, doc, config, merged.values).join('\n'), range: hit.range };
   // What the layers below render at this path, when this file changes it.
   const below = top > 0 ? discoverInLayers(mergeLayers(stack.docs.slice(0, -1)), stack.chart, knowledge).images.find((i) => imageIdentity(i) === imageIdentity(hit.img)) : undefined;
   const replaced = below && below.shape !== 'partial' && below.reference !== hit.img.reference ? below : undefined;
@@ -190,7 +190,7 @@ function knowledgeLines(img: DiscoveredImage, values: JsonValue): string[] {
   return lines.length ? ['', ...lines] : [];
 }
 
-function sharedRegistryHover(field: LocatedField, images: DiscoveredImage[], doc: ValuesDocument, config: ResolvedConfig): string[] {
+function sharedRegistryHover(field: LocatedField, images: DiscoveredImage[], doc: ValuesDocument, config: ResolvedConfig, values: JsonValue): string[] {
   const lines = [
     `**Registry \`${pathText(field.path)}\`** = ${code(field.value)} (${whereWritten(field, doc)}), used by ${images.length} images:`,
     '',
@@ -199,7 +199,8 @@ function sharedRegistryHover(field: LocatedField, images: DiscoveredImage[], doc
     const mirror = mirrorLine(img, config);
     const target = /^Mirror \((nested|flat)\): (.*)$/.exec(mirror)?.[2];
     const name = img.composed ? `${img.composed.name} (composed by the chart)` : pathText(img.path);
-    lines.push(`- \`${name}\`: ${code(img.display)}${target ? ` → ${target}` : ''}`);
+    const off = img.optional && !holds(img.optional.when, values) ? ` — only if ${describeCondition(img.optional.when)} (off)` : '';
+    lines.push(`- \`${name}\`: ${code(img.display)}${target ? ` → ${target}` : ''}${off}`);
   }
   if (images.length > MAX_LISTED) lines.push(`- and ${images.length - MAX_LISTED} more`);
   const first = mirrorLine(images[0], config);
