@@ -176,3 +176,66 @@ export function mergeLayers(docs: ValuesDocument[]): MergedLayers {
   if (top) mergeCache.set(top, { docs: [...docs], merged });
   return merged;
 }
+
+// ---------------------------------------------------------------- a file's effective values
+
+/** What the effective values need from an Engine (the Engine and a LintContext satisfy it). */
+export interface StackSource {
+  readonly host: FileHost;
+  getDocument(path: string): ValuesDocument | undefined;
+}
+
+/**
+ * The merged values of a file's layer stack, with provenance: one engine function that every
+ * reader of a stack uses (schema validation, image rules, proxy lookups of lower layers, the
+ * hovers, "Show Effective Values", the allowlist and the image list).
+ */
+export interface EffectiveStack {
+  stack: LayerStack;
+  /** The readable layers whose values Helm can merge (a map, or an empty file), base first, ending with the file. */
+  docs: ValuesDocument[];
+  /** Layer files that cannot be read (missing, a folder, too large). */
+  missing: string[];
+  /** Layers whose top level is a list or a scalar: Helm cannot merge them, so they are left out. */
+  unusable: string[];
+  /** The merged values, each value located in the layer it comes from. */
+  readonly merged: MergedLayers;
+}
+
+const isMergeable = (values: JsonValue): boolean => values === null || (typeof values === 'object' && !Array.isArray(values));
+
+const stackCache = new WeakMap<ValuesDocument, { config: object; docs: ValuesDocument[]; result: EffectiveStack }>();
+
+/**
+ * The effective stack of `doc` (a document the source returned for its path). Cached per
+ * document and configuration while every layer is the same parsed document (the engine
+ * re-parses a layer only when its text changes).
+ */
+export function effectiveStack(doc: ValuesDocument, config: Pick<ResolvedConfig, 'layers'>, source: StackSource): EffectiveStack {
+  const stack = findStack(doc.path, config, source.host);
+  const docs: ValuesDocument[] = [];
+  const missing: string[] = [];
+  const unusable: string[] = [];
+  for (const file of stack.files.slice(0, -1)) {
+    const layer = source.getDocument(file);
+    if (!layer) missing.push(file);
+    else if (!isMergeable(layer.values)) unusable.push(file);
+    else docs.push(layer);
+  }
+  docs.push(doc);
+  const hit = stackCache.get(doc);
+  if (hit && hit.config === config && hit.docs.length === docs.length && hit.docs.every((d, i) => d === docs[i])) return hit.result;
+  let merged: MergedLayers | undefined;
+  const result: EffectiveStack = {
+    stack,
+    docs,
+    missing,
+    unusable,
+    get merged() {
+      merged ??= mergeLayers(docs);
+      return merged;
+    },
+  };
+  stackCache.set(doc, { config, docs, result });
+  return result;
+}

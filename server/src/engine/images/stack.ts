@@ -5,7 +5,7 @@ import * as nodePath from 'node:path';
 import { type ChartInfo, readChartBeside } from '../chart';
 import type { ResolvedConfig } from '../config';
 import type { ValuesDocument } from '../document';
-import { findStack } from '../layers';
+import { effectiveStack, mergeLayers, type MergedLayers } from '../layers';
 import type { FileHost, JsonValue } from '../types';
 import { chartSchemaDefaults } from './schema-defaults';
 
@@ -21,29 +21,32 @@ export interface ImageStack {
   chart?: ChartInfo;
   /** docs[0] is the chart's schema defaults (not a values file). */
   schemaDefaults: boolean;
+  /** The merged values of `docs`: what Helm renders the images from. */
+  readonly values: JsonValue;
 }
 
-const usable = (values: JsonValue): boolean => values !== null && typeof values === 'object' && !Array.isArray(values);
-
 export function imageStack(doc: ValuesDocument, config: Pick<ResolvedConfig, 'layers'>, source: ImageStackSource): ImageStack {
-  const stack = findStack(doc.path, config, source.host);
-  const docs: ValuesDocument[] = [];
-  for (const file of stack.files.slice(0, -1)) {
-    const layer = source.getDocument(file);
-    // A missing or unusable layer is reported by the schema rules (config stacks) or its own lint.
-    if (layer && usable(layer.values)) docs.push(layer);
-  }
-  const chart = readChartBeside(stack.files[0], source.host) ?? readChartBeside(doc.path, source.host);
+  const effective = effectiveStack(doc, config, source);
+  const docs = [...effective.docs];
+  const chart = readChartBeside(effective.stack.files[0], source.host) ?? readChartBeside(doc.path, source.host);
   let schemaDefaults = false;
-  if (docs.length && chart) {
+  if (docs.length > 1 && chart) {
     const defaults = chartSchemaDefaults(nodePath.dirname(chart.path), source.host);
     if (defaults) {
       docs.unshift(defaults);
       schemaDefaults = true;
     }
   }
-  docs.push(doc);
-  const out: ImageStack = { docs, schemaDefaults };
+  let merged: MergedLayers | undefined;
+  const out: ImageStack = {
+    docs,
+    schemaDefaults,
+    get values() {
+      if (docs.length === 1) return doc.values;
+      merged ??= mergeLayers(docs);
+      return merged.values;
+    },
+  };
   if (chart) out.chart = chart;
   return out;
 }

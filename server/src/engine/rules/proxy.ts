@@ -9,7 +9,7 @@ import * as nodePath from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { CONFIG_FILE_NAMES } from '../config';
 import type { Scalar, ValuesDocument, YAMLMap } from '../document';
-import { findStack } from '../layers';
+import { effectiveStack } from '../layers';
 import { appendEntries, parseNoProxy, NoProxyChecker, type Dialect } from '../noproxy';
 import { PRESETS, type Distribution } from '../presets';
 import { knowledgeOf, type ChartKnowledge, type Placed, type ProxyKeyFacts } from '../knowledge';
@@ -357,14 +357,7 @@ type LowerLookup = (set: EnvSet) => Inherited | undefined;
 function lowerLayerLookup(ctx: LintContext): LowerLookup {
   let lowerDocs: ValuesDocument[] | undefined;
   const docs = (): ValuesDocument[] => {
-    if (!lowerDocs) {
-      const stack = findStack(ctx.doc.path, ctx.config, ctx.host);
-      lowerDocs = stack.files
-        .filter((f) => f !== ctx.doc.path)
-        .map((f) => ctx.getDocument(f))
-        .filter((d): d is ValuesDocument => d !== undefined)
-        .reverse();
-    }
+    lowerDocs ??= effectiveStack(ctx.doc, ctx.config, ctx).docs.slice(0, -1).reverse();
     return lowerDocs;
   };
   return (set) => {

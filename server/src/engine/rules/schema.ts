@@ -19,7 +19,7 @@
 import * as nodePath from 'node:path';
 import { isAlias, isMap, isScalar, type Scalar } from 'yaml';
 import type { ValuesDocument } from '../document';
-import { effectiveValues, findStack, mergeLayers, type MergedLayers } from '../layers';
+import { effectiveStack, effectiveValues, mergeLayers, type MergedLayers } from '../layers';
 import { errorKey, schemaDisplayName, schemaForDocument, validateValues } from '../schema';
 import { rangeInDocument, firstLineRange } from '../schema-ranges';
 import { suggestNames } from '../schema/did-you-mean';
@@ -89,19 +89,11 @@ interface Layered {
 }
 
 function layeredValues(ctx: LintContext): Layered {
-  const { doc } = ctx;
-  const stack = findStack(doc.path, ctx.config, ctx.host);
-  const docs: ValuesDocument[] = [];
-  for (const file of stack.files.slice(0, -1)) {
-    const layer = ctx.getDocument(file);
-    if (!layer) continue; // reported by the layers rule (rules/layers.ts)
-    // A layer that is not clean YAML is merged as far as it was read; its own lint says what is wrong.
-    if (layer.values === null || typeof layer.values === 'object') docs.push(layer);
-  }
-  docs.push(doc);
+  // A layer that is missing is reported by the layers rule (rules/layers.ts); one that is not
+  // clean YAML is merged as far as it was read, and its own lint says what is wrong.
+  const { docs, stack, merged } = effectiveStack(ctx.doc, ctx.config, ctx);
   const hasOverlays = stack.overlays.length > 0;
-  if (docs.length === 1) return { docs, data: effectiveValues(doc), hasOverlays };
-  const merged = mergeLayers(docs);
+  if (docs.length === 1) return { docs, data: effectiveValues(ctx.doc), hasOverlays };
   return { docs, merged, data: merged.values, hasOverlays };
 }
 

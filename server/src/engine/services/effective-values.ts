@@ -9,7 +9,7 @@ import * as nodePath from 'node:path';
 import { Document, isCollection, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import type { ResolvedConfig } from '../config';
 import type { ValuesDocument } from '../document';
-import { findStack, mergeLayers, type LayerStack, type MergedLayers } from '../layers';
+import { effectiveStack, findStack, type LayerStack, type MergedLayers } from '../layers';
 import type { FileHost, ValuePath } from '../types';
 
 /** What the service needs from an Engine (the Engine class satisfies it). */
@@ -39,17 +39,14 @@ const DEFAULT_MAX_ANNOTATIONS = 50_000;
 /** The effective values of `path`'s layer stack, as annotated YAML. */
 export function effectiveValuesFor(path: string, source: StackSource, options: EffectiveValuesOptions = {}): EffectiveValuesResult {
   const abs = nodePath.resolve(path);
-  const stack = findStack(abs, source.configFor(abs), source.host);
-  const docs: ValuesDocument[] = [];
-  const missing: string[] = [];
-  for (const file of stack.files) {
-    const doc = source.getDocument(file);
-    if (doc) docs.push(doc);
-    else missing.push(file);
-  }
+  const doc = source.getDocument(abs);
   const display = options.displayPath ?? ((p: string) => relativeName(nodePath.dirname(abs), p));
-  const merged = mergeLayers(docs);
-  const header = headerLines(abs, stack, docs, missing, display);
+  if (!doc) {
+    const stack = findStack(abs, source.configFor(abs), source.host);
+    return { text: `${headerLines(abs, stack, [], [abs], display).join('\n')}\n{}\n`, stack, missing: [abs] };
+  }
+  const { stack, docs, missing, unusable, merged } = effectiveStack(doc, source.configFor(abs), source);
+  const header = headerLines(abs, stack, docs, missing, display, unusable);
   const body = renderMerged(merged, display, options.maxAnnotations ?? DEFAULT_MAX_ANNOTATIONS);
   return { text: `${header.join('\n')}\n${body}`, stack, missing };
 }
@@ -65,6 +62,7 @@ function headerLines(
   docs: ValuesDocument[],
   missing: string[],
   display: (p: string) => string,
+  unusable: string[] = [],
 ): string[] {
   const how =
     stack.source === 'config'
@@ -78,6 +76,7 @@ function headerLines(
     stack.files.forEach((f, i) => lines.push(`#   ${i + 1}. ${display(f)}`));
   }
   for (const f of missing) lines.push(`# Not read (missing or too large): ${display(f)}`);
+  for (const f of unusable) lines.push(`# Not merged (its top level is not a map of values): ${display(f)}`);
   for (const doc of docs) {
     const problems = doc.problems.filter((p) => p.kind !== 'duplicate-key');
     if (problems.length) {
