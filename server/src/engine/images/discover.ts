@@ -31,9 +31,10 @@
 import { type Alias, type Scalar, type ValuesDocument, type YamlNode, isAlias } from '../document';
 import type { ChartInfo } from '../chart';
 import type { MergedLayers } from '../layers';
-import type { ChartKnowledge, Condition } from '../knowledge';
+import { holds, type ChartKnowledge, type Condition } from '../knowledge';
 import { valueAtPattern } from '../knowledge/paths';
 import type { JsonValue, ValuePath } from '../types';
+import { pathText } from '../value-path';
 import { type NormalizeResult, parseNormalizedNamed } from './normalize';
 import { type FieldRole, type ImageField, type Segment, hasPlaceholder, placeholderStandIn, renderSegments } from './compose';
 
@@ -661,4 +662,21 @@ export function discoverInLayers(merged: MergedLayers, chart?: ChartInfo, knowle
   const discovery = discoverImages(merged.values, layersLocator(merged), { chart, knowledge });
   mergedCache.set(merged, { chart, knowledge, discovery });
   return discovery;
+}
+
+// ---------------------------------------------------------------- which images count
+
+/** An image's identity in one discovery: its path, and the name of a composed image (several share a path). */
+export function imageIdentity(img: DiscoveredImage): string {
+  return img.composed ? `${pathText(img.path)}#${img.composed.name}` : pathText(img.path);
+}
+
+/**
+ * The images the install deploys: an image of an optional component (chart knowledge) whose
+ * condition does not hold on the stack's values is left to the image list ("only if …").
+ */
+export function deployedOnly(discovery: Discovery, values: JsonValue): Discovery {
+  if (!discovery.images.some((i) => i.optional)) return discovery;
+  const images = discovery.images.filter((i) => !i.optional || holds(i.optional.when, values));
+  return images.length === discovery.images.length ? discovery : { ...discovery, images };
 }

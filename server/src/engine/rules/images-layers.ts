@@ -14,7 +14,9 @@ import { deleteEntryEdit, insertEntriesEdit, replaceScalarEdit } from '../images
 import { valuesAt } from '../knowledge';
 import { mergeLayers } from '../layers';
 import type { Fix, JsonValue, Range, RelatedLocation, TextEdit, ValuePath } from '../types';
-import { type FileFacts, deployedOnly, editableScalar, imageIdentity, fieldRange, mirrorOverrides, pathText, registryRange, shorten, targetDisplay, upstreamOf } from './image-support';
+import { deployedOnly, imageIdentity } from '../images/discover';
+import { mirrorOverrides, targetDisplay, upstreamOf } from '../images/mirror-plan';
+import { type FileFacts, editableScalar, fieldRange, pathText, registryRange, shorten } from './image-support';
 import type { LintContext } from './types';
 
 /** An image's identity across layers: its path, and the name of a composed image (several share one path). */

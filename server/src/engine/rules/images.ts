@@ -16,26 +16,19 @@ import { imageStack } from '../images/stack';
 import { mergeLayers } from '../layers';
 import type { Fix, JsonValue, Range, Severity, TextEdit, ValuePath } from '../types';
 import { registerRules } from './catalog';
+import { deployedOnly, imageIdentity } from '../images/discover';
+import { mirrorOverrides, serviceDisplay, targetDisplay, upstreamOf } from '../images/mirror-plan';
+import { FLAT_HOSTS, isAirgapOverlay, isPublicRegistry, sameHost } from '../images/registries';
 import {
   type FileFacts,
-  FLAT_HOSTS,
-  deployedOnly,
   editableScalar,
-  imageIdentity,
-  serviceDisplay,
   editsFor,
   fieldRange,
   imageRange,
-  isAirgapOverlay,
-  isPublicRegistry,
-  mirrorOverrides,
   pathText,
   referenceSpanRange,
   registryRange,
-  sameHost,
   shorten,
-  targetDisplay,
-  upstreamOf,
   valueAt,
 } from './image-support';
 import { checkImageLayers } from './images-layers';

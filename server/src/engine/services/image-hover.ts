@@ -13,7 +13,10 @@ import { referenceString } from '../images/reference';
 import { imageStack, type ImageStackSource } from '../images/stack';
 import { mergeLayers } from '../layers';
 import { describeCondition, holds, type ChartKnowledge } from '../knowledge';
-import { imageIdentity, pathText, shorten, targetDisplay } from '../rules/image-support';
+import { imageIdentity } from '../images/discover';
+import { targetDisplay } from '../images/mirror-plan';
+import { pathText } from '../value-path';
+import { shorten } from '../rules/image-support';
 import type { JsonValue, Position, Range } from '../types';
 import type { HoverResult } from './hover';
 
