@@ -118,3 +118,10 @@ function describeWord(entry: NoProxyEntry, dialect: Dialect, wholeValueStar: boo
     }
   }
 }
+
+/** `Go, curl and Python`: the dialects' labels in a sentence. */
+export function listDialects(ds: readonly Dialect[]): string {
+  const names = ds.map((d) => DIALECT_LABEL[d]);
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}

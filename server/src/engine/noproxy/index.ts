@@ -24,7 +24,7 @@ export {
   type MinimalEntries,
   type MinimalEntriesOptions,
 } from './coverage';
-export { describeEntry, type EntryMeaning } from './describe';
+export { describeEntry, listDialects, type EntryMeaning } from './describe';
 export { goBypasses, goProxyForURL, goConfigFromEnv, goParseProxy, GO_CGI_ERROR, type GoProxyConfig } from './go';
 export { curlBypasses } from './curl';
 export { pythonBypasses, pythonShouldBypass, pythonUrllibNoProxy } from './python';

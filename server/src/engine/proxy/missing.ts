@@ -1,9 +1,8 @@
 // What a NO_PROXY value misses of the required destinations, in words, and the smallest set of
 // entries that fixes it: shared by proxy/no-proxy-missing, proxy/no-proxy-absent and completion.
-import { minimalEntries, type Dialect } from '../noproxy';
+import { listDialects, minimalEntries, type Dialect } from '../noproxy';
 import { coverageOf } from './analyze';
 import type { RequiredDestination } from './destinations';
-import { listDialects } from './entry-checks';
 
 export interface MissingItem {
   r: RequiredDestination;

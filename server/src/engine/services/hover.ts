@@ -3,12 +3,11 @@
 // position); the language server only wraps the result in an LSP Hover.
 import type { ResolvedConfig } from '../config';
 import type { ValuesDocument } from '../document';
-import { DIALECT_LABEL, NoProxyChecker, cidrInfo, describeEntry, entryAt, formatCount, type NoProxyEntry } from '../noproxy';
+import { DIALECT_LABEL, NoProxyChecker, cidrInfo, describeEntry, entryAt, formatCount, listDialects, type NoProxyEntry } from '../noproxy';
 import { formatRange, rangeSize } from '../noproxy/cidr';
 import { formatIP } from '../noproxy/ip';
 import type { ChartKnowledge } from '../knowledge';
 import { analyzeProxies, noProxyAt } from '../proxy/analyze';
-import { listDialects } from '../proxy/entry-checks';
 import { valueIndexAt, valuePartRange } from '../proxy/scalar';
 import type { Position, Range } from '../types';
 

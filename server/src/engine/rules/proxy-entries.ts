@@ -3,22 +3,16 @@
 // (proxy/no-proxy-wildcard) and entries another entry already covers (proxy/no-proxy-redundant).
 // Each finding sits on the entry itself, located inside the YAML scalar (scalar.ts).
 import type { ValuesDocument } from '../document';
-import { DIALECT_LABEL, NoProxyChecker, describeEntry, destination, type Destination, type Dialect, type NoProxyEntry, type Target } from '../noproxy';
+import { DIALECT_LABEL, NoProxyChecker, listDialects, describeEntry, destination, type Destination, type Dialect, type NoProxyEntry, type Target } from '../noproxy';
 import { formatRange, rangeOf, rangeSize } from '../noproxy/cidr';
 import { formatIP } from '../noproxy/ip';
-import type { FindingInput } from '../rules/types';
+import type { FindingInput } from './types';
 import type { Fix, Range } from '../types';
-import type { ProxyVar } from './discover';
-import { setScalarValueEdit, valuePartRange } from './scalar';
+import type { ProxyVar } from '../proxy/discover';
+import { setScalarValueEdit, valuePartRange } from '../proxy/scalar';
 
 /** At most this many findings of one rule per NO_PROXY value (a 10,000-entry list stays readable). */
 export const MAX_ENTRY_FINDINGS = 100;
-
-export function listDialects(ds: readonly Dialect[]): string {
-  const names = ds.map((d) => DIALECT_LABEL[d]);
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-}
 
 export function code(s: string): string {
   const t = s.length > 80 ? s.slice(0, 77) + '…' : s;
