@@ -5,6 +5,7 @@ import { minimatch } from 'minimatch';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import configSchema from '../../../schemas/airgap-lint.schema.json';
 import { MAX_LAYERS_PER_STACK, checkConfigValues } from './config-checks';
+import { parseMirrorRegistry, type MirrorRegistry } from './images/mirror';
 import { parseValuesDocument, type ValuesDocument } from './document';
 import { presetFor, type Cloud, type Distribution } from './presets';
 import { builtInValidator } from './schema/compile';
@@ -71,7 +72,15 @@ export interface ResolvedConfig {
   /** Folder that relative paths in the config are resolved against. */
   baseDir: string;
   cluster: ClusterProfile;
-  mirror: { registry?: string; layout: 'nested' | 'flat'; digestsOnly: boolean };
+  mirror: {
+    registry?: string;
+    layout: 'nested' | 'flat';
+    digestsOnly: boolean;
+    /** `registry` parsed once (host and path prefix); undefined when unset or unusable. */
+    parsed?: MirrorRegistry;
+    /** Why `registry` is unusable (a scheme, a Docker Hub namespace …), when it is. */
+    problem?: string;
+  };
   runtimes: Runtime[];
   /** Whether `runtimes` was set explicitly (it then overrides chart annotations). */
   runtimesExplicit: boolean;
@@ -253,11 +262,16 @@ export function mergeConfig(
     extraNoProxy: [...(stringList(sc.extraNoProxy) ?? []), ...(stringList(fc.extraNoProxy) ?? [])],
     known: Boolean(distribution || podCIDR.length || serviceCIDR.length || apiServerIP),
   };
-  const mirror = {
+  const mirror: ResolvedConfig['mirror'] = {
     registry: file.mirror?.registry ?? settings.mirror?.registry,
     layout: file.mirror?.layout ?? settings.mirror?.layout ?? 'nested',
     digestsOnly: file.mirror?.digestsOnly ?? settings.mirror?.digestsOnly ?? false,
   };
+  if (typeof mirror.registry === 'string' && mirror.registry.trim() !== '') {
+    const parsed = parseMirrorRegistry(mirror.registry);
+    if ('ok' in parsed) mirror.problem = parsed.message;
+    else mirror.parsed = parsed;
+  }
   const runtimes = file.runtimes ?? settings.runtimes;
   // Layer paths in the file are relative to it; in settings, to the workspace folder (baseDir).
   const layers = (file.layers ?? settings.layers ?? []).map((stack) => stack.slice(0, MAX_LAYERS_PER_STACK).map((p) => nodePath.resolve(baseDir, p)).filter((p) => !isConfigFile(p)));

@@ -93,7 +93,7 @@ export function targetDisplay(img: DiscoveredImage, target: MirrorTarget, asGrou
  */
 export function upstreamOf(ref: NormalizedReference, f: UpstreamContext): { target?: MirrorTarget } | undefined {
   if (f.mirror) {
-    const t = mirrorReference(ref, { registry: f.config.mirror.registry!, layout: f.config.mirror.layout });
+    const t = mirrorReference(ref, { registry: f.mirror, layout: f.config.mirror.layout });
     if (!t.ok || t.alreadyMirrored) return undefined;
     return { target: t };
   }

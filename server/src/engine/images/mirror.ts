@@ -21,6 +21,7 @@
 // In both layouts the tag and the digest are kept as they were. `mirror.registry` may carry a
 // path prefix (a Harbor project, a quay.io organisation): `harbor.corp:5000/project`.
 
+import { sameHost } from './registries';
 import {
   type ReferenceError,
   type ReferenceErrorKind,
@@ -34,8 +35,8 @@ import { DEFAULT_DOMAIN, LEGACY_DEFAULT_DOMAIN, looksLikeRegistryHost, parseNorm
 export type MirrorLayout = 'nested' | 'flat';
 
 export interface MirrorOptions {
-  /** Host[:port][/path prefix], e.g. `harbor.corp:5000` or `harbor.corp:5000/project`. */
-  registry: string;
+  /** Host[:port][/path prefix], e.g. `harbor.corp:5000` or `harbor.corp:5000/project`; or as parsed once by the config. */
+  registry: string | MirrorRegistry;
   layout: MirrorLayout;
 }
 
@@ -108,14 +109,6 @@ export function parseMirrorRegistry(registry: string): MirrorRegistry | MirrorEr
   return m[2] ? { host, prefix: m[2], registry: `${host}/${m[2]}` } : { host, registry: host };
 }
 
-function sameHost(a: string, b: string): boolean {
-  const canonical = (h: string) => {
-    const lower = h.toLowerCase();
-    return lower === LEGACY_DEFAULT_DOMAIN ? DEFAULT_DOMAIN : lower;
-  };
-  return canonical(a) === canonical(b);
-}
-
 /**
  * Where a normalised reference (domain always set: use parseNormalizedNamed) lives in the mirror.
  * Idempotent: a reference already under the mirror registry (and prefix) comes back unchanged,
@@ -123,7 +116,7 @@ function sameHost(a: string, b: string): boolean {
  * against the grammar, so a path that grows past 255 characters with the prefix is an error.
  */
 export function mirrorReference(ref: ReferenceParts & { domain: string }, options: MirrorOptions): MirrorResult {
-  const mirror = parseMirrorRegistry(options.registry);
+  const mirror = typeof options.registry === 'string' ? parseMirrorRegistry(options.registry) : options.registry;
   if ('ok' in mirror) return mirror;
 
   if (sameHost(ref.domain, mirror.host) && (!mirror.prefix || ref.path.startsWith(`${mirror.prefix}/`))) {

@@ -10,7 +10,7 @@ import { knowledgeOf, valuesAt } from '../knowledge';
 import type { Scalar } from '../document';
 import { type DiscoveredImage, type LocatedField, discoverInDocument } from '../images/discover';
 import { insertEntriesEdit, replaceInScalarEdit, replaceScalarEdit } from '../images/edits';
-import { type MirrorTarget, mirrorReference, parseMirrorRegistry } from '../images/mirror';
+import { type MirrorTarget, mirrorReference } from '../images/mirror';
 import { DEFAULT_DOMAIN, type NormalizedReference, looksLikeRegistryHost } from '../images/normalize';
 import { imageStack } from '../images/stack';
 import { mergeLayers } from '../layers';
@@ -63,7 +63,7 @@ export const imageRules: RuleModule = {
     const stack = imageStack(doc, ctx.config, ctx);
     const stackValues = stack.values;
     const discovery = deployedOnly(discoverInDocument(doc, chart, knowledge.empty ? undefined : knowledge), stackValues);
-    const configured = ctx.config.mirror.registry ? parseMirrorRegistry(ctx.config.mirror.registry) : undefined;
+
     const seen = new Set<string>();
     const facts: FileFacts = {
       doc,
@@ -71,7 +71,7 @@ export const imageRules: RuleModule = {
       chart,
       discovery,
       airgap: isAirgapOverlay(doc.path),
-      mirror: configured && !('ok' in configured) ? configured : undefined,
+      mirror: ctx.config.mirror.parsed,
       stack,
       stackValues,
       knowledge,
@@ -412,7 +412,7 @@ function fromPrivateMirror(img: DiscoveredImage, f: FileFacts): boolean {
   if (img.shape === 'partial' || img.placeholder || !img.parsed.ok) return false;
   const ref = img.parsed;
   if (f.mirror) {
-    const t = mirrorReference(ref, { registry: f.config.mirror.registry!, layout: f.config.mirror.layout });
+    const t = mirrorReference(ref, { registry: f.mirror, layout: f.config.mirror.layout });
     return t.ok && t.alreadyMirrored;
   }
   return f.airgap && !isPublicRegistry(ref.domain) && !ref.impliedDomain;

@@ -15,7 +15,6 @@ import type { Scalar, ValuesDocument, YamlNode } from '../document';
 import { PLACEHOLDER_TOKEN } from '../images/compose';
 import { isImageKey } from '../images/discover';
 import { replaceInScalarEdit, scalarPartRange } from '../images/edits';
-import { parseMirrorRegistry } from '../images/mirror';
 import type { Fix, TextEdit, ValuePath } from '../types';
 import { registerRules } from './catalog';
 import { type Convention, type ConventionToken, type KeyRole, findConventionTokens } from './placeholder-conventions';
@@ -160,8 +159,7 @@ export const placeholderRules: RuleModule = {
     if (!doc.root) return;
     const hits = findPlaceholders(doc);
     if (!hits.length) return;
-    const mirror = ctx.config.mirror.registry ? parseMirrorRegistry(ctx.config.mirror.registry) : undefined;
-    const replacement = mirror && !('ok' in mirror) ? mirror.registry : undefined;
+    const replacement = ctx.config.mirror.parsed?.registry;
     const replaceable = (h: PlaceholderHit) => replacement !== undefined && MIRROR_TOKEN.test(h.token) && !NOT_A_HOST_TOKEN.test(h.token.replace(/registry|mirror/gi, ''));
     const editFor = (h: PlaceholderHit): TextEdit => replaceInScalarEdit(doc, h.node, h.start, h.start + h.token.length, replacement!);
     for (const h of hits) {

@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config';
 import type { ValuesDocument } from '../document';
 import type { DiscoveredImage, LocatedField } from '../images/discover';
 import { discoverInLayers } from '../images/discover';
-import { mirrorReference, parseMirrorRegistry } from '../images/mirror';
+import { mirrorReference } from '../images/mirror';
 import { referenceString } from '../images/reference';
 import { imageStack, type ImageStackSource } from '../images/stack';
 import { mergeLayers } from '../layers';
@@ -132,10 +132,9 @@ function partRows(img: DiscoveredImage, doc: ValuesDocument, chartPath?: string)
 }
 
 function mirrorLine(img: DiscoveredImage, config: ResolvedConfig): string {
-  const registry = config.mirror.registry;
-  if (!registry) return '_No mirror configured: set `mirror.registry` in .airgap-lint.yaml to see where this image should come from._';
-  const parsedMirror = parseMirrorRegistry(registry);
-  if ('ok' in parsedMirror) return `_mirror.registry is not usable: ${parsedMirror.message}._`;
+  if (!config.mirror.registry) return '_No mirror configured: set `mirror.registry` in .airgap-lint.yaml to see where this image should come from._';
+  const parsedMirror = config.mirror.parsed;
+  if (!parsedMirror) return `_mirror.registry is not usable: ${config.mirror.problem ?? 'it does not parse'}._`;
   if (img.placeholder) {
     // `<mirror-registry>/…` says where the mirror goes: show the reference with it filled in.
     const filled = /^<[^<>/]*>\//.test(img.display) ? img.display.replace(/^<[^<>/]*>/, parsedMirror.registry) : undefined;
@@ -144,7 +143,7 @@ function mirrorLine(img: DiscoveredImage, config: ResolvedConfig): string {
       : `Mirror: replace the placeholder; mirror.registry is ${code(parsedMirror.registry)}.`;
   }
   if (!img.parsed.ok) return '';
-  const target = mirrorReference(img.parsed, { registry, layout: config.mirror.layout });
+  const target = mirrorReference(img.parsed, { registry: parsedMirror, layout: config.mirror.layout });
   if (!target.ok) return `Mirror (${config.mirror.layout}): no valid mirror reference — ${target.message}`;
   if (target.alreadyMirrored) return `Already pulled from the mirror ${code(parsedMirror.registry)}.`;
   return `Mirror (${config.mirror.layout}): ${code(targetDisplay(img, target))}`;
