@@ -73,14 +73,14 @@ describe('values/placeholder', () => {
         [7, '<tenant>'], // inside a double-quoted URL
         [10, '<your-proxy>'], // proxy URL
         [13, '<tenant>'], // the whole value
-        [16, '"\\u0041lpine/<mirror-registry>:3.20"'], // an escape before the token: the whole value
+        [16, '<mirror-registry>'], // after an escape: the token itself (escapes are mapped)
       ],
     );
     // Only the mirror tokens get the mirror.registry fix.
     assert.deepEqual(findings.map((f) => f.fixes.length), [2, 0, 0, 0, 0, 2]);
     assert.match(findings[3].message, /the URL has no valid host/);
-    // The escaped scalar is rewritten whole, still double-quoted.
-    assert.deepEqual(findings[5].fixes[0].edits, [{ range: range(15, 9, 15, 45), newText: '"Alpine/harbor.corp:5000:3.20"' }]);
+    // Only the token is replaced; the escape before it stays as written.
+    assert.deepEqual(findings[5].fixes[0].edits, [{ range: range(15, 22, 15, 39), newText: 'harbor.corp:5000' }]);
   });
 
   it('leaves message templates, Go templates, markup and unconfigured mirrors alone', () => {
@@ -117,12 +117,12 @@ describe('values/placeholder', () => {
     }
   });
 
-  it('single-quoted scalars with doubled quotes before the token fall back to the whole value; a mirror with a path prefix', () => {
+  it('single-quoted scalars with doubled quotes before the token: the token itself; a mirror with a path prefix', () => {
     const text = "a:\n  image: '<mirror-registry>/team/app:1.0'\nb:\n  url: 'http://it''s/<tenant>'\n";
     const findings = lint(text, { mirror: { registry: 'harbor.corp/proxy' } });
     assert.deepEqual(ranges(findings), [
       [1, 10, 1, 27],
-      [3, 7, 3, 30],
+      [3, 21, 3, 29],
     ]);
     const fixed = applyEdits(text, findings[0].fixes[0].edits).text;
     assert.equal(fixed, "a:\n  image: 'harbor.corp/proxy/team/app:1.0'\nb:\n  url: 'http://it''s/<tenant>'\n");

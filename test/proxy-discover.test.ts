@@ -9,7 +9,7 @@ import { applyEdits } from '../server/src/engine/fixes';
 import { analyzeProxies } from '../server/src/engine/proxy/analyze';
 import { discoverProxySettings, isProxied } from '../server/src/engine/proxy/discover';
 import { checkProxyUrl, parseProxyUrl, redactProxyUrl } from '../server/src/engine/proxy/proxy-url';
-import { isPlainSafe, setScalarValueEdit, valueIndexAt, valuePartRange, valueSpan } from '../server/src/engine/proxy/scalar';
+import { isPlainSafe, setScalarValueEdit, valueIndexAt, valuePartRange, valueSpan } from '../server/src/engine/edits/scalar';
 import { inClusterHost } from '../server/src/engine/proxy/urls';
 import { CORPUS } from './helpers';
 import { at } from './proxy-helpers';

@@ -6,7 +6,7 @@ import { isMap, isScalar } from 'yaml';
 import type { Pair, Scalar, ValuesDocument, YAMLMap } from '../document';
 import type { TextEdit } from '../types';
 import type { EnvSet, ProxyVar } from './discover';
-import { doubleQuoted, formatValue, isPlainSafe } from './scalar';
+import { doubleQuoted, formatValue, isPlainSafe } from '../edits/scalar';
 import { indentUnit } from '../indentation';
 
 type Ranged = { range?: [number, number, number] | null };

@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config';
 import type { Scalar, ValuesDocument } from '../document';
 import { fieldSpans } from '../images/compose';
 import type { DiscoveredImage, Discovery, LocatedField } from '../images/discover';
-import { replaceScalarEdit, scalarPartRange } from '../images/edits';
+import { replaceScalarEdit, valuePartRange } from '../edits/scalar';
 import type { MirrorRegistry } from '../images/mirror';
 import type { ImageStack } from '../images/stack';
 import type { ChartKnowledge } from '../knowledge';
@@ -38,7 +38,7 @@ export function editableScalar(field: LocatedField | undefined, doc: ValuesDocum
 export function fieldRange(field: LocatedField, doc: ValuesDocument, start?: number, end?: number): Range | undefined {
   const o = field.origin;
   if (!o || o.doc !== doc) return undefined;
-  if (isScalar(o.node) && start !== undefined && end !== undefined) return scalarPartRange(doc, o.node as Scalar, start, end);
+  if (isScalar(o.node) && start !== undefined && end !== undefined) return valuePartRange(doc, o.node as Scalar, start, end);
   if (o.node) return doc.rangeOf(o.node);
   return o.key ? doc.rangeOf(o.key) : undefined;
 }

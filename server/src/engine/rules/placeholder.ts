@@ -14,7 +14,7 @@ import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import type { Scalar, ValuesDocument, YamlNode } from '../document';
 import { PLACEHOLDER_TOKEN } from '../images/compose';
 import { isImageKey } from '../images/discover';
-import { replaceInScalarEdit, scalarPartRange } from '../images/edits';
+import { replaceInScalarEdit, valuePartRange } from '../edits/scalar';
 import type { Fix, TextEdit, ValuePath } from '../types';
 import { registerRules } from './catalog';
 import { type Convention, type ConventionToken, type KeyRole, findConventionTokens } from './placeholder-conventions';
@@ -193,7 +193,7 @@ export const placeholderRules: RuleModule = {
       ctx.report({
         code: 'values/placeholder',
         message: `Unreplaced placeholder ${h.token} in ${pathText(h.path)}${shown !== h.token ? ` ("${shown}")` : ''}: Helm installs it literally, and ${CONSEQUENCE[h.context]}. ${how}`,
-        range: scalarPartRange(doc, h.node, h.start, h.start + h.token.length),
+        range: valuePartRange(doc, h.node, h.start, h.start + h.token.length),
         fixes,
       });
     }
@@ -219,7 +219,7 @@ function reportConvention(ctx: LintContext, h: PlaceholderHit, replacement: stri
   ctx.report({
     code: 'values/placeholder',
     message: `Unreplaced placeholder ${h.token} (${CONVENTION_LABEL[h.convention!]}) in ${pathText(h.path)}: Helm installs it literally, and ${CONSEQUENCE[h.context]}. ${how}`,
-    range: scalarPartRange(doc, h.node, h.start, h.start + h.token.length),
+    range: valuePartRange(doc, h.node, h.start, h.start + h.token.length),
     fixes,
   });
 }

@@ -9,7 +9,7 @@ import { formatIP } from '../noproxy/ip';
 import type { FindingInput } from './types';
 import type { Fix, Range } from '../types';
 import type { ProxyVar } from '../proxy/discover';
-import { setScalarValueEdit, valuePartRange } from '../proxy/scalar';
+import { setScalarValueEdit, valuePartRange } from '../edits/scalar';
 
 /** At most this many findings of one rule per NO_PROXY value (a 10,000-entry list stays readable). */
 export const MAX_ENTRY_FINDINGS = 100;

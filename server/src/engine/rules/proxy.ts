@@ -20,7 +20,7 @@ import { addVarsEdit, copyVarsEdit, setDistributionEdit } from '../proxy/edits';
 import { checkEntries, code } from './proxy-entries';
 import { blockKeyRole, envVarRole, normalizeKey, roleLabel, vendorBlockKeyRole, vendorVarRole, type VendorProxy } from '../proxy/names';
 import { checkProxyUrl, parseProxyUrl, redactProxyUrl } from '../proxy/proxy-url';
-import { setScalarValueEdit, valuePartRange } from '../proxy/scalar';
+import { setScalarValueEdit, valuePartRange } from '../edits/scalar';
 import type { Fix, Range, RelatedLocation, Severity, TextEdit } from '../types';
 import { registerRules } from './catalog';
 import type { FindingInput, LintContext, RuleModule } from './types';

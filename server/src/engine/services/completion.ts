@@ -8,7 +8,7 @@ import { PRESETS } from '../presets';
 import type { ChartKnowledge } from '../knowledge';
 import { analyzeProxies, noProxyAt } from '../proxy/analyze';
 import { computeMissing } from '../proxy/missing';
-import { valueIndexAt, valueSpan } from '../proxy/scalar';
+import { valueIndexAt, valueSpan } from '../edits/scalar';
 import type { Position, Range } from '../types';
 
 export interface NoProxyCompletion {

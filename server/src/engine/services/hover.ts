@@ -8,7 +8,7 @@ import { formatRange, rangeSize } from '../noproxy/cidr';
 import { formatIP } from '../noproxy/ip';
 import type { ChartKnowledge } from '../knowledge';
 import { analyzeProxies, noProxyAt } from '../proxy/analyze';
-import { valueIndexAt, valuePartRange } from '../proxy/scalar';
+import { valueIndexAt, valuePartRange } from '../edits/scalar';
 import type { Position, Range } from '../types';
 
 export interface HoverResult {

@@ -1,103 +1,11 @@
-// Minimal text edits on values files for image fixes: replace one scalar's text keeping its
-// quoting style, and insert a key into a block (or flow) mapping with the indentation its
-// siblings use. Never re-serialises the document, so comments and layout survive.
-import { isMap, isScalar, parse as parseYaml } from 'yaml';
+// Minimal text edits that add or remove map entries in a values file: insert keys into a block
+// (or flow) mapping with the indentation its siblings use, delete an entry with its lines.
+// Never re-serialises the document, so comments and layout survive.
+import { isMap, isScalar } from 'yaml';
 import type { Scalar, ValuesDocument, YAMLMap } from '../document';
-import type { JsonValue, Range, TextEdit, ValuePath } from '../types';
+import type { JsonValue, TextEdit, ValuePath } from '../types';
 import { indentUnit } from '../indentation';
-
-type ScalarNode = Scalar & { type?: string };
-
-/**
- * Document offsets of [start, end) of a scalar's string value, when the source spells those
- * characters one for one (plain single-line, or quoted with no escapes or doubled quotes before
- * `end`). Undefined otherwise: the caller then uses the whole value's range.
- */
-export function innerOffsets(doc: ValuesDocument, node: ScalarNode, start: number, end: number): [number, number] | undefined {
-  if (!node.range || typeof node.value !== 'string') return undefined;
-  const [from, to] = node.range;
-  const source = doc.text.slice(from, to);
-  const value = node.value;
-  if (source.includes('\n') || source.includes('\r')) return undefined;
-  let inner: string;
-  let shift: number;
-  switch (node.type) {
-    case 'PLAIN':
-      inner = source;
-      shift = 0;
-      break;
-    case 'QUOTE_SINGLE':
-    case 'QUOTE_DOUBLE':
-      inner = source.slice(1, -1);
-      shift = 1;
-      break;
-    default:
-      return undefined;
-  }
-  if (end > value.length || inner.slice(0, end) !== value.slice(0, end)) return undefined;
-  return [from + shift + start, from + shift + end];
-}
-
-/** Range of part of a scalar's value, or of the whole value when the source does not map one for one. */
-export function scalarPartRange(doc: ValuesDocument, node: ScalarNode, start: number, end: number): Range {
-  const offsets = innerOffsets(doc, node, start, end);
-  return offsets ? doc.spanRange(offsets[0], offsets[1]) : doc.rangeOf(node);
-}
-
-const YAML11_NON_STRING = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
-
-/** True when `value` reads back as the same string when written as a plain scalar (YAML 1.1, as Helm reads it). */
-export function isPlainSafe(value: string): boolean {
-  if (value === '' || !/^[A-Za-z0-9_<][A-Za-z0-9_.\/:@+<>=-]*$/.test(value) || value.endsWith(':')) return false;
-  if (YAML11_NON_STRING.test(value)) return false;
-  try {
-    const back = parseYaml(`k: ${value}\n`, { version: '1.1' }) as { k?: unknown } | null;
-    return back !== null && back.k === value;
-  } catch {
-    return false;
-  }
-}
-
-function doubleQuoted(value: string): string {
-  return JSON.stringify(value);
-}
-
-/** The source text for `value` in the quoting style of an existing scalar. */
-export function formatLike(node: ScalarNode | undefined, value: string): string {
-  switch (node?.type) {
-    case 'QUOTE_DOUBLE':
-      return doubleQuoted(value);
-    case 'QUOTE_SINGLE':
-      return /[\n\r]/.test(value) ? doubleQuoted(value) : `'${value.replace(/'/g, "''")}'`;
-    case 'PLAIN':
-    case undefined:
-      return isPlainSafe(value) ? value : doubleQuoted(value);
-    default:
-      // Block scalars: a fix value is one line; a quoted scalar says it exactly.
-      return doubleQuoted(value);
-  }
-}
-
-/** Replaces a scalar's whole text with `value`, keeping its quoting style. */
-export function replaceScalarEdit(doc: ValuesDocument, node: ScalarNode, value: string): TextEdit {
-  return { range: doc.rangeOf(node), newText: formatLike(node, value) };
-}
-
-/** Replaces [start, end) of a scalar's value with `text`; the whole scalar when the source does not map one for one. */
-export function replaceInScalarEdit(doc: ValuesDocument, node: ScalarNode, start: number, end: number, text: string): TextEdit {
-  const offsets = innerOffsets(doc, node, start, end);
-  const value = String(node.value ?? '');
-  if (offsets) {
-    const replacement = value.slice(0, start) + text + value.slice(end);
-    // Inside a plain scalar the new text must keep the scalar plain and equal.
-    if (node.type !== 'PLAIN' || isPlainSafe(replacement)) {
-      const literal = node.type === 'QUOTE_DOUBLE' ? doubleQuoted(text).slice(1, -1) : node.type === 'QUOTE_SINGLE' ? text.replace(/'/g, "''") : text;
-      return { range: doc.spanRange(offsets[0], offsets[1]), newText: literal };
-    }
-  }
-  return replaceScalarEdit(doc, node, value.slice(0, start) + text + value.slice(end));
-}
-
+import { doubleQuoted, isPlainSafe } from './scalar';
 
 function keyText(key: string): string {
   return isPlainSafe(key) ? key : doubleQuoted(key);

@@ -1,5 +1,5 @@
-// Where each character of a YAML string scalar sits in the source, and how to write a new
-// value in the same quoting style. A NO_PROXY finding sits on one entry of the string, so the
+// Text edits on one YAML scalar, for every fix of every rule family: where each character of a
+// string scalar sits in the source, and how to write a new value in the same quoting style. A NO_PROXY finding sits on one entry of the string, so the
 // entry's offsets in the decoded value must be turned into document offsets: one for one in a
 // single-line plain scalar, shifted past the quote in a quoted one, and through `''` and the
 // backslash escapes of a double-quoted one. Line folding (a multi-line plain or quoted scalar)
@@ -207,4 +207,29 @@ export function setScalarValueEdit(doc: ValuesDocument, node: ScalarNode, next: 
   // `key:` with no value: the new scalar needs a space after the colon.
   const glue = from === to && from > 0 && !/\s/.test(doc.text[from - 1]) ? ' ' : '';
   return { range: doc.spanRange(from, to), newText: glue + formatValue(next, style, inFlow) };
+}
+
+/** The source text for `value` in the quoting style of an existing scalar (plain only when it reads back the same). */
+export function formatLike(node: ScalarNode | undefined, value: string): string {
+  return formatValue(value, node?.type);
+}
+
+/** Replaces a scalar's whole text with `value`, keeping its quoting style. */
+export function replaceScalarEdit(doc: ValuesDocument, node: ScalarNode, value: string): TextEdit {
+  return { range: doc.rangeOf(node), newText: formatLike(node, value) };
+}
+
+/**
+ * Replaces value characters [start, end) with `text`, touching only that span when the source
+ * maps it one for one (and a plain scalar stays plain and equal); else the whole scalar.
+ */
+export function replaceInScalarEdit(doc: ValuesDocument, node: ScalarNode, start: number, end: number, text: string): TextEdit {
+  const span = valueSpan(doc, node, start, end);
+  const value = String(node.value ?? '');
+  const next = value.slice(0, start) + text + value.slice(end);
+  if (span && (node.type !== 'PLAIN' || isPlainSafe(next))) {
+    const map = scalarMap(doc, node)!;
+    return { range: doc.spanRange(span[0], span[1]), newText: encodeInside(map.style, text) };
+  }
+  return replaceScalarEdit(doc, node, next);
 }
