@@ -10,15 +10,9 @@ export interface CommandContext {
   refreshStatus(): void;
 }
 
-/** The profile as the server resolves it for one file. */
-import type { ClusterProfileInfo } from '../../../server/src/lsp/profile-requests';
-export type { ClusterProfileInfo };
+import { Requests, isFailure, type ClusterProfileInfo, type Failure } from '../../../server/src/protocol';
 
-export type Failure = { error: string };
-
-export function isFailure(v: unknown): v is Failure {
-  return typeof v === 'object' && v !== null && typeof (v as Failure).error === 'string';
-}
+export { isFailure, type ClusterProfileInfo, type Failure };
 
 /** Sends a request once the client runs; a clear error when there is no server. */
 export async function request<T>(ctx: CommandContext, method: string, params: unknown): Promise<T | Failure> {
@@ -44,5 +38,5 @@ export function targetUri(arg: unknown): Uri | undefined {
 }
 
 export async function clusterProfileFor(ctx: CommandContext, uri: Uri): Promise<ClusterProfileInfo | Failure> {
-  return request<ClusterProfileInfo>(ctx, 'airgapLint/clusterProfile', { uri: uri.toString() });
+  return request<ClusterProfileInfo>(ctx, Requests.clusterProfile, { uri: uri.toString() });
 }

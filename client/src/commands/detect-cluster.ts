@@ -5,7 +5,7 @@
 // - read-only: the queries of the CloudZero proxy guide, without a shell, each with a timeout;
 // - shown before anything is written, and written only on confirmation.
 import { commands, ProgressLocation, window, workspace, type QuickPickItem } from 'vscode';
-import { combineDetection, KUBECTL_QUERIES, type DetectedNetwork, type KubectlOutputs } from '../../../server/src/engine/services/kubectl-parse';
+import { combineDetection, KUBECTL_QUERIES, type DetectedNetwork, type KubectlOutputs } from '../../../server/src/protocol';
 import { clusterProfileFor, isFailure, targetUri, type CommandContext } from './context';
 import { redact, runKubectl, scanClusterInfoDump } from './kubectl';
 import { writeProfile, type WriteResult } from './write-profile';

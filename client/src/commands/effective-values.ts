@@ -4,6 +4,7 @@
 // refreshed in place).
 import * as path from 'node:path';
 import { languages, Range, Uri, ViewColumn, window, workspace, WorkspaceEdit } from 'vscode';
+import { Requests, type EffectiveValuesResult } from '../../../server/src/protocol';
 import { isFailure, request, targetUri, type CommandContext } from './context';
 
 export async function showEffectiveValues(ctx: CommandContext, arg?: unknown): Promise<{ text: string; uri: string } | undefined> {
@@ -12,7 +13,7 @@ export async function showEffectiveValues(ctx: CommandContext, arg?: unknown): P
     void window.showErrorMessage('Air-Gap Lint: open a values file to see its effective values.');
     return undefined;
   }
-  const result = await request<{ text: string }>(ctx, 'airgapLint/effectiveValues', { uri: uri.toString() });
+  const result = await request<EffectiveValuesResult>(ctx, Requests.effectiveValues, { uri: uri.toString() });
   if (isFailure(result)) {
     void window.showErrorMessage(`Air-Gap Lint: ${result.error}`);
     return undefined;

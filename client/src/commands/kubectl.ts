@@ -3,7 +3,7 @@
 // server/src/engine/services/kubectl-parse.ts.
 import { execFile, spawn } from 'node:child_process';
 import type { CancellationToken } from 'vscode';
-import { ClusterInfoDumpScanner, KUBECTL_REQUEST_TIMEOUT } from '../../../server/src/engine/services/kubectl-parse';
+import { ClusterInfoDumpScanner, KUBECTL_REQUEST_TIMEOUT } from '../../../server/src/protocol';
 
 export const QUERY_TIMEOUT_MS = 20_000;
 export const DUMP_TIMEOUT_MS = 60_000;

@@ -5,9 +5,7 @@
 // Also run by the `proxy/profile-unknown` quick fixes with `{distribution, configPath, valuesPath}`:
 // a distribution given skips the quick pick.
 import { window, type QuickPickItem } from 'vscode';
-import { PRESETS, presetFor, type DistributionPreset } from '../../../server/src/engine/presets';
-import { parseCidr } from '../../../server/src/engine/services/kubectl-parse';
-import { parseIP } from '../../../server/src/engine/noproxy/ip';
+import { PRESETS, parseCidr, parseIP, presetFor, type DistributionPreset } from '../../../server/src/protocol';
 import { clusterProfileFor, isFailure, targetUri, type CommandContext } from './context';
 import { writeProfile, type ProfileValues, type WriteResult } from './write-profile';
 

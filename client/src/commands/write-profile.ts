@@ -1,6 +1,7 @@
 // Writes cluster profile values into `.airgap-lint.yaml` as one WorkspaceEdit (undoable, and
 // the rest of the file stays as it was: the server computes a minimal edit).
 import { Position, Range, Uri, workspace, WorkspaceEdit, type TextDocument } from 'vscode';
+import { Requests } from '../../../server/src/protocol';
 import { isFailure, request, type CommandContext } from './context';
 
 /** Per key: a value sets it, null removes it, undefined leaves it (server/src/engine/services/cluster-profile.ts). */
@@ -31,7 +32,7 @@ export async function writeProfile(ctx: CommandContext, configPath: string, valu
   const uri = Uri.file(configPath);
   const { text, doc: openDoc } = await currentText(uri);
   const hadUnsavedChanges = openDoc?.isDirty ?? false;
-  const result = await request<EditResult>(ctx, 'airgapLint/clusterProfileEdit', { path: configPath, text: text ?? null, profile: values });
+  const result = await request<EditResult>(ctx, Requests.clusterProfileEdit, { path: configPath, text: text ?? null, profile: values });
   if (isFailure(result)) return { ok: false, error: result.error };
   if (!result.ok) return result;
   if (!result.edits.length) return { ok: true, configPath, changed: false, created: false };

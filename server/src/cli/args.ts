@@ -1,6 +1,6 @@
 // Command-line parsing for the product.md CLI contract. Anything unexpected is a UsageError
 // (exit 2) with a message that says what was wrong and how to get help.
-import type { Severity } from '../engine/types';
+import type { Severity } from '../engine';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];

@@ -2,12 +2,7 @@
 // --fix), print in the chosen format, and return the exit status.
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { fixAll } from '../engine/fixes';
-import { Engine } from '../engine/lint';
-import { DiskHost } from '../engine/node-host';
-import { displayPath, formatJson, formatSarif, formatText, hasFindingsAtOrAbove } from '../engine/report';
-import type { RuleModule } from '../engine/rules/types';
-import type { FileResult, Finding } from '../engine/types';
+import { DiskHost, Engine, LanguageService, displayPath, fixAll, formatJson, formatSarif, formatText, hasFindingsAtOrAbove, type FileResult, type Finding, type RuleModule } from '../engine';
 import { CliError, type CheckArgs } from './args';
 import { collectFiles, readFileOrFail, statOrFail } from './walk';
 
@@ -34,7 +29,7 @@ export function runCheck(args: CheckArgs, io: CheckIO): number {
   }
 
   const host = new DiskHost();
-  const engine = new Engine(host, { configPath, rules: io.rules });
+  const engine = new LanguageService(host, { configPath, rules: io.rules });
   const { files, emptyFolders } = collectFiles(args.paths, cwd, (f) => engine.configFor(f));
   for (const folder of emptyFolders) io.stderr(`airgap-lint: no values files found in ${folder}.\n`);
 

@@ -3,8 +3,7 @@
 // effect for each folder (`files:` in .airgap-lint.yaml, else the defaults).
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { isValuesFile, type ResolvedConfig } from '../engine/config';
-import { MAX_FILE_BYTES } from '../engine/node-host';
+import { MAX_FILE_BYTES, isValuesFile, type ResolvedConfig } from '../engine';
 import { CliError } from './args';
 
 /** Folders never worth walking: dependencies and VCS metadata (hidden folders are skipped too). */

@@ -1,10 +1,14 @@
 // The engine's public surface for the adapters (server, CLI) and the tests.
 export * from './types';
 export * from './lint';
+export * from './service';
+export { clusterProfileEdit, type ClusterProfileEdit, type ClusterProfileInput } from './services/cluster-profile';
+export * from './report';
 export * from './config';
 export * from './document';
 export * from './fixes';
 export { ruleDocsUrl, ruleInfo, allRules } from './rules/catalog';
+export type { RuleModule, LintContext } from './rules/types';
 export * from './node-host';
 // Layering: the server re-lints a file's overlays (dependentsOf) when that file changes.
 export { findStack, dependentsOf, mergeLayers, mergeValues, type LayerStack, type MergedLayers } from './layers';

@@ -2,7 +2,7 @@
 // resource-scoped, so two folders of a multi-root workspace may target different clusters;
 // files outside every folder use the window-level settings.
 import * as nodePath from 'node:path';
-import { Engine, type DiskHost } from '../engine';
+import { LanguageService, type DiskHost } from '../engine';
 import { readSettings, type ClientEnvironment, type ServerSettings } from './settings';
 import { uriToPath } from './uri';
 
@@ -14,7 +14,7 @@ export interface WorkspaceFolderRef {
 export interface FolderState {
   /** The folder, or undefined for files outside every workspace folder. */
   folder?: WorkspaceFolderRef;
-  engine: Engine;
+  engine: LanguageService;
   settings: ServerSettings;
   /** Settles when settings for this folder have been fetched (or given up on). */
   ready: Promise<void>;
@@ -65,7 +65,7 @@ export class Folders {
 
   private create(folder: WorkspaceFolderRef | undefined): FolderState {
     const settings = readSettings(undefined, folder?.path, this.client);
-    const state: FolderState = { folder, engine: new Engine(this.host, { settings: settings.config }), settings, ready: Promise.resolve() };
+    const state: FolderState = { folder, engine: new LanguageService(this.host, { settings: settings.config }), settings, ready: Promise.resolve() };
     state.ready = this.load(state);
     this.states.set(folder?.uri ?? '', state);
     return state;
@@ -101,7 +101,7 @@ export class Folders {
 
   /** Replaces a folder's engine with an empty one: frees every cache it held. */
   resetEngine(state: FolderState): void {
-    state.engine = new Engine(this.host, { settings: state.settings.config });
+    state.engine = new LanguageService(this.host, { settings: state.settings.config });
   }
 
   get all(): FolderState[] {

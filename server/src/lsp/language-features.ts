@@ -11,9 +11,6 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isConfigFile } from '../engine';
-import { noProxyCompletions } from '../engine/services/completion';
-import { noProxyHover } from '../engine/services/hover';
-import { imageHover } from '../engine/services/image-hover';
 import type { Folders } from './folders';
 import { uriToPath } from './uri';
 
@@ -44,8 +41,7 @@ export function registerLanguageFeatures(
       const ctx = await contextFor(params.textDocument.uri);
       if (!ctx) return null;
       // A NO_PROXY entry first (the finer range), then an image field.
-      const knowledge = ctx.engine.knowledgeFor(ctx.path);
-      const hover = noProxyHover(ctx.doc, ctx.config, params.position, knowledge) ?? imageHover(ctx.doc, ctx.engine, ctx.path, params.position);
+      const hover = ctx.engine.hover(ctx.path, params.position);
       if (!hover) return null;
       return { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: hover.range };
     }),
@@ -55,7 +51,7 @@ export function registerLanguageFeatures(
     guard<CompletionItem[]>('computing completions', [], async () => {
       const ctx = await contextFor(params.textDocument.uri);
       if (!ctx) return [];
-      return noProxyCompletions(ctx.doc, ctx.config, params.position, ctx.engine.knowledgeFor(ctx.path)).map((item, index) => ({
+      return ctx.engine.completion(ctx.path, params.position).map((item, index) => ({
         label: item.label,
         kind: item.group === 'missing' ? CompletionItemKind.Value : CompletionItemKind.Constant,
         detail: item.detail,

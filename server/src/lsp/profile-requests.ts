@@ -2,35 +2,16 @@
 // send them; they only read (the profile edit is computed here and applied by the client, so
 // that it is one undoable WorkspaceEdit).
 //
-//   airgapLint/effectiveValues     {uri}                         → {text} | {error}
-//   airgapLint/clusterProfile      {uri}                         → ClusterProfileInfo | {error}
-//   airgapLint/clusterProfileEdit  {path, text, profile}         → ClusterProfileEdit
+// The names and types are in ../protocol.ts (Requests).
 import * as nodePath from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
-import { CONFIG_FILE_NAMES, resolveConfig, type DiskHost } from '../engine';
-import { clusterProfileEdit, type ClusterProfileEdit, type ClusterProfileInput } from '../engine/services/cluster-profile';
-import { effectiveValuesFor } from '../engine/services/effective-values';
+import { CONFIG_FILE_NAMES, clusterProfileEdit, resolveConfig, type ClusterProfileEdit, type ClusterProfileInput, type DiskHost } from '../engine';
+import { Requests, type ClusterProfileInfo, type EffectiveValuesResult, type Failure, type UriParams } from '../protocol';
 import type { Folders } from './folders';
 import { uriToPath } from './uri';
 
-export interface ClusterProfileInfo {
-  distribution?: string;
-  podCIDR: string[];
-  serviceCIDR: string[];
-  apiServerIP?: string;
-  clusterDomain: string;
-  cloud?: string;
-  /** Whether anything about the cluster network is known (a preset or explicit values). */
-  known: boolean;
-  /** The config file in effect, if any. */
-  configPath?: string;
-  /** Where "Set Cluster Network Profile" writes: the config in effect, else the workspace folder's. */
-  targetConfigPath: string;
-  /** Problems in the config file (it is still used in part). */
-  configProblems: number;
-}
 
-type Failure = { error: string };
+export type { ClusterProfileInfo };
 
 export function registerProfileRequests(
   connection: Connection,
@@ -40,8 +21,8 @@ export function registerProfileRequests(
 ): void {
   const pathOf = (uri: unknown): string | undefined => (typeof uri === 'string' ? uriToPath(uri) : undefined);
 
-  connection.onRequest('airgapLint/effectiveValues', (params: { uri?: unknown }) =>
-    guard<{ text: string } | Failure>('computing effective values', { error: 'Internal error; see the Air-Gap Lint log.' }, async () => {
+  connection.onRequest(Requests.effectiveValues, (params: Partial<UriParams>) =>
+    guard<EffectiveValuesResult | Failure>('computing effective values', { error: 'Internal error; see the Air-Gap Lint log.' }, async () => {
       const path = pathOf(params?.uri);
       if (!path) return { error: 'Effective values need a file on disk.' };
       const state = await folders.stateFor(path);
@@ -50,11 +31,11 @@ export function registerProfileRequests(
         const rel = nodePath.relative(base, p);
         return (rel.startsWith('..') || nodePath.isAbsolute(rel) ? p : rel).split(nodePath.sep).join('/');
       };
-      return { text: effectiveValuesFor(path, state.engine, { displayPath }).text };
+      return { text: state.engine.effectiveValues(path, { displayPath }).text };
     }),
   );
 
-  connection.onRequest('airgapLint/clusterProfile', (params: { uri?: unknown }) =>
+  connection.onRequest(Requests.clusterProfile, (params: Partial<UriParams>) =>
     guard<ClusterProfileInfo | Failure>('reading the cluster profile', { error: 'Internal error; see the Air-Gap Lint log.' }, async () => {
       const path = pathOf(params?.uri);
       if (!path) return { error: 'The cluster profile belongs to a file on disk.' };
@@ -79,7 +60,7 @@ export function registerProfileRequests(
     }),
   );
 
-  connection.onRequest('airgapLint/clusterProfileEdit', (params: { path?: unknown; text?: unknown; profile?: unknown }) =>
+  connection.onRequest(Requests.clusterProfileEdit, (params: { path?: unknown; text?: unknown; profile?: unknown }) =>
     guard<ClusterProfileEdit>('writing the cluster profile', { ok: false, error: 'Internal error; see the Air-Gap Lint log.' }, async () => {
       const path = typeof params?.path === 'string' ? params.path : CONFIG_FILE_NAMES[0];
       const text = typeof params?.text === 'string' ? params.text : undefined;

@@ -65,6 +65,12 @@ export interface AllowlistFormatOptions {
   podSelector?: Record<string, string>;
   /** Name for generated objects (default: `airgap-lint-egress`). */
   name?: string;
+  /**
+   * Where the pods reach the Kubernetes API server (`egressfirewall`: its first Allow rule), an
+   * IP or CIDR such as `10.0.0.10/32`: the API server's endpoint addresses, not the `kubernetes`
+   * Service ClusterIP. Unset: the rule allows the control-plane nodes by `nodeSelector` instead.
+   */
+  apiServerCIDR?: string;
 }
 
 export type AllowlistFormat =

@@ -53,6 +53,8 @@ export interface ImageListFormatOptions {
   storagePath?: string;
   /** Package / object names (zarf, hauler): default the chart name, else `images`. */
   name?: string;
+  /** When the list is generated (imageslock `metadata.generatedAt`); default the current time. Tests pass a fixed date. */
+  now?: Date;
 }
 
 export type ImageListFormat = 'list' | 'json' | 'oc-mirror' | 'oc-mirror-v1' | 'skopeo-sync' | 'skopeo-copy' | 'hauler' | 'zarf' | 'imageslock' | 'idms' | 'overlay';

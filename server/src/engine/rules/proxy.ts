@@ -12,6 +12,7 @@ import type { Scalar, ValuesDocument, YAMLMap } from '../document';
 import { effectiveStack } from '../layers';
 import { appendEntries, listDialects, parseNoProxy, NoProxyChecker, type Dialect } from '../noproxy';
 import { PRESETS, type Distribution } from '../presets';
+import { Commands } from '../../protocol';
 import { knowledgeOf, type ChartKnowledge, type Placed, type ProxyKeyFacts } from '../knowledge';
 import { analyzeProxies, noProxyReadings, type NoProxyReading, type ProxyAnalysis, type SetAnalysis } from '../proxy/analyze';
 import { computeMissing, type MissingItem } from '../proxy/missing';
@@ -42,7 +43,7 @@ export const PROXY_RULE_INFO: Array<{ id: string; severity: Severity; summary: s
 registerRules(PROXY_RULE_INFO);
 
 /** The client command that writes the cluster profile (quick pick of a distribution, CIDR input box). */
-export const SET_CLUSTER_PROFILE_COMMAND = 'airgapLint.setClusterProfile';
+export const SET_CLUSTER_PROFILE_COMMAND = Commands.setClusterProfile;
 
 /** Short names for fix titles ("Add GKE defaults: …"). */
 const SHORT_LABEL: Record<Exclude<Distribution, 'custom'>, string> = {

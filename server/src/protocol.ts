@@ -1,0 +1,87 @@
+// The contract between the VS Code client and the language server, in one place (as
+// vscode-eslint's shared customMessages.ts): custom request names with their parameter and
+// result types, command IDs, and the few pure helpers the client runs itself (it parses
+// kubectl output locally because kubectl runs on the client's machine). The client imports
+// this module and nothing else from the server; it has no transport and no `vscode` import.
+export { combineDetection, KUBECTL_QUERIES, ClusterInfoDumpScanner, KUBECTL_REQUEST_TIMEOUT, parseCidr, type DetectedNetwork, type KubectlOutputs } from './engine/services/kubectl-parse';
+export { PRESETS, presetFor, type DistributionPreset } from './engine/presets';
+export { parseIP } from './engine/noproxy/ip';
+
+/** Custom requests (client → server). */
+export const Requests = {
+  /** `{uri}` → `{text}` | Failure: the annotated effective values of the file's stack. */
+  effectiveValues: 'airgapLint/effectiveValues',
+  /** `{uri}` → ClusterProfileInfo | Failure. */
+  clusterProfile: 'airgapLint/clusterProfile',
+  /** ClusterProfileEditParams → ClusterProfileEditResult: the edit the client applies as one WorkspaceEdit. */
+  clusterProfileEdit: 'airgapLint/clusterProfileEdit',
+} as const;
+
+/** Commands: the server's (workspace/executeCommand) and the client's (palette, code actions). */
+export const Commands = {
+  /** Server: `{uris, format, features?, namespace?, podSelector?}` → GenerateResult. */
+  generateAllowlist: 'airgapLint.generateAllowlist',
+  /** Server: `{uris, format, optional?}` → GenerateResult. */
+  generateImageList: 'airgapLint.generateImageList',
+  /** Client: the cluster profile quick pick (code actions of proxy/profile-unknown run it). */
+  setClusterProfile: 'airgapLint.setClusterProfile',
+} as const;
+
+export type Failure = { error: string };
+
+export function isFailure(v: unknown): v is Failure {
+  return typeof v === 'object' && v !== null && typeof (v as Failure).error === 'string';
+}
+
+export interface UriParams {
+  uri: string;
+}
+
+export interface EffectiveValuesResult {
+  text: string;
+}
+
+/** The cluster profile as the server resolves it for one file (status bar, profile commands). */
+export interface ClusterProfileInfo {
+  distribution?: string;
+  podCIDR: string[];
+  serviceCIDR: string[];
+  apiServerIP?: string;
+  clusterDomain: string;
+  cloud?: string;
+  /** Whether anything about the cluster network is known (a preset or explicit values). */
+  known: boolean;
+  /** The config file in effect, if any. */
+  configPath?: string;
+  /** Where "Set Cluster Network Profile" writes: the config in effect, else the workspace folder's. */
+  targetConfigPath: string;
+  /** Problems in the config file (it is still used in part). */
+  configProblems: number;
+}
+
+export interface ClusterProfileEditParams {
+  path: string;
+  text: string | null;
+  profile: { distribution?: string | null; podCIDR?: string[] | null; serviceCIDR?: string[] | null; apiServerIP?: string | null };
+}
+
+export interface GenerateParams {
+  /** The values files (their stacks are listed); a folder's URI lists every values file under it. */
+  uris: string[];
+  format: string;
+  /** Allowlist: `enabled` (default) or `all` (disabled features too, marked "only if …"). */
+  features?: 'enabled' | 'all';
+  namespace?: string;
+  podSelector?: Record<string, string>;
+  /** Image list: `include` (default) or `exclude` optional images. */
+  optional?: 'include' | 'exclude';
+}
+
+/** What a generator returns: the text, and the language the client opens it in. */
+export interface GenerateResult {
+  text: string;
+  /** `egress-allowlist`, `yaml`, `json`, `csv`, `shellscript` or `plaintext`. */
+  language: string;
+  /** Notes for the user (values skipped and why), never secrets. */
+  notes: string[];
+}
