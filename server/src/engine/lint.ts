@@ -29,12 +29,8 @@ export interface EngineOptions {
   rules?: RuleModule[];
 }
 
-const builtinRules: RuleModule[] = [yamlRules, layerRules, schemaRules, knowledgeRules, placeholderRules, imageRules, proxyRules];
-
-/** Lets later modules (schema, proxy, images) add their rule family without editing this file. */
-export function registerRuleModule(rule: RuleModule): void {
-  if (!builtinRules.some((r) => r.name === rule.name)) builtinRules.push(rule);
-}
+/** The rule families, in the order they run: one explicit list. */
+const builtinRules: readonly RuleModule[] = [yamlRules, layerRules, schemaRules, knowledgeRules, placeholderRules, imageRules, proxyRules];
 
 export class Engine {
   private readonly docs = new Map<string, ValuesDocument>();

@@ -16,7 +16,7 @@ import { DEFAULT_DOMAIN, type NormalizedReference, looksLikeRegistryHost } from 
 import { imageStack } from '../images/stack';
 import { mergeLayers } from '../layers';
 import type { Fix, JsonValue, Range, Severity, TextEdit, ValuePath } from '../types';
-import { registerRules } from './catalog';
+export { IMAGE_RULE_INFO } from './catalog';
 import { deployedOnly, imageIdentity } from '../images/discover';
 import { mirrorOverrides, serviceDisplay, targetDisplay, upstreamOf } from '../images/mirror-plan';
 import { FLAT_HOSTS, isAirgapOverlay, isPublicRegistry, sameHost } from '../images/registries';
@@ -38,19 +38,6 @@ import type { LintContext, RuleModule } from './types';
 
 export { isAirgapOverlay, isPublicRegistry, mirrorOverrides };
 
-export const IMAGE_RULE_INFO = [
-  { id: 'image/invalid-reference', severity: 'error' as Severity, summary: 'the composed image reference does not parse under the distribution grammar' },
-  { id: 'image/not-mirrored', severity: 'warning' as Severity, summary: 'the image pulls from a registry other than the mirror (error in air-gap overlays)' },
-  { id: 'image/pinned-tag', severity: 'warning' as Severity, summary: 'an overlay pins the tag or digest of a chart image' },
-  { id: 'image/implicit-latest', severity: 'warning' as Severity, summary: 'no tag and no digest, or :latest (error in air-gap overlays)' },
-  { id: 'image/digest-dropped', severity: 'warning' as Severity, summary: 'an overlay replaces a digest-pinned reference with a tag-only one' },
-  { id: 'image/digest-required', severity: 'warning' as Severity, summary: 'mirror.digestsOnly is set and the reference has no digest' },
-  { id: 'image/flat-layout', severity: 'warning' as Severity, summary: 'a nested image path on a flat registry' },
-  { id: 'image/double-registry', severity: 'error' as Severity, summary: 'registry set while repository already starts with a registry host' },
-  { id: 'image/bitnami-relocation', severity: 'error' as Severity, summary: 'a Bitnami chart with a registry override and no global.security.allowInsecureImages' },
-  { id: 'image/pull-secret-missing', severity: 'warning' as Severity, summary: 'images come from a private mirror but no pull secret is set' },
-];
-registerRules(IMAGE_RULE_INFO);
 
 // ---------------------------------------------------------------- the rule family
 

@@ -16,17 +16,9 @@ import { PLACEHOLDER_TOKEN } from '../images/compose';
 import { isImageKey } from '../images/discover';
 import { replaceInScalarEdit, valuePartRange } from '../edits/scalar';
 import type { Fix, TextEdit, ValuePath } from '../types';
-import { registerRules } from './catalog';
 import { type Convention, type ConventionToken, type KeyRole, findConventionTokens } from './placeholder-conventions';
 import type { LintContext, RuleModule } from './types';
 
-registerRules([
-  {
-    id: 'values/placeholder',
-    severity: 'error',
-    summary: 'an unreplaced placeholder (<…>, CHANGEME, REPLACE_ME, YOUR_…, xxx, an ALL-CAPS name) in a registry, host, URL, credential or image value',
-  },
-]);
 
 /** Keys whose values are registries, hosts, URLs or image references (`imageRegistry`, `httpsProxy`, `externalURL`, `apiUrl`). */
 const HOSTISH_KEY = /(?:^|[a-z0-9_-])(?:registry|host|hostname|server|endpoint|url|uri|proxy|domain|address|addr|repository|image|dsn)$/i;

@@ -22,25 +22,10 @@ import { checkEntries, code } from './proxy-entries';
 import { blockKeyRole, envVarRole, normalizeKey, roleLabel, vendorBlockKeyRole, vendorVarRole, type VendorProxy } from '../proxy/names';
 import { checkProxyUrl, parseProxyUrl, redactProxyUrl } from '../proxy/proxy-url';
 import { setScalarValueEdit, valuePartRange } from '../edits/scalar';
-import type { Fix, Range, RelatedLocation, Severity, TextEdit } from '../types';
-import { registerRules } from './catalog';
+import type { Fix, Range, RelatedLocation, TextEdit } from '../types';
+export { PROXY_RULE_INFO } from './catalog';
 import type { FindingInput, LintContext, RuleModule } from './types';
 
-export const PROXY_RULE_INFO: Array<{ id: string; severity: Severity; summary: string }> = [
-  { id: 'proxy/no-proxy-absent', severity: 'warning', summary: 'a proxied env set has no NO_PROXY at all' },
-  { id: 'proxy/no-proxy-missing', severity: 'warning', summary: 'NO_PROXY does not cover some required destinations' },
-  { id: 'proxy/profile-unknown', severity: 'info', summary: 'a proxied env set, but no cluster network profile to check NO_PROXY against' },
-  { id: 'proxy/no-proxy-ineffective', severity: 'warning', summary: 'a NO_PROXY entry that does not do what it looks like under an active runtime' },
-  { id: 'proxy/no-proxy-wildcard', severity: 'warning', summary: '`*` as a NO_PROXY entry' },
-  { id: 'proxy/no-proxy-redundant', severity: 'hint', summary: 'a NO_PROXY entry another entry already covers, or a duplicate' },
-  { id: 'proxy/url-invalid', severity: 'error', summary: 'HTTP(S)_PROXY is no usable proxy URL, has an unsupported scheme, or is a placeholder' },
-  { id: 'proxy/credentials-inline', severity: 'warning', summary: 'user:password in a proxy URL in a values file' },
-  { id: 'proxy/env-case', severity: 'warning', summary: 'upper and lower case proxy variables disagree, or HTTP_PROXY only in upper case while curl is active' },
-  { id: 'proxy/component-missing', severity: 'warning', summary: 'some env sets of the install set the proxy, another does not' },
-  { id: 'proxy/no-proxy-differs', severity: 'info', summary: 'proxied env sets of one install have different NO_PROXY values' },
-  { id: 'proxy/no-proxy-unsupported', severity: 'warning', summary: 'a chart proxy key becomes HTTP(S)_PROXY but the chart has no NO_PROXY setting' },
-];
-registerRules(PROXY_RULE_INFO);
 
 /** The client command that writes the cluster profile (quick pick of a distribution, CIDR input box). */
 export const SET_CLUSTER_PROFILE_COMMAND = Commands.setClusterProfile;

@@ -26,16 +26,11 @@ import { suggestNames } from '../schema/did-you-mean';
 import { describeError, type RefinedError } from '../schema/errors';
 import type { CompiledSchema } from '../schema/compile';
 import type { Fix, JsonValue, ValuePath } from '../types';
-import { registerRules } from './catalog';
 import type { LintContext, RuleModule } from './types';
 
 /** Findings per file before the rest is summed up in one `schema/too-many-errors`. */
 export const MAX_SCHEMA_FINDINGS = 100;
 
-registerRules([
-  { id: 'schema/invalid-schema', severity: 'error', summary: 'the schema itself is broken (bad JSON, or not a valid JSON Schema)' },
-  { id: 'schema/too-many-errors', severity: 'info', summary: 'more schema errors than are shown for one file' },
-]);
 
 export const schemaRules: RuleModule = {
   name: 'schema',
