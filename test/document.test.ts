@@ -175,7 +175,7 @@ describe('document model', () => {
       // (a fatal V8 error, not an exception), so this runs in a child process.
       this.timeout(60_000);
       const script = `
-        const { parseValuesDocument } = require(${JSON.stringify(nodePath.join(REPO, 'server/src/engine/document.ts'))});
+        const { parseValuesDocument } = require(${JSON.stringify(nodePath.join(REPO, 'server/src/engine/document/index.ts'))});
         for (const t of ['['.repeat(10000) + '\\n', '- '.repeat(10000) + 'x\\n', '? '.repeat(10000) + 'x\\n'])
           for (let i = 0; i < 3; i++) parseValuesDocument('/x', t);
         console.log('survived');`;
