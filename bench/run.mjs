@@ -43,7 +43,7 @@ const started = performance.now();
 const enginePath = join(TMP, 'engine.cjs');
 await build({
   stdin: {
-    contents: "export * from './server/src/engine/index';\nexport { parseStatsOf } from './server/src/engine/incremental';\n",
+    contents: "export * from './server/src/engine/index';\nexport { parseStatsOf } from './server/src/engine/document/incremental';\n",
     resolveDir: ROOT,
     loader: 'ts',
     sourcefile: 'bench-engine.ts',

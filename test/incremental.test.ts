@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import { parseValuesDocument, type ValuesDocument } from '../server/src/engine/document';
-import { commonPrefix, commonSuffix, FIRST_PARSE_PIECE_LENGTH, keyLineStarts, parseStatsOf, reparseValuesDocument } from '../server/src/engine/incremental';
+import { commonPrefix, commonSuffix, FIRST_PARSE_PIECE_LENGTH, keyLineStarts, parseStatsOf, reparseValuesDocument } from '../server/src/engine/document/incremental';
 import { Engine } from '../server/src/engine/lint';
 import type { JsonValue, ValuePath } from '../server/src/engine/types';
 import { CORPUS, MemoryHost, prng } from './helpers';

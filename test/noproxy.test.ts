@@ -20,7 +20,7 @@ import {
 } from '../server/src/engine/noproxy';
 import { rangeOf } from '../server/src/engine/noproxy/cidr';
 import { formatIP, parseInetAton, parseIPv4, parseIPv6 } from '../server/src/engine/noproxy/ip';
-import { PRESETS } from '../server/src/engine/presets';
+import { PRESETS } from '../server/src/engine/config/presets';
 import { CORPUS } from './helpers';
 
 const ALL: Dialect[] = ['go', 'curl', 'python', 'node'];

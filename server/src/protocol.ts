@@ -4,7 +4,7 @@
 // kubectl output locally because kubectl runs on the client's machine). The client imports
 // this module and nothing else from the server; it has no transport and no `vscode` import.
 export { combineDetection, KUBECTL_QUERIES, ClusterInfoDumpScanner, KUBECTL_REQUEST_TIMEOUT, parseCidr, type DetectedNetwork, type KubectlOutputs } from './engine/services/kubectl-parse';
-export { PRESETS, presetFor, type DistributionPreset } from './engine/presets';
+export { PRESETS, presetFor, type DistributionPreset } from './engine/config/presets';
 export { parseIP } from './engine/noproxy/ip';
 
 /** Custom requests (client → server). */

@@ -4,7 +4,7 @@
 import * as nodePath from 'node:path';
 import { checkConfigDocument, isConfigFile, resolveConfig, type ConfigInput, type ResolvedConfig } from './config';
 import type { ValuesDocument } from './document';
-import { reparseValuesDocument } from './incremental';
+import { reparseValuesDocument } from './document/incremental';
 import { knowledgeFor, type ChartKnowledge } from './knowledge';
 import { knowledgeRules } from './rules/knowledge';
 import { ruleInfo } from './rules/catalog';

@@ -9,9 +9,9 @@
 //   (only the first stack that lists a file is used for it: [a, b] and [b, a] contradict each
 //   other), and absurdly long stacks (only the first MAX_LAYERS_PER_STACK files are used).
 import * as nodePath from 'node:path';
-import type { ValuesDocument } from './document';
-import { parseMirrorRegistry } from './images/mirror';
-import type { Finding, JsonValue, ValuePath } from './types';
+import type { ValuesDocument } from '../document';
+import { parseMirrorRegistry } from '../images/mirror';
+import type { Finding, JsonValue, ValuePath } from '../types';
 
 /** A Helm install takes a handful of -f files; past this, a stack is a generated mistake. */
 export const MAX_LAYERS_PER_STACK = 100;

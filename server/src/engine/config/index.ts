@@ -3,14 +3,14 @@
 import * as nodePath from 'node:path';
 import { minimatch } from 'minimatch';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import configSchema from '../../../schemas/airgap-lint.schema.json';
-import { MAX_LAYERS_PER_STACK, checkConfigValues } from './config-checks';
-import { parseMirrorRegistry, type MirrorRegistry } from './images/mirror';
-import { parseValuesDocument, type ValuesDocument } from './document';
+import configSchema from '../../../../schemas/airgap-lint.schema.json';
+import { MAX_LAYERS_PER_STACK, checkConfigValues } from './checks';
+import { parseMirrorRegistry, type MirrorRegistry } from '../images/mirror';
+import { parseValuesDocument, type ValuesDocument } from '../document';
 import { presetFor, type Cloud, type Distribution } from './presets';
-import { builtInValidator } from './schema/compile';
-import { rangeForSchemaError } from './schema-ranges';
-import type { FileHost, Finding, JsonValue, SeveritySetting } from './types';
+import { builtInValidator } from '../schema/compile';
+import { rangeForSchemaError } from '../schema/ranges';
+import type { FileHost, Finding, JsonValue, SeveritySetting } from '../types';
 
 export const CONFIG_FILE_NAMES = ['.airgap-lint.yaml', '.airgap-lint.yml'];
 

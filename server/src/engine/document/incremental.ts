@@ -33,7 +33,7 @@ import {
   type DuplicateKey,
   type StructureEvent,
   type ValuesDocument,
-} from './document';
+} from './index';
 
 /** Below this size a full parse costs about a millisecond: not worth the bookkeeping. */
 export const MIN_INCREMENTAL_LENGTH = 2048;

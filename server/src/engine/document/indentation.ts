@@ -1,5 +1,5 @@
 // Indentation facts of a values file that fixes need to insert text in the file's own style.
-import type { ValuesDocument } from './document';
+import type { ValuesDocument } from './index';
 
 /** The document's indentation step: the smallest indentation of a key line (2 when none). */
 export function indentUnit(doc: ValuesDocument): number {

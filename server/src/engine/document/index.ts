@@ -18,7 +18,7 @@ import {
   YAMLSeq,
 } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import type { JsonValue, Position, Range, ValuePath } from './types';
+import type { JsonValue, Position, Range, ValuePath } from '../types';
 
 /** Limits that keep hostile input cheap: alias bombs, absurd nesting. */
 export const LIMITS = {

@@ -4,7 +4,7 @@
 import { isMap, isScalar } from 'yaml';
 import type { Scalar, ValuesDocument, YAMLMap } from '../document';
 import type { JsonValue, TextEdit, ValuePath } from '../types';
-import { indentUnit } from '../indentation';
+import { indentUnit } from '../document/indentation';
 import { doubleQuoted, isPlainSafe } from './scalar';
 
 function keyText(key: string): string {

@@ -7,7 +7,7 @@ import type { Pair, Scalar, ValuesDocument, YAMLMap } from '../document';
 import type { TextEdit } from '../types';
 import type { EnvSet, ProxyVar } from './discover';
 import { doubleQuoted, formatValue, isPlainSafe } from '../edits/scalar';
-import { indentUnit } from '../indentation';
+import { indentUnit } from '../document/indentation';
 
 type Ranged = { range?: [number, number, number] | null };
 

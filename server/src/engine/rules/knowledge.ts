@@ -5,7 +5,7 @@
 // knowledge is still used.
 import * as nodePath from 'node:path';
 import { parseValuesDocument } from '../document';
-import { firstLineRange } from '../schema-ranges';
+import { firstLineRange } from '../schema/ranges';
 import type { RelatedLocation } from '../types';
 import { knowledgeOf, type KnowledgeProblem } from '../knowledge';
 import type { LintContext, RuleModule } from './types';

@@ -4,7 +4,7 @@
 // then linted as if that layer were not there.
 import * as nodePath from 'node:path';
 import { findStack } from '../layers';
-import { firstLineRange } from '../schema-ranges';
+import { firstLineRange } from '../schema/ranges';
 import type { LintContext, RuleModule } from './types';
 
 function why(file: string, ctx: LintContext): string {

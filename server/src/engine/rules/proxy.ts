@@ -11,7 +11,7 @@ import { CONFIG_FILE_NAMES } from '../config';
 import type { Scalar, ValuesDocument, YAMLMap } from '../document';
 import { effectiveStack } from '../layers';
 import { appendEntries, listDialects, parseNoProxy, NoProxyChecker, type Dialect } from '../noproxy';
-import { PRESETS, type Distribution } from '../presets';
+import { PRESETS, type Distribution } from '../config/presets';
 import { Commands } from '../../protocol';
 import { knowledgeOf, type ChartKnowledge, type Placed, type ProxyKeyFacts } from '../knowledge';
 import { analyzeProxies, noProxyReadings, type NoProxyReading, type ProxyAnalysis, type SetAnalysis } from '../proxy/analyze';

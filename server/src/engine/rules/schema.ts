@@ -21,7 +21,7 @@ import { isAlias, isMap, isScalar, type Scalar } from 'yaml';
 import type { ValuesDocument } from '../document';
 import { effectiveStack, effectiveValues, mergeLayers, type MergedLayers } from '../layers';
 import { errorKey, schemaDisplayName, schemaForDocument, validateValues } from '../schema';
-import { rangeInDocument, firstLineRange } from '../schema-ranges';
+import { rangeInDocument, firstLineRange } from '../schema/ranges';
 import { suggestNames } from '../schema/did-you-mean';
 import { describeError, type RefinedError } from '../schema/errors';
 import type { CompiledSchema } from '../schema/compile';

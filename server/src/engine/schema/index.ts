@@ -5,18 +5,18 @@
 // schema's `x-airgap` annotations.
 import * as nodePath from 'node:path';
 import type { ErrorObject } from 'ajv';
-import type { ResolvedConfig } from './config';
-import type { ValuesDocument } from './document';
-import { compileSchema, type CompiledSchema } from './schema/compile';
-import { discoverSchema, type Discovery } from './schema/discovery';
-import { refineErrors, type RefinedError } from './schema/errors';
-import type { FileHost, JsonValue } from './types';
+import type { ResolvedConfig } from '../config';
+import type { ValuesDocument } from '../document';
+import { compileSchema, type CompiledSchema } from './compile';
+import { discoverSchema, type Discovery } from './discovery';
+import { refineErrors, type RefinedError } from './errors';
+import type { FileHost, JsonValue } from '../types';
 
-export { clearSchemaCache, schemaCompileCount, type CompiledSchema } from './schema/compile';
-export { discoverSchema, findModeline, type Discovery, type SchemaSource } from './schema/discovery';
-export { describeError, formatPath, pointerToPath, type RefinedError } from './schema/errors';
-export { registerBundledSchema, clearBundledSchemas } from './schema/bundled';
-export { suggestNames, editDistance } from './schema/did-you-mean';
+export { clearSchemaCache, schemaCompileCount, type CompiledSchema } from './compile';
+export { discoverSchema, findModeline, type Discovery, type SchemaSource } from './discovery';
+export { describeError, formatPath, pointerToPath, type RefinedError } from './errors';
+export { registerBundledSchema, clearBundledSchemas } from './bundled';
+export { suggestNames, editDistance } from './did-you-mean';
 
 export interface DocumentSchema {
   discovery: Discovery;

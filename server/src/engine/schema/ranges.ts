@@ -3,8 +3,8 @@
 // parent's key for a missing required property.
 import type { ErrorObject } from 'ajv';
 import { isAlias, isMap, isSeq } from 'yaml';
-import type { NodeLocation, ValuesDocument } from './document';
-import type { Range, ValuePath } from './types';
+import type { NodeLocation, ValuesDocument } from '../document';
+import type { Range, ValuePath } from '../types';
 
 /** `/a/b~1c/0` → ['a', 'b/c', 0]; numeric segments become indexes only where the value is a sequence. */
 export function parsePointer(pointer: string): ValuePath {

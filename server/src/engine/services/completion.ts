@@ -4,7 +4,7 @@
 // the items to LSP CompletionItems (a `,` trigger character makes it pop up after each comma).
 import type { ResolvedConfig } from '../config';
 import type { ValuesDocument } from '../document';
-import { PRESETS } from '../presets';
+import { PRESETS } from '../config/presets';
 import type { ChartKnowledge } from '../knowledge';
 import { analyzeProxies, noProxyAt } from '../proxy/analyze';
 import { computeMissing } from '../proxy/missing';
