@@ -1,5 +1,6 @@
 // Benchmark inputs, generated at run time into .bench-tmp/inputs/ (nothing large is committed):
-//   kps      kube-prometheus-stack values.yaml (5,981 lines) + a strict schema inferred from it
+//   kps      kube-prometheus-stack values.yaml (5,981 lines) + a strict schema inferred from it, with
+//            the chart's knowledge (Chart.yaml names it)
 //   kps4     the same file nested under 4 top-level keys (~24k lines), schema via $ref
 //   aliases  100 anchors and 1,600 merge aliases `<<: *aN` (~5.1k lines), no schema
 //   stack    kps with a proxied env set, a cluster profile and a mirror (.airgap-lint.yaml),
@@ -12,7 +13,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { inferSchema } from './infer-schema.mjs';
 
-const KPS = '../shared/corpus/prometheus-community__helm-charts/charts/kube-prometheus-stack/values.yaml';
+// A byte-for-byte copy of the chart's values.yaml (origin and licence in its SOURCES.md).
+const KPS = 'test/fixtures/charts/kube-prometheus-stack/values.yaml';
 
 function chartYaml(name) {
   return `apiVersion: v2\nname: ${name}\nversion: 0.1.0\ndescription: airgap-lint benchmark input\n`;
@@ -63,7 +65,8 @@ export function generateInputs(root) {
   return {
     warmup: writeChart(join(root, 'warmup'), 'warmup', tiny, { $schema: 'http://json-schema.org/draft-07/schema#', ...inferSchema(parse(tiny)) }),
     inputs: [
-      { ...writeChart(join(root, 'kps'), 'kps', kpsText, kpsSchema), label: 'kube-prometheus-stack values.yaml' },
+      // Named as the chart is, so that its chart knowledge (schemas/charts/) applies as for a user.
+      { ...writeChart(join(root, 'kps'), 'kube-prometheus-stack', kpsText, kpsSchema), label: 'kube-prometheus-stack values.yaml' },
       { ...writeChart(join(root, 'kps4'), 'kps4', nestFour(kpsText), kps4Schema), label: 'kps x4 (nested under 4 keys)' },
       { ...writeChart(join(root, 'aliases'), 'aliases', aliasHeavy(), null), label: 'aliases (100 anchors, 1,600 merges)' },
       proxiedStack(join(root, 'stack'), kpsText, kpsSchema),

@@ -25,12 +25,22 @@ export interface ImageStack {
   readonly values: JsonValue;
 }
 
-export function imageStack(doc: ValuesDocument, config: Pick<ResolvedConfig, 'layers'>, source: ImageStackSource): ImageStack {
+export interface ImageStackOptions {
+  /**
+   * When the chart's schema defaults go underneath: for overlays only (the rules: a chart's own
+   * values.yaml is never judged against its schema), or always (lists of what a chart pulls).
+   */
+  schemaDefaults?: 'overlays' | 'always';
+  /** Leave out layers this says no to (the image list drops air-gap overlays to find the sources). */
+  keepLayer?: (path: string) => boolean;
+}
+
+export function imageStack(doc: ValuesDocument, config: Pick<ResolvedConfig, 'layers'>, source: ImageStackSource, options: ImageStackOptions = {}): ImageStack {
   const effective = effectiveStack(doc, config, source);
-  const docs = [...effective.docs];
+  const docs = options.keepLayer ? effective.docs.filter((d) => options.keepLayer!(d.path)) : [...effective.docs];
   const chart = readChartBeside(effective.stack.files[0], source.host) ?? readChartBeside(doc.path, source.host);
   let schemaDefaults = false;
-  if (docs.length > 1 && chart) {
+  if ((docs.length > 1 || options.schemaDefaults === 'always') && chart) {
     const defaults = chartSchemaDefaults(nodePath.dirname(chart.path), source.host);
     if (defaults) {
       docs.unshift(defaults);
@@ -42,7 +52,7 @@ export function imageStack(doc: ValuesDocument, config: Pick<ResolvedConfig, 'la
     docs,
     schemaDefaults,
     get values() {
-      if (docs.length === 1) return doc.values;
+      if (docs.length === 1) return docs[0].values;
       merged ??= mergeLayers(docs);
       return merged.values;
     },
