@@ -100,7 +100,7 @@ describe('VSIX package', function () {
       (n) => /(^|\/)node_modules\//.test(n) || /\.(ts|map|vsix|tgz)$/.test(n) || /^extension\/(test|server|client|scripts|bench|examples)\//.test(n),
     );
     assert.deepEqual(offending, []);
-    const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(client|server|cli)\.js|schemas\/.+\.json))$/;
+    const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(client|server|cli)\.js|schemas\/.+\.json|syntaxes\/.+\.json))$/;
     assert.deepEqual(names.filter((n) => !allowed.test(n)), []);
   });
 

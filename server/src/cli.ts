@@ -1,9 +1,10 @@
 // The `airgap-lint` command: argument parsing and process wiring only; the work is in
-// cli/check.ts and the engine. Exit status per product.md: 0 clean, 1 findings at or above
+// cli/check.ts, cli/generate.ts and the engine. Exit status per product.md: 0 clean, 1 findings at or above
 // --fail-on, 2 usage / I/O / config error (one message on stderr, never a stack trace).
 import { version } from '../../package.json';
 import { CliError, parseArgs, USAGE } from './cli/args';
 import { runCheck } from './cli/check';
+import { runGenerate } from './cli/generate';
 
 function main(argv: string[]): number {
   const args = parseArgs(argv);
@@ -16,7 +17,7 @@ function main(argv: string[]): number {
       return 0;
     case 'allowlist':
     case 'images':
-      throw new CliError(`"airgap-lint ${args.command}" is not implemented yet; only "airgap-lint check" is available in this version.`);
+      return runGenerate(args, { cwd: process.cwd(), stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
     case 'check':
       return runCheck(args, {
         cwd: process.cwd(),

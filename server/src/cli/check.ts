@@ -133,7 +133,7 @@ export function lintSafely(engine: Engine, file: string): FileResult {
 }
 
 /** A configuration with errors would silently change what is checked: in CI that is exit 2. */
-function refuseInvalidConfigs(files: string[], engine: Engine, cwd: string): void {
+export function refuseInvalidConfigs(files: string[], engine: Engine, cwd: string): void {
   const reported = new Set<string>();
   const messages: string[] = [];
   for (const file of files) {

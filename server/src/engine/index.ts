@@ -14,3 +14,6 @@ export * from './node-host';
 export { findStack, dependentsOf, mergeLayers, mergeValues, type LayerStack, type MergedLayers } from './layers';
 export { schemaForDocument, clearSchemaCache, schemaCompileCount, registerBundledSchema } from './schema';
 export { configureSchemaCodeCache, schemaCodeCacheDir } from './schema/code-cache';
+// The generators' contracts (the service runs them).
+export { ALLOWLIST_FORMATS, type Allowlist, type AllowlistEntry, type AllowlistFormat } from './allowlist/types';
+export { IMAGE_LIST_FORMATS, type ImageList, type ImageListEntry, type ImageListFormat } from './imagelist/types';

@@ -393,7 +393,87 @@ export function leftOutLines(e: Enforcement, podScopedWhy?: string): string[] {
     for (const t of e.node) lines.push(`  ${hostWithPort(t.parsed, t.port, t.protocol)} (${t.features.join('; ')})`);
   }
   if (e.invalidCount > 0) lines.push(`Left out: ${e.invalidCount} entr${e.invalidCount === 1 ? 'y' : 'ies'} whose host or port is not valid.`);
-  return lines.map((l) => oneLine(l, 400));
+  // every part is already one line (canonical hosts, oneLine() features and conditions)
+  return lines;
+}
+
+/** One host of one feature, duplicates merged (text, json, csv: "once per feature"). */
+export interface FeatureHost {
+  parsed: ParsedHost;
+  port: number;
+  protocol: 'tcp' | 'udp';
+  egress: EgressScope;
+  /** Raw reasons, in order, without duplicates. */
+  reasons: string[];
+  sources: SourceLine[];
+  expands: string[];
+  patterns: string[];
+  enabledBy: SourceLine | null;
+  /** Raw `onlyIf`; unset when any merged entry is on. */
+  onlyIf?: string;
+}
+
+export interface FeatureGroup {
+  /** Raw feature name. */
+  feature: string;
+  egress: EgressScope;
+  hosts: FeatureHost[];
+}
+
+function sameSource(a: SourceLine, b: SourceLine): boolean {
+  return a.path === b.path && a.line === b.line;
+}
+
+function validSourceLine(s: unknown): s is SourceLine {
+  return typeof s === 'object' && s !== null && typeof (s as SourceLine).path === 'string' && typeof (s as SourceLine).line === 'number';
+}
+
+/**
+ * Items grouped by feature and egress scope (first-seen order), each host:port:protocol once per
+ * group: reasons, sources and expansions merged.
+ */
+export function groupByFeature(items: Item[]): FeatureGroup[] {
+  const groups = new Map<string, FeatureGroup>();
+  const hosts = new Map<string, FeatureHost>();
+  for (const item of items) {
+    const feature = typeof item.entry.feature === 'string' && item.entry.feature.length > 0 ? item.entry.feature : 'other';
+    const egress: EgressScope = item.entry.egress === 'node' ? 'node' : 'pod';
+    const gkey = JSON.stringify([feature, egress]);
+    let g = groups.get(gkey);
+    if (!g) {
+      g = { feature, egress, hosts: [] };
+      groups.set(gkey, g);
+    }
+    const hkey = `${gkey} ${targetKey(item.parsed, item.port, item.protocol)}`;
+    let h = hosts.get(hkey);
+    const off = isOff(item);
+    if (!h) {
+      h = {
+        parsed: item.parsed,
+        port: item.port,
+        protocol: item.protocol,
+        egress,
+        reasons: [],
+        sources: [],
+        expands: [],
+        patterns: [],
+        enabledBy: validSourceLine(item.entry.enabledBy) ? item.entry.enabledBy : null,
+        onlyIf: off ? (item.entry.onlyIf as string) : undefined,
+      };
+      hosts.set(hkey, h);
+      g.hosts.push(h);
+    } else {
+      if (!off) h.onlyIf = undefined;
+      if (!h.enabledBy && validSourceLine(item.entry.enabledBy)) h.enabledBy = item.entry.enabledBy;
+    }
+    if (typeof item.entry.reason === 'string' && item.entry.reason.length > 0) pushUnique(h.reasons, item.entry.reason);
+    for (const s of Array.isArray(item.entry.sources) ? item.entry.sources : []) {
+      if (validSourceLine(s) && !h.sources.some((x) => sameSource(x, s))) h.sources.push(s);
+    }
+    for (const e of item.expands) pushUnique(h.expands, e);
+    for (const p of item.patterns) pushUnique(h.patterns, p);
+  }
+  return [...groups.values()];
 }
 
 export const NODE_EGRESS_WHY = 'Image pulls are made by the nodes\' container runtime (kubelet), not by these pods, so a pod policy neither needs nor governs them: allow them where node traffic is filtered.';

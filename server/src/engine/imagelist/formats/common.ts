@@ -14,23 +14,38 @@ export interface Selection {
   images: ImageListEntry[];
   /** How many optional images `excludeOptional` left out. */
   omitted: number;
+  /** The list's invalid values, then any entry whose source is no image reference (never written as one). */
+  invalid: InvalidImage[];
 }
 
 export function selectImages(list: ImageList, options: ImageListFormatOptions): Selection {
   const images: ImageListEntry[] = [];
+  const invalid: InvalidImage[] = [...(list.invalid ?? [])];
   const seen = new Set<string>();
   let omitted = 0;
   for (const entry of list.images ?? []) {
-    if (!entry || typeof entry.source !== 'string') continue;
+    if (!entry) continue;
     if (entry.optional != null && options.excludeOptional) {
       omitted++;
+      continue;
+    }
+    const ref = typeof entry.source === 'string' ? parseReference(entry.source) : null;
+    if (!ref?.ok || !ref.domain) {
+      const at = entry.sources?.[0];
+      invalid.push({
+        value: String(entry.source),
+        path: at?.path ?? '?',
+        line: at?.line ?? 0,
+        key: entry.key ?? '',
+        reason: ref && !ref.ok ? `not an image reference (${ref.message})` : 'not a fully qualified image reference',
+      });
       continue;
     }
     if (seen.has(entry.source)) continue;
     seen.add(entry.source);
     images.push(entry);
   }
-  return { images, omitted };
+  return { images, omitted, invalid };
 }
 
 const LINE_BREAKS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
@@ -62,13 +77,12 @@ export function invalidNote(invalid: InvalidImage): string {
   return `invalid: ${commentText(invalid.value, 200)} (${location(invalid)}): ${commentText(invalid.reason, 200)}`;
 }
 
-export function invalidComments(list: ImageList, indent = ''): string[] {
-  const invalid = list.invalid ?? [];
-  if (invalid.length === 0) return [];
+export function invalidComments(selection: Selection, indent = ''): string[] {
+  if (selection.invalid.length === 0) return [];
   return [
     '',
     `${indent}# Values that look like images but do not parse: not listed above, fix them in the values.`,
-    ...invalid.map((i) => `${indent}# ${invalidNote(i)}`),
+    ...selection.invalid.map((i) => `${indent}# ${invalidNote(i)}`),
   ];
 }
 
@@ -89,10 +103,10 @@ export function headerLines(list: ImageList, title: string, selection: Selection
   let counts = plural(selection.images.length, 'image');
   if (optional) counts += `, ${optional} of them optional (marked "# only if …")`;
   if (selection.omitted) counts += `; ${plural(selection.omitted, 'optional image')} left out`;
-  const invalid = list.invalid?.length ?? 0;
+  const invalid = selection.invalid.length;
   if (invalid) counts += `; ${plural(invalid, 'value')} that ${invalid === 1 ? 'does' : 'do'} not parse, listed at the end`;
   lines.push(`# ${counts}.`);
-  for (const line of extra) lines.push(line === '' ? '#' : `# ${line}`);
+  for (const line of extra) lines.push(line === '' ? '#' : `# ${line.replace(LINE_BREAKS, ' ')}`);
   return lines;
 }
 

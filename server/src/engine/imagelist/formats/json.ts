@@ -12,7 +12,7 @@ function sourceLine(place: SourceLine): { path: string; line: number } {
 }
 
 export function formatJson(list: ImageList, options: ImageListFormatOptions = {}): string {
-  const { images } = selectImages(list, options);
+  const { images, invalid } = selectImages(list, options);
   const out = {
     version: 1,
     images: images.map((e) => ({
@@ -23,7 +23,7 @@ export function formatJson(list: ImageList, options: ImageListFormatOptions = {}
       enabledBy: e.enabledBy ? sourceLine(e.enabledBy) : null,
       sources: (e.sources ?? []).map(sourceLine),
     })),
-    invalid: (list.invalid ?? []).map((i) => ({ value: i.value, path: i.path, line: i.line, key: i.key, reason: i.reason })),
+    invalid: invalid.map((i) => ({ value: i.value, path: i.path, line: i.line, key: i.key, reason: i.reason })),
   };
   return `${JSON.stringify(out, null, 2)}\n`;
 }

@@ -20,5 +20,5 @@ export function formatList(list: ImageList, options: ImageListFormatOptions = {}
     body.push(entry.source);
   }
   const header = headerLines(list, 'Images to mirror: one reference per line, comments start with "#".', selection);
-  return lines(header, body.length ? [''] : [], body, invalidComments(list));
+  return lines(header, body.length ? [''] : [], body, invalidComments(selection));
 }

@@ -61,7 +61,7 @@ export function formatOcMirror(list: ImageList, options: ImageListFormatOptions 
     'A tag+digest image is pulled by digest and pushed under its tag; a digest-only one under the tag sha256-<hex>.',
   ]);
   const body = ['kind: ImageSetConfiguration', 'apiVersion: mirror.openshift.io/v2alpha1', 'mirror:', ...additionalImages(list, selection.images)];
-  return lines(header, body, invalidComments(list));
+  return lines(header, body, invalidComments(selection));
 }
 
 export function formatOcMirrorV1(list: ImageList, options: ImageListFormatOptions = {}): string {
@@ -82,5 +82,5 @@ export function formatOcMirrorV1(list: ImageList, options: ImageListFormatOption
     'mirror:',
     ...additionalImages(list, selection.images),
   ];
-  return lines(header, body, invalidComments(list));
+  return lines(header, body, invalidComments(selection));
 }

@@ -21,8 +21,9 @@
 //   there `--override-os linux --override-arch amd64` without `--all` (and without
 //   `--preserve-digests`, as a single-platform copy cannot keep a list digest).
 
+import { parseReference } from '../../images/reference';
 import type { ImageList, ImageListEntry, ImageListFormatOptions } from '../types';
-import { alreadyMirrored, commentText, headerLines, invalidComments, lines, mirrorOf, optionalNote, selectImages, sourceName } from './common';
+import { alreadyMirrored, commentText, headerLines, invalidComments, lines, mirrorOf, optionalNote, plural, selectImages, sourceName } from './common';
 
 const COPY = 'skopeo copy --all --preserve-digests';
 const TAG_MAX = 128;
@@ -53,6 +54,11 @@ function plan(entry: ImageListEntry): Planned {
   const optional = optionalNote(entry);
   if (optional) notes.push(optional);
   const src = sourceRef(entry);
+  const parsed = parseReference(src);
+  if (!parsed.ok || !parsed.domain) {
+    notes.push(`not copied: source ${entry.source} does not parse${parsed.ok ? '' : ` (${parsed.message})`}`);
+    return { notes, command: '', active: false };
+  }
   const m = mirrorOf(entry);
   if (m === null) {
     notes.push(`not copied: ${entry.source} has no mirror reference (set mirror.registry)`);
@@ -70,7 +76,7 @@ function plan(entry: ImageListEntry): Planned {
   let destination: string;
   if (mirror.tag !== undefined) {
     destination = `${mirror.name}:${mirror.tag}`;
-    if (entry.digest) notes.push(`pinned ${entry.tag ? `tag ${entry.tag} ` : ''}by digest: copied by digest to the tag, --preserve-digests keeps ${entry.digest}`);
+    if (entry.digest) notes.push(`${entry.tag ? `tag ${entry.tag} ` : ''}pinned by digest: copied from the digest to the tag; --preserve-digests keeps ${entry.digest}`);
   } else if (mirror.digest !== undefined) {
     const digestTag = mirror.digest.replace(':', '-');
     if (digestTag.length <= TAG_MAX) {
@@ -91,19 +97,18 @@ export function formatSkopeoCopy(list: ImageList, options: ImageListFormatOption
   const selection = selectImages(list, options);
   const planned = selection.images.map(plan);
   const copies = planned.filter((p) => p.active).length;
-  const sourceHosts = [...new Set(selection.images.map((e) => e.registry))];
-  const mirrorHosts = [
-    ...new Set(
-      selection.images.flatMap((e) => {
-        const m = mirrorOf(e);
-        return m?.ok ? [m.mirror.name.slice(0, m.mirror.name.indexOf('/'))] : [];
-      }),
-    ),
-  ];
+  const hosts = new Set<string>();
+  planned.forEach((p, i) => {
+    if (!p.active) return;
+    const entry = selection.images[i];
+    const m = mirrorOf(entry);
+    hosts.add(entry.registry);
+    if (m?.ok) hosts.add(m.mirror.name.slice(0, m.mirror.name.indexOf('/')));
+  });
   const header = headerLines(list, 'skopeo copy script: every image to its exact mirror reference.', selection, [
-    `${copies} of them copied below. Run: sh FILE`,
+    `${plural(copies, 'copy', 'copies')} below; images not copied are commented with the reason. Run: sh FILE`,
     '--all copies every platform and the list itself; --preserve-digests fails rather than change a digest.',
-    `Log in first: skopeo login <host> for ${[...sourceHosts, ...mirrorHosts].map((h) => commentText(h, 100)).join(', ') || 'each registry'}.`,
+    `Log in first: skopeo login <host> for ${[...hosts].map((h) => commentText(h, 100)).join(', ') || 'each registry'}.`,
     'The OpenShift internal registry rejects multi-arch pushes (HTTP 500): for it use',
     '--override-os linux --override-arch amd64 instead of --all --preserve-digests (the digest then changes).',
   ]);
@@ -117,11 +122,13 @@ export function formatSkopeoCopy(list: ImageList, options: ImageListFormatOption
       'exit 1',
     );
   }
-  for (let i = 0; i < planned.length; i++) {
-    const p = planned[i];
-    body.push('');
+  let grouped = false;
+  for (const p of planned) {
+    // A blank line before every image with comments, and one before the first of a run without.
+    if (p.notes.length || !grouped) body.push('');
+    grouped = p.notes.length === 0;
     for (const note of p.notes) body.push(`# ${commentText(note, 400)}`);
-    if (p.command) body.push(p.active ? p.command : `# ${p.command}`);
+    if (p.command) body.push(p.active ? p.command : `# ${commentText(p.command, 1000)}`);
   }
-  return lines(['#!/bin/sh'], header, body, invalidComments(list));
+  return lines(['#!/bin/sh'], header, body, invalidComments(selection));
 }

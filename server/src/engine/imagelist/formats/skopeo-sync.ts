@@ -21,6 +21,7 @@
 
 import type { ImageList, ImageListEntry, ImageListFormatOptions } from '../types';
 import {
+  commentText,
   commonDestination,
   headerLines,
   invalidComments,
@@ -121,11 +122,11 @@ export function formatSkopeoSync(list: ImageList, options: ImageListFormatOption
     for (const [repository, items] of repos) {
       body.push(`    ${yamlKey(repository)}:`);
       for (const item of items) {
-        for (const note of item.notes) body.push(`      # ${note}`);
+        for (const note of item.notes) body.push(`      # ${commentText(note, 400)}`);
         body.push(`      - ${yamlScalar(item.value)}`);
       }
     }
   }
   if (body.length === 0) body.push('# No images to sync.', '{}');
-  return lines(header, body, invalidComments(list));
+  return lines(header, body, invalidComments(selection));
 }
