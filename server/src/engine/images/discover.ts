@@ -32,7 +32,7 @@ import { type Alias, type Scalar, type ValuesDocument, type YamlNode, isAlias } 
 import type { ChartInfo } from '../chart';
 import type { MergedLayers } from '../layers';
 import { holds, type ChartKnowledge, type Condition } from '../knowledge';
-import { valueAtPattern } from '../knowledge/paths';
+import { parsePath, valueAtPattern } from '../knowledge/paths';
 import type { JsonValue, ValuePath } from '../types';
 import { pathText } from '../value-path';
 import { type NormalizeResult, parseNormalizedNamed } from './normalize';
@@ -290,6 +290,12 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
     if (knowledge && !full.optional) {
       const cond = knowledge.conditionAt(img.path);
       if (cond) full.optional = { when: cond.when, origin: cond.applied.origin };
+    }
+    // A subchart's image exists only when the subchart is on (its Chart.yaml `condition`).
+    if (!full.optional && sub && chart) {
+      const condition = chart.dependencies.find((d) => d.key === sub)?.condition?.split(',')[0]?.trim();
+      const when = condition ? parsePath(condition) : undefined;
+      if (when) full.optional = { when: { op: 'truthy', path: when, default: true }, origin: chart.path };
     }
     images.push(full);
   };

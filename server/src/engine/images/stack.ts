@@ -47,6 +47,12 @@ export function imageStack(doc: ValuesDocument, config: Pick<ResolvedConfig, 'la
       schemaDefaults = true;
     }
   }
+  // A list of what the chart pulls also takes its subcharts' own defaults (charts/<name>/values.yaml),
+  // under their keys and beneath the chart's values, as Helm merges them.
+  if (options.schemaDefaults === 'always' && chart) {
+    const subs = subchartDefaults(chart, source);
+    if (subs.length) docs.splice(schemaDefaults ? 1 : 0, 0, ...subs);
+  }
   let merged: MergedLayers | undefined;
   const out: ImageStack = {
     docs,
@@ -58,5 +64,28 @@ export function imageStack(doc: ValuesDocument, config: Pick<ResolvedConfig, 'la
     },
   };
   if (chart) out.chart = chart;
+  return out;
+}
+
+const mounted = new WeakMap<ValuesDocument, { key: string; doc: ValuesDocument }>();
+
+/** A subchart's values.yaml seen from its parent: its values under the dependency's key. */
+function mountUnder(key: string, sub: ValuesDocument): ValuesDocument {
+  const hit = mounted.get(sub);
+  if (hit && hit.key === key) return hit.doc;
+  const values = sub.values !== null && typeof sub.values === 'object' && !Array.isArray(sub.values) ? { [key]: sub.values } : {};
+  const doc: ValuesDocument = { ...sub, values, locate: (path) => (path[0] === key ? sub.locate(path.slice(1)) : undefined) };
+  mounted.set(sub, { key, doc });
+  return doc;
+}
+
+/** The unpacked subcharts of a chart (`charts/<name>/values.yaml`), mounted under their keys. */
+export function subchartDefaults(chart: ChartInfo, source: ImageStackSource): ValuesDocument[] {
+  const out: ValuesDocument[] = [];
+  const dir = nodePath.dirname(chart.path);
+  for (const dep of chart.dependencies.slice(0, 50)) {
+    const sub = source.getDocument(nodePath.join(dir, 'charts', dep.name, 'values.yaml'));
+    if (sub) out.push(mountUnder(dep.key, sub));
+  }
   return out;
 }
