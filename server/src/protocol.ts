@@ -25,6 +25,16 @@ export const Commands = {
   generateImageList: 'airgapLint.generateImageList',
   /** Client: the cluster profile quick pick (code actions of proxy/profile-unknown run it). */
   setClusterProfile: 'airgapLint.setClusterProfile',
+  /**
+   * Client (palette, editor title): format and scope quick picks, then the allowlist in a new
+   * editor. Not `generateAllowlist`: vscode-languageclient registers the server's
+   * executeCommandProvider commands under their own IDs in VS Code.
+   */
+  generateEgressAllowlist: 'airgapLint.generateEgressAllowlist',
+  /** Client: format and scope quick picks, then the image list in a new editor. */
+  generateImageMirrorList: 'airgapLint.generateImageMirrorList',
+  /** Client: the `overlay` image list written beside the chart as values-airgap.yaml. */
+  generateAirgapOverlay: 'airgapLint.generateAirgapOverlay',
 } as const;
 
 export type Failure = { error: string };
@@ -75,6 +85,10 @@ export interface GenerateParams {
   podSelector?: Record<string, string>;
   /** Image list: `include` (default) or `exclude` optional images. */
   optional?: 'include' | 'exclude';
+  /** Allowlist (egressfirewall): the API server CIDR allowed first. */
+  apiServerCIDR?: string;
+  /** Image list (overlay): the pull secret it names (default airgap-registry-credentials). */
+  pullSecret?: string;
 }
 
 /** What a generator returns: the text, and the language the client opens it in. */
@@ -84,4 +98,48 @@ export interface GenerateResult {
   language: string;
   /** Notes for the user (values skipped and why), never secrets. */
   notes: string[];
+  /** Something asked for could not be listed or moved (the CLI's exit status 1); see notes. */
+  incomplete?: boolean;
 }
+
+/** One output format of a generator, for the client's quick pick. */
+export interface GeneratorFormat {
+  format: string;
+  summary: string;
+  /** The language the client opens the output in (as the server's GenerateResult says). */
+  language: string;
+}
+
+/**
+ * The allowlist formats, in the CLI's order (engine/allowlist/formats ALLOWLIST_FORMAT_INFO has
+ * the same summaries and languages; test/lsp.test.ts checks that they agree). Kept as plain
+ * data here so that the client bundle does not pull in the formatters.
+ */
+export const ALLOWLIST_FORMAT_CHOICES: readonly GeneratorFormat[] = [
+  { format: 'text', language: 'egress-allowlist', summary: 'By feature, for people (Robusta style): wildcards with their exact hosts' },
+  { format: 'json', language: 'json', summary: 'Machine-readable list (CLI contract: version 1)' },
+  { format: 'csv', language: 'csv', summary: 'Spreadsheet / change ticket rows' },
+  { format: 'squid', language: 'plaintext', summary: 'Squid dstdomain/dst ACLs and http_access lines' },
+  { format: 'cilium', language: 'yaml', summary: 'CiliumNetworkPolicy with toFQDNs and the DNS rule' },
+  { format: 'egressfirewall', language: 'yaml', summary: 'OVN-Kubernetes / OpenShift EgressFirewall' },
+  { format: 'istio', language: 'yaml', summary: 'Istio ServiceEntries (MESH_EXTERNAL)' },
+  { format: 'calico', language: 'yaml', summary: 'Calico Enterprise GlobalNetworkSets (allowedEgressDomains)' },
+  { format: 'aws-network-firewall', language: 'json', summary: 'AWS Network Firewall domain list rule group' },
+  { format: 'azure-firewall', language: 'json', summary: 'Azure Firewall Policy rule collection group (ARM template)' },
+  { format: 'verify', language: 'shellscript', summary: 'Shell script checking TCP+TLS to each host from a pod' },
+];
+
+/** The image list formats, in the CLI's order (`overlay` is its own command in the client). */
+export const IMAGE_LIST_FORMAT_CHOICES: readonly GeneratorFormat[] = [
+  { format: 'list', language: 'plaintext', summary: 'One reference per line (hauler --image-txt, shell loops)' },
+  { format: 'json', language: 'json', summary: 'Machine-readable list (CLI contract: version 1)' },
+  { format: 'oc-mirror', language: 'yaml', summary: 'oc-mirror v2 ImageSetConfiguration (additionalImages)' },
+  { format: 'oc-mirror-v1', language: 'yaml', summary: 'oc-mirror v1 ImageSetConfiguration (with storageConfig)' },
+  { format: 'skopeo-sync', language: 'yaml', summary: 'Source file of skopeo sync --src yaml' },
+  { format: 'skopeo-copy', language: 'shellscript', summary: 'Shell script: skopeo copy of each image to its mirror reference' },
+  { format: 'hauler', language: 'yaml', summary: 'Hauler content manifest (kind: Images)' },
+  { format: 'zarf', language: 'yaml', summary: 'Zarf package definition (zarf.yaml) with the images' },
+  { format: 'imageslock', language: 'yaml', summary: 'Images.lock of the Distribution Tooling for Helm (dt)' },
+  { format: 'idms', language: 'yaml', summary: 'OpenShift ImageDigestMirrorSet and ImageTagMirrorSet' },
+  { format: 'overlay', language: 'yaml', summary: 'values-airgap.yaml: every image moved to mirror.registry' },
+];

@@ -32,6 +32,7 @@ import { describeError } from './lsp/log';
 import { DebounceScheduler, editDelay } from './lsp/scheduler';
 import { DEFAULT_DEBOUNCE_MS } from './lsp/settings';
 import { registerProfileRequests } from './lsp/profile-requests';
+import { GENERATE_COMMANDS, registerGenerateCommands } from './lsp/generate-commands';
 import { COMPLETION_TRIGGERS, registerLanguageFeatures } from './lsp/language-features';
 import { UriMap, uriToPath } from './lsp/uri';
 
@@ -148,6 +149,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
       hoverProvider: true,
       completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: false },
+      executeCommandProvider: { commands: GENERATE_COMMANDS },
       workspace: support.workspaceFolders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
     },
     serverInfo: { name: 'airgap-lint', version: serverVersion },
@@ -388,6 +390,9 @@ registerProfileRequests(connection, folders, host, guardAsync);
 
 // NO_PROXY hover and completion.
 registerLanguageFeatures(connection, documents, folders, guardAsync);
+
+// workspace/executeCommand: the egress allowlist and the image list (text the client opens).
+registerGenerateCommands(connection, folders, host, guardAsync);
 
 // ---------------------------------------------------------------------------- introspection
 

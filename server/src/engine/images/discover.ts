@@ -273,6 +273,10 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
 
   // The tag a template falls back to when an image object leaves `tag` empty.
   const defaultTag = (path: ValuePath): { text?: string; kind: 'appVersion' | 'chart' } => {
+    const known = knowledge?.imageAt(path)?.facts.defaultTag;
+    if (known !== undefined && (!known.includes('{appVersion}') || chart?.appVersion)) {
+      return { text: known.replace(/\{appVersion\}/g, chart?.appVersion ?? ''), kind: 'appVersion' };
+    }
     if (subchartOf(path)) return { kind: 'chart' }; // the subchart's appVersion: not known here
     if (chart?.appVersion) return { text: chart.appVersion, kind: 'appVersion' };
     return { kind: 'chart' };
@@ -436,11 +440,16 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
           const raw = valueAtPattern(root, part.path);
           const text = nonEmpty(raw);
           anchor ??= part.path;
+          const role: FieldRole = beforeFirstSlash ? 'sharedRegistry' : fields.namespace ? (fields.separator ? 'repository' : 'separator') : 'namespace';
           if (text === undefined) {
-            if (part.fallback) segments.push({ text: part.fallback, part: beforeFirstSlash ? 'registry' : 'path' });
+            if (!part.fallback) continue;
+            // The chart's default for an unset key: still a field, so that a fix or an overlay can set the key.
+            const f = field(role, part.path, part.fallback);
+            if (!fields[role]) fields[role] = f;
+            segments.push({ text: part.fallback, field: f, part: beforeFirstSlash ? 'registry' : 'path' });
+            if (beforeFirstSlash) registryField ??= f;
             continue;
           }
-          const role: FieldRole = beforeFirstSlash ? 'sharedRegistry' : fields.namespace ? (fields.separator ? 'repository' : 'separator') : 'namespace';
           const f = field(role, part.path, raw!);
           if (!fields[role]) fields[role] = f;
           segments.push({ text, field: f, part: beforeFirstSlash ? 'registry' : 'path' });

@@ -37,6 +37,8 @@ export interface ImageFacts extends Sourced {
   component?: string;
   when?: Condition;
   registryKeys?: string[][];
+  /** The tag the templates use when the value's tag is empty; `{appVersion}` is the chart's appVersion. */
+  defaultTag?: string;
 }
 
 export type ProxyKeyRole = 'http' | 'https' | 'both' | 'no';
@@ -252,7 +254,7 @@ export function readValueFacts(raw: JsonValue, pointer: string, problems: Vocabu
   }
   if (o.image !== undefined) {
     const ir = r.at('image');
-    const i = ir.object(o.image, 'image', ['shape', 'component', 'when', 'registryKeys', 'source', 'why']);
+    const i = ir.object(o.image, 'image', ['shape', 'component', 'when', 'registryKeys', 'defaultTag', 'source', 'why']);
     if (i) {
       const facts: ImageFacts = ir.sourced(i, {});
       if (i.shape !== undefined) {
@@ -264,6 +266,8 @@ export function readValueFacts(raw: JsonValue, pointer: string, problems: Vocabu
       const when = ir.at('when').condition(i.when);
       if (when) facts.when = when;
       if (i.registryKeys !== undefined) facts.registryKeys = ir.at('registryKeys').paths(i.registryKeys, 'image.registryKeys');
+      const defaultTag = ir.at('defaultTag').string(i.defaultTag, 'image.defaultTag');
+      if (defaultTag) facts.defaultTag = defaultTag;
       out.image = facts;
     }
   }

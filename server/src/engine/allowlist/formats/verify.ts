@@ -9,7 +9,8 @@
 //   said on each line). curl and wget honour HTTPS_PROXY/https_proxy, so a proxied pod is
 //   checked through its proxy. Any HTTP answer counts as reachable (curl without --fail exits 0
 //   on 4xx/5xx; GNU wget exits 6 on 401 and 8 on other error statuses; BusyBox wget says
-//   "server returned error"). Failures are named from the tool's exit status or message, never
+//   "server returned error"); curl's "empty reply" (52) is OK too, marked: the connection (and
+//   TLS) went through. Failures are named from the tool's exit status or message, never
 //   by printing the tool's output (which could echo a proxy URL with credentials).
 // - One line per host:port: `OK host:port (feature)`, `FAIL host:port (feature): reason`,
 //   `SKIP …: reason` (a wildcard without known hosts, a CIDR, UDP, a feature off in these
@@ -90,7 +91,6 @@ curl_reason() {
     28) printf '%s' 'timed out (a firewall dropping the traffic?)' ;;
     35) printf '%s' 'TLS handshake failed (a firewall filtering by SNI, or not a TLS port)' ;;
     51|58|59|60|77|83|90|91) printf '%s' 'TLS certificate not trusted (a TLS-inspecting proxy? AIRGAP_VERIFY_INSECURE=1 skips the check)' ;;
-    52) printf '%s' 'connected, but the server sent no HTTP reply' ;;
     56) printf '%s' 'connection reset, or the proxy refused the tunnel' ;;
     97) printf '%s' 'the proxy refused the connection' ;;
     *) printf '%s' "curl failed (exit status $1)" ;;
@@ -135,6 +135,8 @@ check() {
       rc=$?
       if [ "$rc" -eq 0 ]; then
         report_ok "$display" "$label" ''
+      elif [ "$rc" -eq 52 ]; then
+        report_ok "$display" "$label" ' [connected, but no HTTP reply]'
       else
         report_fail "$display" "$label" "$(curl_reason "$rc")"
       fi ;;
