@@ -150,7 +150,7 @@ export interface Discovery {
 }
 
 /** What image discovery asks of chart knowledge (knowledge/ChartKnowledge answers it). */
-export type ImageKnowledge = Pick<ChartKnowledge, 'empty' | 'composedImages' | 'notImageAt' | 'registryKeysFor' | 'conditionAt' | 'imageAt' | 'subchartAt' | 'registryDefaultFor'>;
+export type ImageKnowledge = Pick<ChartKnowledge, 'empty' | 'composedImages' | 'notImageAt' | 'registryKeysFor' | 'conditionAt' | 'imageAt' | 'subchartAt' | 'registryDefaultFor' | 'mayHaveFactsAt'>;
 
 export interface DiscoverOptions {
   chart?: ChartInfo;
@@ -608,10 +608,11 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
       if (depth === 0 && key === 'image' && rootImageIsHolder) continue;
       if (depth === 1 && path[0] === 'global' && key === 'image' && isMap(child) && (composite === child || !('repository' in child))) continue;
       if (typeof child === 'string') {
-        if (knowledge?.notImageAt([...path, key])) continue;
+        const annotated = knowledge?.mayHaveFactsAt(key) ?? false;
+        if (annotated && knowledge!.notImageAt([...path, key])) continue;
         if (key === 'imageName' && globals.imageHolderRegistry && (value.image === null || value.image === undefined) && looksLikeReference(child)) {
           stringImage(child, [...path, key], undefined, 'imageName');
-        } else if ((isImageKey(key) || knowledge?.imageAt([...path, key])) && looksLikeReference(child)) {
+        } else if ((isImageKey(key) || (annotated && knowledge!.imageAt([...path, key]))) && looksLikeReference(child)) {
           stringImage(child, [...path, key], nearestRegistry(), 'string', key === 'image' ? { map: value, path: path.slice() } : undefined);
         }
         continue;
@@ -627,10 +628,11 @@ export function discoverImages(values: JsonValue, locate: Locator, options: Disc
       const repoIsString = typeof repo === 'string' && !repo.includes('://');
       const byShape = repoIsString && SPLIT_PART_KEYS.some((k) => k in child);
       // A key the chart knowledge names as an image counts like one named `image`.
-      const imageish = isImageKey(key) || (knowledge?.imageAt(path) !== undefined);
+      const annotated = knowledge?.mayHaveFactsAt(key) ?? false;
+      const imageish = isImageKey(key) || (annotated && knowledge!.imageAt(path) !== undefined);
       const hasNameKey = imageish && (typeof child.name === 'string' || typeof child.image === 'string');
       // `notImage`: this value is no image (its children may be: a group of images is walked).
-      const notImage = knowledge?.notImageAt(path) ?? false;
+      const notImage = annotated && knowledge!.notImageAt(path);
       let done = false;
       if (!notImage && (byShape || (imageish && (repoIsString || hasNameKey)))) {
         const before = images.length;

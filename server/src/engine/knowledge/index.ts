@@ -20,7 +20,7 @@ import { chartDirOf } from '../schema/discovery';
 import type { FileHost, JsonValue, ValuePath } from '../types';
 import { evaluate, mountCondition, type Condition } from './conditions';
 import { matchesPattern, matchesPrefix, mountPattern, parsePath, valueAtPattern } from './paths';
-import { schemaKnowledgeOfText, type LocatedFacts, type SchemaKnowledge } from './read';
+import { schemaKnowledgeOfObject, schemaKnowledgeOfText, type LocatedFacts, type SchemaKnowledge } from './read';
 import type {
   ComponentFacts,
   ComposedImages,
@@ -105,6 +105,22 @@ export class ChartKnowledge {
 
   /** Annotations by the last segment of their pattern (`*` under ANY): rules ask for every key they walk. */
   private byLastKey?: Map<string, Array<Placed<LocatedFacts['facts']>>>;
+
+  /** Cheap pre-check for walkers: whether any annotation may sit at a path ending in `key`. */
+  mayHaveFactsAt(key: string | number): boolean {
+    if (this.located.length === 0) return false;
+    this.indexByLastKey();
+    return this.byLastKey!.has(String(key)) || this.byLastKey!.has('*');
+  }
+
+  private indexByLastKey(): void {
+    if (this.byLastKey) return;
+    this.byLastKey = new Map();
+    for (const l of this.located) {
+      const last = l.pattern[l.pattern.length - 1] ?? '';
+      this.byLastKey.set(last, [...(this.byLastKey.get(last) ?? []), l]);
+    }
+  }
 
   /** Annotations at exactly this values path. */
   factsAt(path: ValuePath): Array<Placed<LocatedFacts['facts']>> {
@@ -357,8 +373,8 @@ interface CatalogEntry {
 function catalogFor(config: Pick<ResolvedConfig, 'schemas'>, host: FileHost): { entries: CatalogEntry[]; problems: KnowledgeProblem[] } {
   const entries: CatalogEntry[] = [];
   const problems: KnowledgeProblem[] = [];
-  const add = (origin: string, from: CatalogEntry['from'], text: string) => {
-    const knowledge = schemaKnowledgeOfText(text);
+  const add = (origin: string, from: CatalogEntry['from'], text: string | object) => {
+    const knowledge = typeof text === 'string' ? schemaKnowledgeOfText(text) : schemaKnowledgeOfObject(text);
     if (!knowledge?.hasChartFacts) return;
     const names = [...new Set([...knowledge.chart.detect.chartNames, ...(knowledge.chart.name ? [knowledge.chart.name] : [])])];
     for (const name of names) {
@@ -373,7 +389,7 @@ function catalogFor(config: Pick<ResolvedConfig, 'schemas'>, host: FileHost): { 
     const text = host.readFile(s.path);
     if (text !== undefined) add(s.path, 'config', text);
   }
-  for (const b of bundledSchemas()) add(b.path, 'bundled', b.text);
+  for (const b of bundledSchemas()) add(b.path, 'bundled', b.schema ?? b.text);
   return { entries, problems };
 }
 

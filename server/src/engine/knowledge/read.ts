@@ -55,15 +55,34 @@ function resolveLocalRef(root: JsonValue, ref: string): { node: JsonValue; point
   return node === undefined ? undefined : { node, pointer: ref.slice(1) };
 }
 
-/** Reads a parsed schema. Never throws. */
+/**
+ * Reads a parsed schema. Never throws. The chart facts (`x-airgap-chart`) are read at once: they
+ * decide which chart a schema describes. The values' annotations are walked on first use, so a
+ * catalog of schemas costs only their roots until one of them applies.
+ */
 export function readSchemaKnowledge(schema: JsonValue): SchemaKnowledge {
-  const problems: VocabularyProblem[] = [];
+  const rootProblems: VocabularyProblem[] = [];
   const rootFacts = isMap(schema) ? schema['x-airgap-chart'] : undefined;
-  const chart = readChartFacts(rootFacts, '/x-airgap-chart', problems);
+  const chart = readChartFacts(rootFacts, '/x-airgap-chart', rootProblems);
+  let walked: { values: LocatedFacts[]; problems: VocabularyProblem[] } | undefined;
+  const walk = () => (walked ??= walkAnnotations(schema, rootFacts, rootProblems));
+  return {
+    chart,
+    hasChartFacts: rootFacts !== undefined,
+    get values() {
+      return walk().values;
+    },
+    get problems() {
+      return walk().problems;
+    },
+  };
+}
+
+function walkAnnotations(schema: JsonValue, rootFacts: JsonValue | undefined, rootProblems: VocabularyProblem[]): { values: LocatedFacts[]; problems: VocabularyProblem[] } {
+  const problems: VocabularyProblem[] = [...rootProblems];
   const values: LocatedFacts[] = [];
   let visits = 0;
   let truncated = false;
-
   const visit = (node: JsonValue, pointer: string, path: string[], refs: ReadonlySet<string>, depth: number): void => {
     if (!isMap(node)) return;
     if (++visits > MAX_VISITS || depth > MAX_DEPTH || values.length >= MAX_ANNOTATIONS) {
@@ -101,7 +120,7 @@ export function readSchemaKnowledge(schema: JsonValue): SchemaKnowledge {
   if (rootFacts !== undefined) checkAnnotationPaths(schema, rootFacts, '/x-airgap-chart', problems);
   for (const v of values) checkAnnotationPaths(schema, annotationAt(schema, v.pointer), v.pointer, problems);
   if (truncated) problems.push({ pointer: '', message: `the schema is too large or too deep to read all of its annotations (read ${values.length})` });
-  return { chart, hasChartFacts: rootFacts !== undefined, values, problems };
+  return { values, problems };
 }
 
 function annotationAt(schema: JsonValue, pointer: string): JsonValue | undefined {
@@ -156,6 +175,18 @@ function checkAnnotationPaths(schema: JsonValue, annotation: JsonValue | undefin
     }
   };
   walk(annotation, pointer, 0);
+}
+
+const byObject = new WeakMap<object, SchemaKnowledge>();
+
+/** The knowledge of an already parsed schema (the shipped ones), cached by the object. */
+export function schemaKnowledgeOfObject(schema: object): SchemaKnowledge {
+  let k = byObject.get(schema);
+  if (!k) {
+    k = readSchemaKnowledge(schema as JsonValue);
+    byObject.set(schema, k);
+  }
+  return k;
 }
 
 const cache = new Map<string, SchemaKnowledge | undefined>();

@@ -10,7 +10,10 @@ import { SHIPPED_CHART_SCHEMAS } from './shipped-charts';
 export interface BundledSchema {
   /** Shown in messages, e.g. `schemas/charts/kubernaut.schema.json`. */
   path: string;
-  text: string;
+  /** The schema's text (made on first use for the shipped ones: most lints never need it). */
+  readonly text: string;
+  /** The parsed schema, when it was registered or shipped as an object. */
+  schema?: object;
   chartNames: string[];
 }
 
@@ -26,7 +29,17 @@ function chartNamesOf(parsed: unknown): string[] {
 
 /** Registered schemas first (they may replace a shipped one), then the shipped ones. */
 export function bundledSchemas(): readonly BundledSchema[] {
-  shipped ??= SHIPPED_CHART_SCHEMAS.map((s) => ({ path: s.path, text: JSON.stringify(s.schema), chartNames: chartNamesOf(s.schema) }));
+  shipped ??= SHIPPED_CHART_SCHEMAS.map((s) => {
+    let text: string | undefined;
+    return {
+      path: s.path,
+      schema: s.schema,
+      chartNames: chartNamesOf(s.schema),
+      get text() {
+        return (text ??= JSON.stringify(s.schema));
+      },
+    };
+  });
   return registry.length ? [...registry, ...shipped] : shipped;
 }
 
