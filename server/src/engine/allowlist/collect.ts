@@ -149,6 +149,7 @@ function addEgressUrls(b: Builder, ctx: Context): void {
         b.skip(m.value, at, m.path, found.skip);
         continue;
       }
+      if (b.has(found.host, found.port)) continue; // a feature already lists it, with its reason
       b.add({
         host: found.host,
         port: found.port,

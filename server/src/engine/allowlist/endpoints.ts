@@ -88,6 +88,8 @@ export function endpointOf(value: string, defaultPort: number, cluster: ClusterN
     const labels = host.split('.');
     if (!labels.every((l) => LABEL.test(l)) || host.length > 253) return { skip: `"${host.slice(0, 80)}" is no host name` };
   }
+  // RFC 6761: `.invalid` never resolves; charts use it for "no endpoint here" (Kubernaut's no-browser-clients.invalid).
+  if (/(^|\.)invalid$/.test(host)) return { skip: `"${host}" can never resolve (.invalid)` };
   const inside = inClusterReason(host, cluster);
   if (inside) return { skip: `in the cluster (${inside})` };
   return { host, port };
