@@ -86,7 +86,9 @@ function runWorker(worker, job, timeoutMs, cacheDir = freshCacheDir()) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const results = [];
-for (const input of inputs) {
+/** BENCH_ONLY=generators runs the generators' section alone (quick checks while working on them). */
+const GENERATORS_ONLY = process.env.BENCH_ONLY === 'generators';
+for (const input of GENERATORS_ONLY ? [] : inputs) {
   process.stderr.write(`bench: ${input.label} (${input.lines} lines)…\n`);
   const isAliases = input.name === 'aliases';
   // The first process starts with an empty cache and fills it for the cache-warm runs below.
@@ -127,12 +129,37 @@ for (const input of inputs) {
   results.push({ input: { name: input.name, label: input.label, lines: input.lines, schema: Boolean(input.schema) }, ours, yls });
 }
 
-process.stderr.write('bench: retained heap per open document…\n');
+if (!GENERATORS_ONLY) process.stderr.write('bench: retained heap per open document…\n');
 const kps = inputs[0];
-const heap = {
-  ours: runWorker('ours', { mode: 'heap', input: kps, heapDocs: HEAP_DOCS }, 120_000),
-  yls: runWorker('yls', { mode: 'heap', input: kps, heapDocs: HEAP_DOCS }, 120_000),
-};
+const heap = GENERATORS_ONLY
+  ? { ours: {}, yls: {} }
+  : {
+      ours: runWorker('ours', { mode: 'heap', input: kps, heapDocs: HEAP_DOCS }, 120_000),
+      yls: runWorker('yls', { mode: 'heap', input: kps, heapDocs: HEAP_DOCS }, 120_000),
+    };
+
+// The generators: allowlist and image list of the proxied stack and of Robusta, against one check.
+process.stderr.write('bench: generators (allowlist, image list)…\n');
+const stackInput = inputs.find((i) => i.alsoLint);
+const robustaDir = join(ROOT, 'test/fixtures/charts/robusta');
+const generatorInputs = [
+  stackInput && { name: 'gen-stack', label: stackInput.label, target: stackInput.alsoLint?.[0] ?? stackInput.valuesPath, files: [stackInput.valuesPath, ...(stackInput.alsoLint ?? [])] },
+  { name: 'gen-robusta', label: 'Robusta values-proxy.yaml (HolmesGPT, sinks, subchart values)', target: join(robustaDir, 'values-proxy.yaml'), files: [join(robustaDir, 'values.yaml'), join(robustaDir, 'values-proxy.yaml')] },
+].filter(Boolean);
+const generatorResults = [];
+for (const g of generatorInputs) {
+  const samples = { check: [], allowlist: [], images: [] };
+  // Interleaved fresh processes, so that load on the host spreads over all three.
+  for (let i = 0; i < 7; i++) {
+    for (const which of Object.keys(samples)) samples[which].push(runWorker('ours', { mode: 'generators', which, input: { name: `${g.name}-${which}` }, target: g.target, files: g.files }, 120_000));
+  }
+  const row = { ...g };
+  for (const [which, list] of Object.entries(samples)) {
+    const ok = list.filter((x) => !x.error);
+    row[which] = { n: ok.length, error: list.find((x) => x.error)?.error, cold: ok.length ? median(ok.map((x) => x.cold)) : undefined, warm: ok.length ? median(ok.map((x) => x.warm)) : undefined };
+  }
+  generatorResults.push(row);
+}
 
 // ---- report ----
 const fmt = (ms) => (ms === undefined || Number.isNaN(ms) ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
@@ -173,10 +200,24 @@ console.log(`Targets: cold ≤ ${TARGETS.cold}, edit ≤ ${TARGETS.edit}, aliase
 console.log(
   `Notes: edits are ${WARM_EDITS} untimed + ${ITERATIONS} timed one-character changes of a string value near the middle line; yaml-language-server on the alias file runs as many as fit in ${YLS_ALIAS_BUDGET_MS / 1000} s (at least 2), since each takes seconds. Cold is the median of ${COLD_RUNS} fresh processes (1 for the alias file); ours "first ever" starts each process with an empty schema code cache, "cache warm" runs ${COLD_RUNS} more processes on the cache the first one filled (yls has no such cache: both ratios divide by its cold).`,
 );
+console.log('\nGenerators against one check of the same stack (fresh processes, interleaved; median of 7; target: cold ≤ the check cold)');
+for (const g of generatorResults) {
+  const c = g.check;
+  console.log(`  ${g.label}: check cold ${fmt(c.cold)} warm ${fmt(c.warm)}`);
+  for (const which of ['allowlist', 'images']) {
+    const x = g[which];
+    if (!x.n || !c.n) {
+      console.log(`    ${which}: ERROR ${x.error ?? c.error}`);
+      continue;
+    }
+    const r = x.cold / c.cold;
+    console.log(`    ${which === 'images' ? 'image list' : 'allowlist '} cold ${fmt(x.cold)} warm ${fmt(x.warm)} | cold / check cold ${r.toFixed(2)} ${r <= 1 ? '✓' : '✗'}`);
+  }
+}
 const total = (performance.now() - started) / 1000;
 console.log(`Total ${total.toFixed(0)} s. Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs. JSON: .bench-tmp/bench.json`);
 
 writeFileSync(
   join(TMP, 'bench.json'),
-  JSON.stringify({ date: new Date().toISOString(), node: process.version, iterations: ITERATIONS, targets: TARGETS, results, heap, totalSeconds: total }, null, 2),
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, iterations: ITERATIONS, targets: TARGETS, results, heap, generators: generatorResults, totalSeconds: total }, null, 2),
 );

@@ -39,13 +39,46 @@ export class Engine {
   private readonly configPath?: string;
   private readonly rules?: RuleModule[];
 
-  constructor(
-    readonly host: FileHost,
-    options: EngineOptions = {},
-  ) {
+  private readonly diskHost: FileHost;
+  /** The host of a read snapshot (`withReadSnapshot`), while one is taken. */
+  private snapshotHost?: FileHost;
+
+  constructor(host: FileHost, options: EngineOptions = {}) {
+    this.diskHost = host;
     this.settings = options.settings ?? {};
     this.configPath = options.configPath;
     this.rules = options.rules;
+  }
+
+  /** Where files are read: the host given, or its snapshot while one is taken. */
+  get host(): FileHost {
+    return this.snapshotHost ?? this.diskHost;
+  }
+
+  /**
+   * Runs `fn` with every file read at most once. A generator asks for the same Chart.yaml,
+   * schemas and layers many times over one answer; nothing changes on disk meanwhile that it
+   * should see. Not for the lint of an editor buffer, which must see each new version.
+   */
+  protected withReadSnapshot<T>(fn: () => T): T {
+    if (this.snapshotHost) return fn();
+    const reads = new Map<string, string | undefined>();
+    const base = this.diskHost;
+    this.snapshotHost = {
+      readFile: (path) => {
+        if (reads.has(path)) return reads.get(path);
+        const text = base.readFile(path);
+        reads.set(path, text);
+        return text;
+      },
+      ...(base.version ? { version: (path: string) => base.version!(path) } : {}),
+      ...(base.listDir ? { listDir: (dir: string) => base.listDir!(dir) } : {}),
+    };
+    try {
+      return fn();
+    } finally {
+      this.snapshotHost = undefined;
+    }
   }
 
   setSettings(settings: ConfigInput): void {

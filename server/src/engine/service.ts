@@ -69,6 +69,10 @@ export class LanguageService extends Engine {
    * one output format. Throws GenerateError for an unknown format or invalid options.
    */
   allowlist(paths: string[], request: AllowlistRequest): Generated {
+    return this.withReadSnapshot(() => this.allowlistNow(paths, request));
+  }
+
+  private allowlistNow(paths: string[], request: AllowlistRequest): Generated {
     if (!(ALLOWLIST_FORMATS as readonly string[]).includes(request.format)) {
       throw new GenerateError(`Unknown allowlist format "${request.format}": expected ${ALLOWLIST_FORMATS.join(', ')}.`);
     }
@@ -89,6 +93,10 @@ export class LanguageService extends Engine {
    * `overlay` is the values file that moves them all to the mirror (the stack of `paths[0]`).
    */
   imageList(paths: string[], request: ImageListRequest): Generated {
+    return this.withReadSnapshot(() => this.imageListNow(paths, request));
+  }
+
+  private imageListNow(paths: string[], request: ImageListRequest): Generated {
     if (!(IMAGE_LIST_FORMATS as readonly string[]).includes(request.format)) {
       throw new GenerateError(`Unknown image list format "${request.format}": expected ${IMAGE_LIST_FORMATS.join(', ')}.`);
     }
