@@ -2,26 +2,14 @@
 // host by host what the vendors document for the features that are on, nothing for the ones that
 // are off, other URLs under "other", registries as node egress, never a secret in any format.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { LanguageService, type Allowlist, type ConfigInput } from '../server/src/engine';
 import { collectAllowlist } from '../server/src/engine/allowlist/collect';
 import { ALLOWLIST_FORMATS } from '../server/src/engine/allowlist/types';
-import { FIXTURES, MemoryHost } from './helpers';
+import { MemoryHost, chartFixtureHost } from './helpers';
 
-const CHARTS = nodePath.join(FIXTURES, 'charts');
 
-function chartHost(chart: string, as = chart, host = new MemoryHost()): MemoryHost {
-  const walk = (dir: string, rel: string) => {
-    for (const name of readdirSync(dir)) {
-      const abs = nodePath.join(dir, name);
-      if (statSync(abs).isDirectory()) walk(abs, `${rel}${name}/`);
-      else if (!name.endsWith('.md')) host.set(`${as}/${rel}${name}`, readFileSync(abs, 'utf8'));
-    }
-  };
-  walk(nodePath.join(CHARTS, chart), '');
-  return host;
-}
+const chartHost = chartFixtureHost;
 
 function allowlist(host: MemoryHost, file: string, settings: ConfigInput = {}, features: 'enabled' | 'all' = 'enabled'): Allowlist {
   return collectAllowlist([nodePath.resolve('/mem', file)], new LanguageService(host, { settings }), { features, displayPath: (p) => nodePath.basename(p) });

@@ -103,8 +103,11 @@ describe('cli', function () {
       ['a --config that is a folder', ['check', '--config', 'configs', 'clean'], /--config configs is not a file/],
       ['an invalid --config', ['check', '--config', 'configs/invalid.yaml', 'clean'], /Invalid configuration configs\/invalid\.yaml:\n {2}configs\/invalid\.yaml:2:11 {2}mirror\.layout must be one of: nested, flat\./],
       ['an invalid discovered config', ['check', 'badconfig'], /Invalid configuration badconfig\/\.airgap-lint\.yaml:\n {2}badconfig\/\.airgap-lint\.yaml:3:3 {2}Unknown key "podCidr" in cluster\./],
-      ['allowlist (not implemented yet)', ['allowlist', 'clean'], /"airgap-lint allowlist" is not implemented yet/],
-      ['images (not implemented yet)', ['images', 'clean'], /"airgap-lint images" is not implemented yet/],
+      ['an unknown allowlist format', ['allowlist', '--format', 'iptables', 'clean'], /Invalid --format "iptables": expected text, json, csv, squid/],
+      ['an images option given to allowlist', ['allowlist', '--optional', 'exclude', 'clean'], /Option --optional belongs to "airgap-lint images"/],
+      ['images without PATH', ['images', '--format', 'list'], /Missing PATH/],
+      ['an overlay without mirror.registry', ['images', '--format', 'overlay', 'clean/values.yaml'], /Set mirror\.registry/],
+      ['an invalid --pod-selector', ['allowlist', '--format', 'cilium', '--pod-selector', 'app', 'clean'], /Invalid --pod-selector "app"/],
     ];
     for (const [what, args, message] of usage) {
       it(`2 for ${what}, with a message on stderr and no stack trace`, () => {
@@ -178,11 +181,32 @@ describe('cli', function () {
     it('--help and --version exit 0', () => {
       const help = run(['--help']);
       assert.equal(help.status, 0);
-      assert.match(help.stdout, /airgap-lint check \[--config FILE\] \[--format text\|json\|sarif\] \[--fail-on error\|warning\] \[--fix\] PATH\.\.\./);
+      assert.match(help.stdout, /airgap-lint check +\[--config FILE\] \[--format text\|json\|sarif\] \[--fail-on error\|warning\] \[--fix\] PATH\.\.\./);
+      assert.match(help.stdout, /airgap-lint allowlist \[--config FILE\] \[--format FORMAT\]/);
+      assert.match(help.stdout, /airgap-lint images +\[--config FILE\] \[--format FORMAT\]/);
       assert.equal(run(['check', '--help']).status, 0);
       const version = run(['--version']);
       assert.equal(version.status, 0);
       assert.equal(version.stdout, `${VERSION}\n`);
+    });
+
+    it('allowlist and images write their formats and exit 0; an invalid image is a note on stderr and exit 1', () => {
+      const chart = nodePath.join(FIXTURES, 'charts', 'cloudzero-agent');
+      const allow = run(['allowlist', '--format', 'json', 'values-proxy.yaml'], chart);
+      assert.equal(allow.status, 0, allow.stderr);
+      const json = JSON.parse(allow.stdout);
+      assert.equal(json.version, 1);
+      assert.ok(json.entries.some((e: { host: string; egress: string }) => e.host === 'api.cloudzero.com' && e.egress === 'pod'));
+      const list = run(['images', 'values.yaml'], chart);
+      assert.equal(list.status, 0, list.stderr);
+      assert.match(list.stdout, /^ghcr\.io\/cloudzero\/cloudzero-agent\/cloudzero-agent:1\.2\.13$/m);
+      const dir = tmp();
+      fs.writeFileSync(nodePath.join(dir, 'values.yaml'), 'app:\n  image: Quay.io/Bad/Name:1\nok:\n  image: quay.io/acme/ok:1.0\n');
+      const bad = run(['images', '--format', 'json', 'values.yaml'], dir);
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr, /airgap-lint: note: values\.yaml:2 app\.image: "Quay\.io\/Bad\/Name:1" is not listed/);
+      assert.equal(JSON.parse(bad.stdout).images.length, 1);
+      assertNoStackTrace(bad);
     });
 
     it('an explicit --config replaces discovery and its rule severities apply', () => {

@@ -1,4 +1,5 @@
 // Test helpers: an in-memory FileHost and small range builders.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { FileHost, Range } from '../server/src/engine/types';
 
@@ -58,4 +59,20 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Every file of a chart under test/fixtures/charts/ (subfolders included, SOURCES.md left out),
+ * in memory under /mem/<as>/ so that a test can edit them.
+ */
+export function chartFixtureHost(chart: string, as = chart, host = new MemoryHost()): MemoryHost {
+  const walk = (dir: string, rel: string) => {
+    for (const name of readdirSync(dir)) {
+      const abs = nodePath.join(dir, name);
+      if (statSync(abs).isDirectory()) walk(abs, `${rel}${name}/`);
+      else if (!name.endsWith('.md')) host.set(`${as}/${rel}${name}`, readFileSync(abs, 'utf8'));
+    }
+  };
+  walk(nodePath.join(FIXTURES, 'charts', chart), '');
+  return host;
 }

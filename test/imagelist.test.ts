@@ -3,29 +3,17 @@
 // optional components, with its source reference, mirror reference and the line that sets it;
 // and the overlay that, layered last, leaves nothing upstream.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { LanguageService, mergeValues, type ConfigInput, type JsonValue } from '../server/src/engine';
 import { collectImageList } from '../server/src/engine/imagelist/collect';
 import { imageStack } from '../server/src/engine/images/stack';
 import { parseNormalizedNamed } from '../server/src/engine/images/normalize';
-import { FIXTURES, MemoryHost } from './helpers';
+import { MemoryHost, chartFixtureHost } from './helpers';
 
-const CHARTS = nodePath.join(FIXTURES, 'charts');
 const HARBOR: ConfigInput = { mirror: { registry: 'harbor.corp.example:5000' } };
 
-function chartHost(chart: string, as = chart, host = new MemoryHost()): MemoryHost {
-  const walk = (dir: string, rel: string) => {
-    for (const name of readdirSync(dir)) {
-      const abs = nodePath.join(dir, name);
-      if (statSync(abs).isDirectory()) walk(abs, `${rel}${name}/`);
-      else if (!name.endsWith('.md')) host.set(`${as}/${rel}${name}`, readFileSync(abs, 'utf8'));
-    }
-  };
-  walk(nodePath.join(CHARTS, chart), '');
-  return host;
-}
+const chartHost = chartFixtureHost;
 
 function list(host: MemoryHost, files: string[], settings: ConfigInput = {}) {
   const service = new LanguageService(host, { settings });

@@ -2,7 +2,7 @@
 // chart is found, and what each rule family does with the knowledge, on the real values of the
 // annotated charts (test/fixtures/charts/, origins in each SOURCES.md).
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import Ajv from 'ajv';
 import { Engine, applyEdits, parseValuesDocument, type ConfigInput, type Finding, type JsonValue } from '../server/src/engine';
@@ -18,23 +18,12 @@ import { SHIPPED_CHART_SCHEMAS } from '../server/src/engine/schema/shipped-chart
 import { compileSchema } from '../server/src/engine/schema/compile';
 import { imageHover } from '../server/src/engine/services/image-hover';
 import { noProxyHover } from '../server/src/engine/services/hover';
-import { FIXTURES, MemoryHost, REPO, range } from './helpers';
+import { FIXTURES, MemoryHost, REPO, range, chartFixtureHost } from './helpers';
 
 const CHARTS_DIR = nodePath.join(REPO, 'schemas/charts');
 const CHART_FIXTURES = nodePath.join(FIXTURES, 'charts');
 
-/** Every file of a fixture chart (subfolders included), in memory under /mem/<as>/ so that tests can edit them. */
-function chartHost(chart: string, as = chart, host = new MemoryHost()): MemoryHost {
-  const walk = (dir: string, rel: string) => {
-    for (const name of readdirSync(dir)) {
-      const abs = nodePath.join(dir, name);
-      if (statSync(abs).isDirectory()) walk(abs, `${rel}${name}/`);
-      else if (!name.endsWith('.md')) host.set(`${as}/${rel}${name}`, readFileSync(abs, 'utf8'));
-    }
-  };
-  walk(nodePath.join(CHART_FIXTURES, chart), '');
-  return host;
-}
+const chartHost = chartFixtureHost;
 
 function lint(host: MemoryHost, file: string, settings: ConfigInput = {}): Finding[] {
   return new Engine(host, { settings }).lint(nodePath.resolve('/mem', file)).findings;

@@ -109,31 +109,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
   }
 
   const args: CheckArgs = { command: 'check', format: 'text', failOn: 'error', fix: false, paths: [] };
-  let optionsDone = false;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (optionsDone || !arg.startsWith('-') || arg === '-') {
-      args.paths.push(arg);
+  for (const o of options(rest)) {
+    if ('path' in o) {
+      args.paths.push(o.path);
       continue;
     }
-    if (arg === '--') {
-      optionsDone = true;
-      continue;
-    }
-    // --name=value is the same as --name value.
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const take = (): string => {
-      if (inline !== undefined) {
-        if (inline === '') throw new UsageError(`Option ${name} needs a value.`);
-        return inline;
-      }
-      const v = valueOf(rest, i, name);
-      i++;
-      return v;
-    };
-    switch (name) {
+    switch (o.name) {
       case '--help':
       case '-h':
         return { command: 'help' };
@@ -141,27 +122,27 @@ export function parseArgs(argv: string[]): ParsedArgs {
         return { command: 'version' };
       case '--config':
       case '-c':
-        args.config = take();
+        args.config = o.take();
         break;
       case '--format':
       case '-f': {
-        const v = take();
+        const v = o.take();
         if (!(FORMATS as readonly string[]).includes(v)) throw new UsageError(`Unknown format "${v}": expected ${FORMATS.join(', ')}.`);
         args.format = v as Format;
         break;
       }
       case '--fail-on': {
-        const v = take();
+        const v = o.take();
         if (!(FAIL_ON as readonly string[]).includes(v)) throw new UsageError(`Invalid --fail-on "${v}": expected ${FAIL_ON.join(' or ')}.`);
         args.failOn = v as Severity;
         break;
       }
       case '--fix':
-        if (inline !== undefined) throw new UsageError('Option --fix takes no value.');
+        o.flag();
         args.fix = true;
         break;
       default:
-        throw new UsageError(`Unknown option ${name}.`);
+        throw new UsageError(`Unknown option ${o.name}.`);
     }
   }
   if (!args.paths.length) throw new UsageError('Missing PATH: give at least one values file or folder to check.');

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { DiskHost, Engine, LanguageService, displayPath, fixAll, formatJson, formatSarif, formatText, hasFindingsAtOrAbove, type FileResult, type Finding, type RuleModule } from '../engine';
 import { CliError, type CheckArgs } from './args';
-import { collectFiles, readFileOrFail, statOrFail } from './walk';
+import { collectFiles, configOption, readFileOrFail, statOrFail } from './walk';
 
 export interface CheckIO {
   cwd: string;
@@ -20,13 +20,7 @@ export interface CheckIO {
 /** Exit status of `check`: 0 clean, 1 findings at or above --fail-on. Errors throw CliError (2). */
 export function runCheck(args: CheckArgs, io: CheckIO): number {
   const cwd = io.cwd;
-  let configPath: string | undefined;
-  if (args.config !== undefined) {
-    configPath = nodePath.resolve(cwd, args.config);
-    if (!statOrFail(configPath, args.config).isFile()) throw new CliError(`--config ${args.config} is not a file.`);
-    // Read it now so that an unreadable config is an I/O error, not a lint finding.
-    readFileOrFail(configPath, args.config);
-  }
+  const configPath = configOption(args.config, cwd);
 
   const host = new DiskHost();
   const engine = new LanguageService(host, { configPath, rules: io.rules });

@@ -2,10 +2,9 @@
 // configuration, ask the engine's service for the text, print it (notes on stderr), and return
 // the exit status: 0 written, 1 written but something could not be listed (an invalid image) or
 // moved (the overlay); errors throw CliError (2).
-import * as nodePath from 'node:path';
 import { DiskHost, GenerateError, LanguageService, displayPath, type Generated } from '../engine';
 import { CliError, type AllowlistArgs, type ImagesArgs } from './args';
-import { collectFiles, readFileOrFail, statOrFail } from './walk';
+import { collectFiles, configOption, readFileOrFail } from './walk';
 import { refuseInvalidConfigs } from './check';
 
 export interface GenerateIO {
@@ -16,12 +15,7 @@ export interface GenerateIO {
 
 export function runGenerate(args: AllowlistArgs | ImagesArgs, io: GenerateIO): number {
   const cwd = io.cwd;
-  let configPath: string | undefined;
-  if (args.config !== undefined) {
-    configPath = nodePath.resolve(cwd, args.config);
-    if (!statOrFail(configPath, args.config).isFile()) throw new CliError(`--config ${args.config} is not a file.`);
-    readFileOrFail(configPath, args.config);
-  }
+  const configPath = configOption(args.config, cwd);
   const service = new LanguageService(new DiskHost(), { configPath });
   const { files, emptyFolders } = collectFiles(args.paths, cwd, (f) => service.configFor(f));
   for (const folder of emptyFolders) io.stderr(`airgap-lint: no values files found in ${folder}.\n`);

@@ -143,3 +143,13 @@ function walk(
     }
   }
 }
+
+/** `--config FILE` resolved against the working directory: a readable file, or a CliError (exit 2). */
+export function configOption(config: string | undefined, cwd: string): string | undefined {
+  if (config === undefined) return undefined;
+  const configPath = nodePath.resolve(cwd, config);
+  if (!statOrFail(configPath, config).isFile()) throw new CliError(`--config ${config} is not a file.`);
+  // Read it now so that an unreadable config is an I/O error, not a lint finding.
+  readFileOrFail(configPath, config);
+  return configPath;
+}
