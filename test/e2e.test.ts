@@ -176,7 +176,7 @@ describe('end to end: code-server with the VSIX installed', function () {
     assert.match(channel, /Air-Gap Lint server restarted\./);
   });
 
-  it('through the UI in chromium: Problems panel, light bulb fix, palette commands, status bar (screenshots)', async () => {
+  it('through the UI in chromium: Problems panel, light bulb fix, palette commands, generators, status bar (screenshots)', async () => {
     const dir = runDir('ui');
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'airgap-e2e-ui-'));
     const ws = copyWorkspace(path.join(tmp, 'ws'));

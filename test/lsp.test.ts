@@ -1,7 +1,7 @@
 // The language server end to end: spawns `node dist/server.js --stdio` (built by `npm test`)
 // and speaks LSP to it like an editor would. Plus unit tests of the adapter's pure helpers.
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,10 +20,14 @@ import {
 import { fixAllAction, nonOverlapping, quickFixes, wantsKind } from '../server/src/lsp/code-actions';
 import { toDiagnostic, type DiagnosticSupport } from '../server/src/lsp/diagnostics';
 import { readSettings } from '../server/src/lsp/settings';
-import type { Finding } from '../server/src/engine';
+import { DiskHost, LanguageService, type Finding } from '../server/src/engine';
+import { ALLOWLIST_FORMAT_INFO } from '../server/src/engine/allowlist/formats';
+import { ALLOWLIST_FORMATS, IMAGE_LIST_FORMATS } from '../server/src/engine';
+import { ALLOWLIST_FORMAT_CHOICES, Commands, IMAGE_LIST_FORMAT_CHOICES, type Failure, type GenerateResult } from '../server/src/protocol';
 
 const ROOT = path.resolve(__dirname, '..');
 const SERVER = path.join(ROOT, 'dist', 'server.js');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
 const FIXTURES = path.join(__dirname, 'fixtures', 'lsp');
 const DEBOUNCE_MS = 150;
 
@@ -627,6 +631,149 @@ describe('language server over stdio', function () {
   it('exits with code 0 after shutdown and exit', async () => {
     await lsp.initialize();
     assert.equal(await lsp.shutdown(), 0);
+  });
+});
+
+describe('language server: workspace/executeCommand generators (same text as the CLI)', function () {
+  this.timeout(30000);
+  let lsp: LspSession;
+  let ws: string;
+  const chart = () => path.join(ws, 'charts', 'robusta');
+
+  /** `node dist/cli.js ARGS` run from the workspace folder: its stdout, whatever the exit status. */
+  const cli = (...args: string[]) => {
+    const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ws, encoding: 'utf8' });
+    assert.ok(run.status === 0 || run.status === 1, `cli ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+    return run.stdout;
+  };
+  const generate = (command: string, ...args: unknown[]) =>
+    lsp.conn.sendRequest<GenerateResult | Failure>('workspace/executeCommand', { command, arguments: args });
+  const ok = (r: GenerateResult | Failure): GenerateResult => {
+    assert.ok(!('error' in r), `unexpected error: ${(r as Failure).error}`);
+    return r as GenerateResult;
+  };
+
+  before(function () {
+    if (!fs.existsSync(SERVER) || !fs.existsSync(CLI)) throw new Error('dist/server.js or dist/cli.js is missing: run `npm run build` (npm test does).');
+  });
+
+  beforeEach(async () => {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'airgap-lint-generate-'));
+    fs.cpSync(path.join(__dirname, 'fixtures', 'charts', 'robusta'), chart(), { recursive: true });
+    fs.writeFileSync(path.join(ws, '.airgap-lint.yaml'), 'mirror: {registry: harbor.corp.example:5000}\n');
+    lsp = LspSession.stdio();
+  });
+
+  afterEach(() => {
+    lsp.kill();
+    fs.rmSync(ws, { recursive: true, force: true });
+  });
+
+  it('advertises both generators in executeCommandProvider', async () => {
+    const { capabilities } = await lsp.initialize(ws);
+    assert.deepEqual(capabilities.executeCommandProvider, { commands: ['airgapLint.generateAllowlist', 'airgapLint.generateImageList'] });
+    assert.equal(Commands.generateAllowlist, 'airgapLint.generateAllowlist');
+    assert.equal(Commands.generateImageList, 'airgapLint.generateImageList');
+  });
+
+  it('gives the CLI text byte for byte: allowlist text and json, images list and overlay, for a file stack', async () => {
+    await lsp.initialize(ws);
+    const proxy = path.join(chart(), 'values-proxy.yaml');
+    const base = path.join(chart(), 'values.yaml');
+    const cases: Array<[string, string, string, string, string]> = [
+      [Commands.generateAllowlist, 'allowlist', 'text', proxy, 'egress-allowlist'],
+      [Commands.generateAllowlist, 'allowlist', 'json', proxy, 'json'],
+      [Commands.generateImageList, 'images', 'list', base, 'plaintext'],
+      [Commands.generateImageList, 'images', 'overlay', base, 'yaml'],
+    ];
+    for (const [command, cliCommand, format, file, language] of cases) {
+      const result = ok(await generate(command, { uris: [uriOf(file)], format }));
+      const expected = cli(cliCommand, '--format', format, path.relative(ws, file));
+      assert.ok(expected.length > 100, `${cliCommand} ${format}: the CLI wrote something`);
+      assert.equal(result.text, expected, `${cliCommand} --format ${format}`);
+      assert.equal(result.language, language, format);
+      assert.ok(Array.isArray(result.notes));
+    }
+    // Paths are relative to the workspace folder, as the CLI's (run from the folder) are.
+    const text = ok(await generate(Commands.generateAllowlist, { uris: [uriOf(proxy)], format: 'text' })).text;
+    assert.match(text, /^# from charts\/robusta\/charts\/holmes\/values\.yaml, charts\/robusta\/values\.yaml, charts\/robusta\/values-proxy\.yaml \(chart robusta\)\.$/m);
+    const overlay = ok(await generate(Commands.generateImageList, { uris: [uriOf(base)], format: 'overlay' })).text;
+    assert.match(overlay, /harbor\.corp\.example:5000/);
+    // Options travel: --features all, --pull-secret.
+    assert.equal(ok(await generate(Commands.generateAllowlist, { uris: [uriOf(proxy)], format: 'csv', features: 'all' })).text, cli('allowlist', '--format', 'csv', '--features', 'all', 'charts/robusta/values-proxy.yaml'));
+    assert.equal(
+      ok(await generate(Commands.generateImageList, { uris: [uriOf(base)], format: 'overlay', pullSecret: 'harbor-creds' })).text,
+      cli('images', '--format', 'overlay', '--pull-secret', 'harbor-creds', 'charts/robusta/values.yaml'),
+    );
+  });
+
+  it('lists every values file under a folder URI, as `airgap-lint … FOLDER` does', async () => {
+    await lsp.initialize(ws);
+    const list = ok(await generate(Commands.generateImageList, { uris: [uriOf(ws)], format: 'list' }));
+    assert.equal(list.text, cli('images', '--format', 'list', '.'));
+    assert.match(list.text, /^# Generated by airgap-lint from charts\/robusta\/charts\/holmes\/values\.yaml, charts\/robusta\/values\.yaml, charts\/robusta\/values-airgap\.yaml, charts\/robusta\/values-proxy\.yaml\.$/m);
+    const allowlist = ok(await generate(Commands.generateAllowlist, { uris: [uriOf(chart())], format: 'text' }));
+    assert.equal(allowlist.text, cli('allowlist', '--format', 'text', 'charts/robusta'));
+    assert.equal(allowlist.language, 'egress-allowlist');
+  });
+
+  it('reads unsaved buffers: the list follows what the editor shows', async () => {
+    await lsp.initialize(ws);
+    const proxy = path.join(chart(), 'values-proxy.yaml');
+    const uri = lsp.open(proxy, read(proxy).replace(/proxy\.corp\.example:3128/g, 'squid.edge.example:8080'));
+    await lsp.nextDiagnostics(uri);
+    const text = ok(await generate(Commands.generateAllowlist, { uris: [uri], format: 'text' })).text;
+    assert.match(text, /^squid\.edge\.example:8080$/m);
+    assert.doesNotMatch(text, /proxy\.corp\.example:3128/);
+  });
+
+  it('answers a bad request with {error}, never a crash, and keeps serving', async () => {
+    await lsp.initialize(ws);
+    const base = uriOf(path.join(chart(), 'values.yaml'));
+    const error = async (command: string, ...args: unknown[]) => {
+      const r = await generate(command, ...args);
+      assert.ok('error' in r && typeof r.error === 'string', `expected {error}, got ${JSON.stringify(r).slice(0, 200)}`);
+      return r.error;
+    };
+    assert.match(await error(Commands.generateAllowlist, { uris: [base], format: 'nope' }), /^Unknown allowlist format "nope": expected text, json, /);
+    assert.match(await error(Commands.generateImageList, { uris: [base], format: 'nope' }), /^Unknown image list format "nope"/);
+    assert.match(await error(Commands.generateAllowlist), /Expected one argument/);
+    assert.match(await error(Commands.generateAllowlist, { uris: [], format: 'text' }), /"uris"/);
+    assert.match(await error(Commands.generateAllowlist, { uris: [base] }), /"format"/);
+    assert.match(await error(Commands.generateAllowlist, { uris: ['untitled:Untitled-1'], format: 'text' }), /not a file on disk/);
+    assert.match(await error(Commands.generateAllowlist, { uris: [uriOf(path.join(chart(), 'Chart.yaml'))], format: 'text' }), /^charts\/robusta\/Chart\.yaml is not a values file/);
+    assert.match(await error(Commands.generateAllowlist, { uris: [uriOf(path.join(chart(), 'values-gone.yaml'))], format: 'text' }), /^Cannot read charts\/robusta\/values-gone\.yaml/);
+    fs.mkdirSync(path.join(ws, 'empty'));
+    assert.match(await error(Commands.generateImageList, { uris: [uriOf(path.join(ws, 'empty'))], format: 'list' }), /^No values files found in empty\.$/);
+    assert.match(await error(Commands.generateImageList, { uris: [uriOf(ws)], format: 'overlay' }), /overlay format takes one values file/);
+    assert.match(await error('airgapLint.somethingElse', {}), /Unknown command/);
+    // Without mirror.registry the overlay cannot be written: the error says what to set.
+    fs.writeFileSync(path.join(ws, '.airgap-lint.yaml'), 'runtimes: [go]\n');
+    void lsp.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(ws, '.airgap-lint.yaml')), type: 2 }] });
+    assert.match(await error(Commands.generateImageList, { uris: [base], format: 'overlay' }), /mirror\.registry/);
+    // An invalid configuration is refused, as the CLI refuses it.
+    fs.writeFileSync(path.join(ws, '.airgap-lint.yaml'), 'mirror: {registry: 5}\nbogus: 1\n');
+    void lsp.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(ws, '.airgap-lint.yaml')), type: 2 }] });
+    assert.match(await error(Commands.generateImageList, { uris: [base], format: 'list' }), /^Invalid configuration \.airgap-lint\.yaml:/);
+    // Still alive (and still linting, the broken config included).
+    const uri = lsp.open(path.join(ws, 'values-x.yaml'), 'a: 1\na: 2\n');
+    assert.deepEqual((await lsp.nextDiagnostics(uri)).diagnostics.map((d) => d.code), ['config/invalid', 'yaml/duplicate-key']);
+    assert.equal(await lsp.shutdown(), 0);
+  });
+
+  it('offers the client the engine\'s formats, summaries and languages (protocol.ts lists them as data)', () => {
+    assert.deepEqual(ALLOWLIST_FORMAT_CHOICES.map((f) => f.format), [...ALLOWLIST_FORMATS]);
+    for (const f of ALLOWLIST_FORMAT_CHOICES) {
+      const info = ALLOWLIST_FORMAT_INFO[f.format as keyof typeof ALLOWLIST_FORMAT_INFO];
+      assert.deepEqual({ summary: f.summary, language: f.language }, { summary: info.summary, language: info.language }, f.format);
+    }
+    assert.deepEqual(IMAGE_LIST_FORMAT_CHOICES.map((f) => f.format), [...IMAGE_LIST_FORMATS]);
+    const service = new LanguageService(new DiskHost(), { settings: { mirror: { registry: 'harbor.corp.example:5000' } } });
+    const file = path.join(__dirname, 'fixtures', 'charts', 'robusta', 'values.yaml');
+    for (const f of IMAGE_LIST_FORMAT_CHOICES) {
+      assert.equal(service.imageList([file], { format: f.format as (typeof IMAGE_LIST_FORMATS)[number] }).language, f.language, f.format);
+      assert.ok(f.summary.length > 10, f.format);
+    }
   });
 });
 

@@ -159,6 +159,9 @@ describe('extension manifest', () => {
     for (const c of manifest.contributes.commands) assert.equal(c.category, 'Air-Gap Lint', c.command);
     assert.deepEqual(manifest.contributes.commands.map((c: { command: string }) => c.command).sort(), [
       'airgapLint.detectClusterNetwork',
+      'airgapLint.generateAirgapOverlay',
+      'airgapLint.generateEgressAllowlist',
+      'airgapLint.generateImageMirrorList',
       'airgapLint.restartServer',
       'airgapLint.setClusterProfile',
       'airgapLint.showEffectiveValues',
@@ -169,6 +172,22 @@ describe('extension manifest', () => {
     assert.equal(detect.enablement, 'isWorkspaceTrusted');
     assert.deepEqual(manifest.contributes.menus.commandPalette, [{ command: 'airgapLint.detectClusterNetwork', when: 'isWorkspaceTrusted' }]);
     assert.deepEqual(manifest.contributes.yamlValidation, [{ fileMatch: ['.airgap-lint.yaml', '.airgap-lint.yml'], url: './schemas/airgap-lint.schema.json' }]);
+  });
+
+  it('puts the generators in the editor title menu of values files (default names), under "…"', () => {
+    const entries: Array<{ command: string; when: string; group: string }> = manifest.contributes.menus['editor/title'];
+    assert.deepEqual(entries.map((e) => e.command), ['airgapLint.generateEgressAllowlist', 'airgapLint.generateImageMirrorList', 'airgapLint.generateAirgapOverlay']);
+    for (const e of entries) {
+      assert.ok(!e.group.startsWith('navigation'), 'no icon: not in the navigation group');
+      const m = /^resourceScheme == file && resourceFilename =~ \/(.+)\/$/.exec(e.when);
+      assert.ok(m, e.when);
+      const re = new RegExp(m[1]);
+      for (const name of ['values.yaml', 'values.yml', 'values-airgap.yaml', 'values.prod.yml', 'shop-values.yaml', 'values-.yaml']) assert.ok(re.test(name), name);
+      for (const name of ['Chart.yaml', '.airgap-lint.yaml', 'values.json', 'myvalues.yaml', 'values-airgap.yaml.bak', 'values.schema.json']) assert.ok(!re.test(name), name);
+    }
+    // The server's executeCommand IDs are registered by vscode-languageclient itself: never contributed.
+    const ids = manifest.contributes.commands.map((c: { command: string }) => c.command);
+    assert.ok(!ids.includes('airgapLint.generateAllowlist') && !ids.includes('airgapLint.generateImageList'));
   });
 
   it('loads the bundled client with nothing but Node built-ins and the editor API', () => {

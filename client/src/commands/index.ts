@@ -4,6 +4,7 @@ import { commands, type Disposable } from 'vscode';
 import type { CommandContext } from './context';
 import { detectClusterNetwork } from './detect-cluster';
 import { showEffectiveValues } from './effective-values';
+import { registerGenerateCommands } from './generate';
 import { setClusterProfile } from './set-cluster-profile';
 
 export function registerCommands(ctx: CommandContext): Disposable[] {
@@ -11,5 +12,7 @@ export function registerCommands(ctx: CommandContext): Disposable[] {
     commands.registerCommand('airgapLint.setClusterProfile', (arg?: unknown) => setClusterProfile(ctx, arg)),
     commands.registerCommand('airgapLint.showEffectiveValues', (arg?: unknown) => showEffectiveValues(ctx, arg)),
     commands.registerCommand('airgapLint.detectClusterNetwork', (arg?: unknown) => detectClusterNetwork(ctx, arg)),
+    // Generate Egress Allowlist, Image Mirror List, Air-Gap Overlay.
+    ...registerGenerateCommands(ctx),
   ];
 }
