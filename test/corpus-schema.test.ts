@@ -1,4 +1,4 @@
-// Schema validation on real charts (../shared/corpus, see SOURCES.md there): their own values
+// Schema validation on real charts (test/corpus, see SOURCES.md there): their own values
 // files against their own schemas, the kubernaut layer stacks, and the time it takes.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';

@@ -4,8 +4,9 @@ import * as nodePath from 'node:path';
 import type { FileHost, Range } from '../server/src/engine/types';
 
 export const REPO = nodePath.resolve(__dirname, '..');
-export const CORPUS = nodePath.resolve(REPO, '../shared/corpus');
-export const VECTORS = nodePath.resolve(REPO, '../shared/vectors');
+// Copies of the shared corpus and vectors, kept in the repository (origins and licences: SOURCES.md / README.md there).
+export const CORPUS = nodePath.join(REPO, 'test/corpus');
+export const VECTORS = nodePath.join(REPO, 'test/vectors');
 export const FIXTURES = nodePath.join(REPO, 'test/fixtures');
 
 /** Files held in memory, keyed by absolute path (relative keys are resolved against `/mem`). */

@@ -1,5 +1,5 @@
 // The image hover service on the kubernaut a0781038 stack (values.yaml → values-ocp.yaml →
-// values-airgap.yaml, ../shared/corpus) and on kube-prometheus-stack: the reference after
+// values-airgap.yaml, test/corpus) and on kube-prometheus-stack: the reference after
 // layering, the file and line of each part, the mirror reference, exact ranges.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';

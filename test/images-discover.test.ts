@@ -1,4 +1,4 @@
-// Image discovery and composition on real values files (../shared/corpus) and realistic
+// Image discovery and composition on real values files (test/corpus) and realistic
 // fixtures: every shape of research/domain.md §2.3, the look-alikes that are not images, and
 // the exact place of each part in the file.
 import { strict as assert } from 'node:assert';

@@ -1,4 +1,4 @@
-// The per-file image rules on real values files (../shared/corpus) and realistic fixtures:
+// The per-file image rules on real values files (test/corpus) and realistic fixtures:
 // exact ranges, messages that name the image, and fixes applied with applyEdits and re-linted.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';

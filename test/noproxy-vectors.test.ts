@@ -1,4 +1,4 @@
-// Every NO_PROXY case extracted from the upstream test suites (../shared/vectors), run through
+// Every NO_PROXY case extracted from the upstream test suites (test/vectors), run through
 // the matcher of its runtime. Each loader follows the file's `semantics` paragraph.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

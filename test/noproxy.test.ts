@@ -357,7 +357,7 @@ describe('minimalEntries', () => {
 });
 
 describe('CloudZero proxy guide worked examples', () => {
-  // ../shared/corpus/Cloudzero__cloudzero-agent/helm/docs/egress-proxy.md: every CloudZero binary
+  // test/corpus/Cloudzero__cloudzero-agent/helm/docs/egress-proxy.md: every CloudZero binary
   // is Go, so the runtime is `go`. Each example is checked against the network it describes.
   const guide = readFileSync(nodePath.join(CORPUS, 'Cloudzero__cloudzero-agent/helm/docs/egress-proxy.md'), 'utf8');
   function exampleNoProxy(heading: string): string {

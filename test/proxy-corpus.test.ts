@@ -121,7 +121,7 @@ describe('proxy rules on the corpus', () => {
 });
 
 describe('CloudZero proxy guide worked examples', () => {
-  // ../shared/corpus/Cloudzero__cloudzero-agent/helm/docs/egress-proxy.md. "Their own profile" is the
+  // test/corpus/Cloudzero__cloudzero-agent/helm/docs/egress-proxy.md. "Their own profile" is the
   // cluster each example describes: its distribution and the CIDRs the guide states for it.
   // Every CloudZero binary is Go (the guide documents Go's httpproxy), so `runtimes: [go]`
   // for the whole-file checks; the default runtimes are checked for the missing-entry rule.
