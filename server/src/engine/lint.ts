@@ -56,9 +56,9 @@ export class Engine {
   }
 
   /**
-   * Runs `fn` with every file read at most once. A generator asks for the same Chart.yaml,
-   * schemas and layers many times over one answer; nothing changes on disk meanwhile that it
-   * should see. Not for the lint of an editor buffer, which must see each new version.
+   * Runs `fn` with every file read at most once. One lint or one generator asks for the same
+   * Chart.yaml, schemas and layers many times over one answer, and nothing that changes
+   * meanwhile should be seen half-way; the next lint reads afresh (editor buffers included).
    */
   protected withReadSnapshot<T>(fn: () => T): T {
     if (this.snapshotHost) return fn();
@@ -133,7 +133,12 @@ export class Engine {
     return this.docs.size;
   }
 
+  /** Lints one file. Each file it needs (Chart.yaml, schemas, layers) is read once per lint. */
   lint(path: string): FileResult {
+    return this.withReadSnapshot(() => this.lintNow(path));
+  }
+
+  private lintNow(path: string): FileResult {
     const abs = nodePath.resolve(path);
     const doc = this.getDocument(abs);
     if (!doc) {
