@@ -97,7 +97,7 @@ describe('cli', function () {
       ['a missing PATH', ['check'], /Missing PATH/],
       ['a PATH that does not exist', ['check', 'no/such/values.yaml'], /^airgap-lint: Cannot read no\/such\/values\.yaml: no such file or folder\.\n$/],
       ['a bad --fail-on', ['check', '--fail-on', 'info', 'clean'], /Invalid --fail-on "info": expected error or warning/],
-      ['a bad --format', ['check', '--format', 'xml', 'clean'], /Unknown format "xml": expected text, json, sarif/],
+      ['a bad --format', ['check', '--format', 'xml', 'clean'], /Unknown format "xml": expected text, json, sarif, github, codeclimate\./],
       ['--format without a value', ['check', 'clean', '--format'], /Option --format needs a value/],
       ['a --config that does not exist', ['check', '--config', 'nope.yaml', 'clean'], /Cannot read nope\.yaml: no such file or folder/],
       ['a --config that is a folder', ['check', '--config', 'configs', 'clean'], /--config configs is not a file/],
@@ -197,7 +197,7 @@ describe('cli', function () {
     it('--help and --version exit 0', () => {
       const help = run(['--help']);
       assert.equal(help.status, 0);
-      assert.match(help.stdout, /airgap-lint check +\[--config FILE\] \[--format text\|json\|sarif\] \[--fail-on error\|warning\] \[--fix\] PATH\.\.\./);
+      assert.match(help.stdout, /airgap-lint check +\[--config FILE\] \[--format text\|json\|sarif\|github\|codeclimate\] \[--fail-on error\|warning\] \[--fix\] PATH\.\.\./);
       assert.match(help.stdout, /airgap-lint allowlist \[--config FILE\] \[--format FORMAT\]/);
       assert.match(help.stdout, /airgap-lint images +\[--config FILE\] \[--format FORMAT\]/);
       assert.equal(run(['check', '--help']).status, 0);
@@ -321,6 +321,39 @@ describe('cli', function () {
         assert.match(res.partialFingerprints[FINGERPRINT_KEY], /^[0-9a-f]{32}:1$/);
       });
       assert.deepEqual(sr.results.map((r: { level: string }) => r.level), ['error', 'error', 'warning']);
+    });
+
+    it('github and codeclimate: one annotation / Code Quality issue per finding, same exit codes', () => {
+      const gh = run(['check', '--format', 'github', 'errors', 'clean']);
+      assert.equal(gh.status, 1, gh.stderr);
+      assert.equal(
+        gh.stdout,
+        '::error file=errors/values.yaml,line=4,col=1,endLine=4,endColumn=9,title=yaml/duplicate-key::' +
+          'Duplicate key "resources" (first defined on line 1). Helm rejects values files with duplicate keys.\n',
+      );
+      const cq = run(['check', '--format=codeclimate', 'errors', 'clean']);
+      assert.equal(cq.status, 1, cq.stderr);
+      const issues = JSON.parse(cq.stdout);
+      assert.equal(issues.length, 1);
+      assert.match(issues[0].fingerprint, /^[0-9a-f]{64}$/);
+      assert.deepEqual({ ...issues[0], fingerprint: undefined }, {
+        type: 'issue',
+        check_name: 'yaml/duplicate-key',
+        description: 'Duplicate key "resources" (first defined on line 1). Helm rejects values files with duplicate keys.',
+        categories: ['Bug Risk'],
+        fingerprint: undefined,
+        severity: 'major',
+        location: { path: 'errors/values.yaml', lines: { begin: 4 } },
+      });
+      assert.equal(JSON.parse(run(['check', '--format', 'codeclimate', 'errors']).stdout)[0].fingerprint, issues[0].fingerprint, 'stable across runs');
+      for (const format of ['github', 'codeclimate']) {
+        const clean = run(['check', '--format', format, 'clean']);
+        assert.equal(clean.status, 0, clean.stderr);
+        assert.equal(clean.stdout, format === 'github' ? '' : '[]\n');
+        assert.equal(run(['check', '--format', format, 'warnings']).status, 0);
+        assert.equal(run(['check', '--format', format, '--fail-on', 'warning', 'warnings']).status, 1);
+      }
+      assert.match(run(['check', '--format', 'github', 'warnings']).stdout, /^::warning file=warnings\/values\.yaml,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[^:,]+::.+$/m);
     });
 
     it('sarif: fingerprints survive lines inserted above the finding', () => {

@@ -2,8 +2,13 @@
 // needs, the text layout, grouping and de-duplication of layered findings, secret redaction.
 import { strict as assert } from 'node:assert';
 import * as nodePath from 'node:path';
+import Ajv from 'ajv';
 import {
   countSeverities,
+  escapeGithubData,
+  escapeGithubProperty,
+  formatCodeClimate,
+  formatGithub,
   displayPath,
   FINGERPRINT_KEY,
   formatJson,
@@ -13,6 +18,7 @@ import {
   hasFindingsAtOrAbove,
   redactSecrets,
   sarifRegion,
+  toCodeClimate,
   toSarif,
 } from '../server/src/engine/report';
 import { ruleDocsUrl } from '../server/src/engine/rules/catalog';
@@ -272,5 +278,152 @@ describe('report: text', () => {
     assert.match(plain, /value "\[2Jgone" second line/);
     const coloured = formatText([{ path: BASE, findings: [evil] }], { cwd: CWD, color: true });
     assert.ok(coloured.includes('\u001b[31merror\u001b[0m'));
+  });
+});
+
+// The grammar of a workflow command as the runner parses it (actions/runner ActionCommand):
+// `::name key=value,key=value::message`, where escaped property values contain no `,` or `:`
+// and the escaped message no line break.
+const GITHUB_LINE =
+  /^::(error|warning|notice) file=([^,:\r\n]+),line=(\d+),col=(\d+),endLine=(\d+),endColumn=(\d+),title=([^,:\r\n]+)::([^\r\n]*)$/;
+
+/** The runner's unescaping (actions/runner ActionCommand.Unescape…), to check round trips. */
+function unescapeGithub(s: string): string {
+  return s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+}
+
+describe('report: github', () => {
+  it('writes one workflow command per finding, in the documented grammar, 1-based', () => {
+    const out = formatGithub(results, { cwd: CWD });
+    assert.ok(out.endsWith('\n'));
+    const lines = out.slice(0, -1).split('\n');
+    assert.equal(lines.length, 4);
+    const parsed = lines.map((l) => {
+      const m = GITHUB_LINE.exec(l);
+      assert.ok(m, `not a workflow command: ${l}`);
+      return { level: m[1], file: m[2], line: +m[3], col: +m[4], endLine: +m[5], endColumn: +m[6], title: m[7], message: m[8] };
+    });
+    assert.deepEqual(parsed[0], {
+      level: 'error',
+      file: 'charts/agent/values.yaml',
+      line: 4,
+      col: 3,
+      endLine: 4,
+      endColumn: 7,
+      title: 'yaml/duplicate-key',
+      message: 'Duplicate key "image".',
+    });
+    assert.deepEqual(parsed.map((p) => [p.level, p.file, p.title]), [
+      ['error', 'charts/agent/values.yaml', 'yaml/duplicate-key'],
+      ['error', 'charts/agent/values.yaml', 'schema/type'],
+      ['error', 'charts/agent/values-airgap.yaml', 'schema/additionalProperties'],
+      ['warning', 'charts/agent/values-airgap.yaml', 'image/pinned-tag'],
+    ]);
+    assert.deepEqual(parsed.map((p) => [p.line, p.col]), [[4, 3], [8, 15], [12, 5], [21, 7]]);
+  });
+
+  it('maps info and hint to notice, and writes nothing when there is nothing to report', () => {
+    const out = formatGithub([{ path: BASE, findings: [finding({ severity: 'info' }), finding({ severity: 'hint', range: range(0, 0, 0, 0) })] }], { cwd: CWD });
+    assert.deepEqual(out.trim().split('\n').map((l) => GITHUB_LINE.exec(l)?.[1]), ['notice', 'notice']);
+    // An empty range still marks one column.
+    assert.match(out, /line=1,col=1,endLine=1,endColumn=1,/);
+    assert.equal(formatGithub([{ path: CLEAN, findings: [] }], { cwd: CWD }), '');
+  });
+
+  it('escapes properties and the message as actions/toolkit does', () => {
+    assert.equal(escapeGithubData('100% a:b,c\r\nd'), '100%25 a:b,c%0D%0Ad');
+    assert.equal(escapeGithubProperty('100% a:b,c\r\nd'), '100%25 a%3Ab%2Cc%0D%0Ad');
+    const odd = nodePath.join(CWD, 'charts/a,b/values:1.yaml');
+    const message = 'Use 100% of "a,b": c\nsecond line \u001b[2J';
+    const out = formatGithub([{ path: odd, findings: [finding({ path: odd, message })] }], { cwd: CWD });
+    assert.equal(out.split('\n').length, 2, 'one line');
+    const m = GITHUB_LINE.exec(out.trimEnd());
+    assert.ok(m, out);
+    assert.equal(m[2], 'charts/a%2Cb/values%3A1.yaml');
+    assert.equal(unescapeGithub(m[2]), 'charts/a,b/values:1.yaml');
+    assert.equal(m[8], 'Use 100%25 of "a,b": c%0Asecond line [2J');
+    assert.equal(unescapeGithub(m[8]), 'Use 100% of "a,b": c\nsecond line [2J');
+  });
+
+  it('redacts secrets in messages', () => {
+    const out = formatGithub([{ path: BASE, findings: [finding({ message: 'proxy http://u:s3cr3t@proxy.corp:3128' })] }], { cwd: CWD });
+    assert.ok(!out.includes('s3cr3t'));
+    assert.match(out, /::proxy http:\/\/u:\*\*\*@proxy\.corp:3128$/m);
+  });
+});
+
+// GitLab's "Code Quality report format" (docs.gitlab.com/ci/testing/code_quality/): an array of
+// issues with description, check_name, fingerprint, severity and location.path +
+// location.lines.begin, severity one of info, minor, major, critical, blocker.
+const CODE_QUALITY_SCHEMA = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['description', 'check_name', 'fingerprint', 'severity', 'location'],
+    properties: {
+      description: { type: 'string', minLength: 1 },
+      check_name: { type: 'string', minLength: 1 },
+      fingerprint: { type: 'string', pattern: '^[0-9a-f]{32,64}$' },
+      severity: { enum: ['info', 'minor', 'major', 'critical', 'blocker'] },
+      type: { const: 'issue' },
+      categories: { type: 'array', items: { type: 'string' } },
+      location: {
+        type: 'object',
+        required: ['path', 'lines'],
+        properties: {
+          path: { type: 'string', minLength: 1, not: { pattern: '^(/|[A-Za-z]:)' } },
+          lines: { type: 'object', required: ['begin'], properties: { begin: { type: 'integer', minimum: 1 } } },
+        },
+      },
+    },
+  },
+};
+
+describe('report: codeclimate', () => {
+  const schema = new Ajv({ allErrors: true, strict: true }).compile(CODE_QUALITY_SCHEMA);
+  const validate = Object.assign((data: unknown): boolean => schema(data), { get errors() { return schema.errors; } });
+  const sources: Record<string, string> = { [BASE]: 'a: 1\nb: 2\nc: 3\n  image: x\n', [OVERLAY]: '' };
+
+  it('writes the documented Code Quality shape', () => {
+    const report = JSON.parse(formatCodeClimate(results, { cwd: CWD, sourceText: (p) => sources[p] }));
+    assert.ok(validate(report), JSON.stringify(validate.errors));
+    assert.equal(report.length, 4);
+    assert.deepEqual(
+      { ...report[0], fingerprint: undefined },
+      {
+        type: 'issue',
+        check_name: 'yaml/duplicate-key',
+        description: 'Duplicate key "image".',
+        categories: ['Bug Risk'],
+        fingerprint: undefined,
+        severity: 'major',
+        location: { path: 'charts/agent/values.yaml', lines: { begin: 4 } },
+      },
+    );
+    assert.deepEqual(report.map((i: { severity: string }) => i.severity), ['major', 'major', 'major', 'minor']);
+    assert.equal(new Set(report.map((i: { fingerprint: string }) => i.fingerprint)).size, 4, 'fingerprints differ');
+    assert.deepEqual(JSON.parse(formatCodeClimate([{ path: CLEAN, findings: [] }], { cwd: CWD })), []);
+  });
+
+  it('maps info and hint to info, and redacts secrets', () => {
+    const report = toCodeClimate([{ path: BASE, findings: [finding({ severity: 'info', message: 'http://u:s3cr3t@h' }), finding({ severity: 'hint', range: range(0, 0, 0, 1) })] }], { cwd: CWD });
+    assert.ok(validate(report), JSON.stringify(validate.errors));
+    assert.deepEqual(report.map((i) => i.severity), ['info', 'info']);
+    assert.ok(!JSON.stringify(report).includes('s3cr3t'));
+  });
+
+  it('fingerprints: stable across runs and when lines move, distinct for other findings and repeats', () => {
+    const at = (line: number, text: string, over: Partial<Finding> = {}) =>
+      toCodeClimate([{ path: BASE, findings: [finding({ range: range(line, 0, line, 5), ...over })] }], { cwd: CWD, sourceText: () => text })[0].fingerprint;
+    assert.equal(at(0, 'image: x\n'), at(0, 'image: x\n'));
+    assert.equal(at(0, 'image: x\n'), at(2, '# new\n# lines\nimage: x\n'));
+    assert.notEqual(at(0, 'image: x\n'), at(0, 'image: y\n'));
+    assert.notEqual(at(0, 'image: x\n'), at(0, 'image: x\n', { code: 'schema/type' }));
+    assert.notEqual(at(0, 'image: x\n'), at(0, 'image: x\n', { path: OVERLAY }));
+    const twice = toCodeClimate([{ path: BASE, findings: [finding({ range: range(0, 0, 0, 1) }), finding({ range: range(1, 0, 1, 1) })] }], {
+      cwd: CWD,
+      sourceText: () => 'dup: 1\ndup: 1\n',
+    }).map((i) => i.fingerprint);
+    assert.notEqual(twice[0], twice[1]);
   });
 });

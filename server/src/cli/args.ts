@@ -2,7 +2,7 @@
 // (exit 2) with a message that says what was wrong and how to get help.
 import { ALLOWLIST_FORMATS, IMAGE_LIST_FORMATS, type AllowlistFormat, type ImageListFormat, type Severity } from '../engine';
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'codeclimate'] as const;
 export type Format = (typeof FORMATS)[number];
 export const FAIL_ON = ['error', 'warning'] as const;
 
@@ -56,7 +56,7 @@ export type ParsedArgs = CheckArgs | AllowlistArgs | ImagesArgs | { command: 'he
 export const USAGE = `airgap-lint: lints Helm values files for proxied, firewalled and air-gapped installs.
 
 Usage:
-  airgap-lint check     [--config FILE] [--format text|json|sarif] [--fail-on error|warning] [--fix] PATH...
+  airgap-lint check     [--config FILE] [--format text|json|sarif|github|codeclimate] [--fail-on error|warning] [--fix] PATH...
   airgap-lint allowlist [--config FILE] [--format FORMAT] [--features enabled|all]
                         [--namespace NS] [--pod-selector KEY=VALUE[,KEY=VALUE]] [--api-server-cidr CIDR] PATH...
   airgap-lint images    [--config FILE] [--format FORMAT] [--optional include|exclude] [--pull-secret NAME] PATH...
@@ -68,8 +68,10 @@ check options:
                       .yml too; "files:" in .airgap-lint.yaml changes this); node_modules and
                       hidden folders are skipped
   --config FILE       use this configuration for every file instead of the nearest .airgap-lint.yaml
-  --format FORMAT     text (default), json, or sarif (SARIF 2.1.0 for GitHub code scanning);
-                      paths in json and sarif output are relative to the working directory
+  --format FORMAT     text (default), json, sarif (SARIF 2.1.0 for GitHub code scanning),
+                      github (GitHub Actions annotations: ::error file=…,line=…::message lines)
+                      or codeclimate (GitLab Code Quality JSON); paths in every format but
+                      text are relative to the working directory
   --fail-on LEVEL     exit 1 when a finding is at or above LEVEL: error (default) or warning
   --fix               apply every safe fix in place, then report what remains
 

@@ -2,7 +2,7 @@
 // --fix), print in the chosen format, and return the exit status.
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
-import { DiskHost, Engine, LanguageService, displayPath, fixAll, formatJson, formatSarif, formatText, hasFindingsAtOrAbove, type FileResult, type Finding, type RuleModule } from '../engine';
+import { DiskHost, Engine, LanguageService, displayPath, fixAll, formatCodeClimate, formatGithub, formatJson, formatSarif, formatText, hasFindingsAtOrAbove, type FileResult, type Finding, type RuleModule } from '../engine';
 import { CliError, type CheckArgs } from './args';
 import { collectFiles, configOption, readFileOrFail, statOrFail } from './walk';
 
@@ -32,7 +32,7 @@ export function runCheck(args: CheckArgs, io: CheckIO): number {
 
   const results: FileResult[] = [];
   const fixedFiles: string[] = [];
-  // Texts of files with findings, for SARIF fingerprints; read once, after any fix.
+  // Texts of files with findings, for SARIF and Code Quality fingerprints; read once, after any fix.
   const texts = new Map<string, string>();
   for (const file of files) {
     const shown = displayPath(file, cwd);
@@ -70,6 +70,12 @@ export function runCheck(args: CheckArgs, io: CheckIO): number {
         toolVersion: io.toolVersion,
         sourceText: (p) => texts.get(p) ?? host.readFile(p),
       });
+      break;
+    case 'github':
+      output = formatGithub(results, { cwd });
+      break;
+    case 'codeclimate':
+      output = formatCodeClimate(results, { cwd, sourceText: (p) => texts.get(p) ?? host.readFile(p) });
       break;
     default:
       output = formatText(results, { cwd, color: io.color, fixedFiles });

@@ -1,7 +1,8 @@
 // Applying fixes as text edits. Edits never re-serialise YAML: comments, quoting and
 // indentation outside the edited span survive byte for byte.
 import { computeLineStarts, parseValuesDocument } from './document';
-import type { Finding, TextEdit } from './types';
+import { CREDENTIAL_NOTE, redactCredentials } from './proxy/proxy-url';
+import type { Finding, Fix, TextEdit } from './types';
 
 /**
  * Applies non-overlapping edits to a text. Overlapping edits (two fixes touching the same
@@ -41,11 +42,32 @@ export function applyEdits(text: string, edits: TextEdit[]): { text: string; app
   return { text: out, applied: kept.length };
 }
 
+/**
+ * A fix as reports show it: the edits' texts with every URL password replaced by `***`, and
+ * for a fix that carries a credential (`sensitive`, or a password found in its text) a note
+ * that it must be applied in the editor. A sensitive fix whose credential is not URL-shaped
+ * (a value the chart marks as secret) shows no text at all. The real text stays in the
+ * engine's findings, for the editor.
+ */
+export function reportableFix(fix: Fix): { title: string; edits: TextEdit[]; note?: string } {
+  let edits = fix.edits.map((e) => ({ range: { start: { ...e.range.start }, end: { ...e.range.end } }, newText: redactCredentials(e.newText) }));
+  const found = edits.some((e, i) => e.newText !== fix.edits[i].newText);
+  if (fix.sensitive && !found) edits = edits.map((e) => ({ ...e, newText: e.newText === '' ? '' : '***' }));
+  const title = redactCredentials(fix.title);
+  return fix.sensitive || found ? { title, edits, note: CREDENTIAL_NOTE } : { title, edits };
+}
+
+/** Whether `--fix` and fix-all may apply a fix: safe, and carrying no credential. */
+export function appliesUnasked(fix: Fix): boolean {
+  return fix.safe && !fix.sensitive && !fix.command;
+}
+
 /** The safe fixes of findings in one file, as one list of edits (first fix of each finding). */
 export function safeEditsFor(findings: Finding[], path: string): TextEdit[] {
   const edits: TextEdit[] = [];
   for (const f of findings) {
-    const fix = f.fixes.find((x) => x.safe && !x.command && (x.path === undefined || x.path === path));
+    // A fix that carries a credential is for the editor only, whatever else marks it safe.
+    const fix = f.fixes.find((x) => appliesUnasked(x) && (x.path === undefined || x.path === path));
     if (fix) edits.push(...fix.edits);
   }
   return edits;

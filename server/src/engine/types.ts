@@ -29,6 +29,12 @@ export interface Fix {
   preferred?: boolean;
   /** Absolute path of the file the edits apply to, when it is not the finding's own file. */
   path?: string;
+  /**
+   * The edits carry a credential (a proxy password, a value the chart marks as secret): the
+   * fix is offered in the editor only, never applied by `--fix` or fix-all, and reports show
+   * it with the credential redacted and a note that it must be applied in the editor.
+   */
+  sensitive?: true;
   /** A client command to run instead of (or after) the edits, e.g. the profile quick pick. */
   command?: { command: string; title: string; arguments?: unknown[] };
 }

@@ -1,5 +1,7 @@
 // Code actions: one `quickfix` per fix carried in a diagnostic's data, and
 // `source.fixAll.airgapLint` with every safe fix of the current version as minimal edits.
+// A fix that carries a credential (`sensitive`) is offered as a quick fix, with its real text,
+// and never in fix-all (safeEditsFor skips it).
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
 import { applyEdits, parseValuesDocument, safeEditsFor, type Finding, type Position, type TextEdit } from '../engine';
 import { DIAGNOSTIC_SOURCE, diagnosticData } from './diagnostics';
@@ -30,7 +32,8 @@ export function quickFixes(
     for (const fix of data.fixes) {
       if (!fix.edits.length && !fix.command) continue;
       const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic] };
-      if (fix.preferred) action.isPreferred = true;
+      // A credential-carrying fix is never the one applied on "auto fix" shortcuts.
+      if (fix.preferred && !fix.sensitive) action.isPreferred = true;
       if (fix.edits.length) action.edit = { changes: { [fix.path ? uriFor(fix.path) : documentUri]: fix.edits } };
       if (fix.command) action.command = { title: fix.command.title, command: fix.command.command, arguments: fix.command.arguments };
       actions.push(action);

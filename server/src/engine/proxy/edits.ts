@@ -70,9 +70,54 @@ function openingPoint(doc: ValuesDocument, set: EnvSet): { keyColumn: number; fr
   return { keyColumn: column(doc, key.range[0]), from: colon + 1 };
 }
 
-export interface NewVar {
+/** A reference to a key of a Secret or ConfigMap (`valueFrom.secretKeyRef`). */
+export interface KeyRef {
+  kind: 'secretKeyRef' | 'configMapKeyRef';
   name: string;
-  value: string;
+  key: string;
+}
+
+/** A variable to add: an inline value, or (lists only) a `valueFrom` reference. */
+export type NewVar = { name: string; value: string; valueFrom?: undefined } | { name: string; valueFrom: KeyRef; value?: undefined };
+
+function refFlow(ref: KeyRef): string {
+  return `{${ref.kind}: {name: ${keyLiteral(ref.name)}, key: ${keyLiteral(ref.key)}}}`;
+}
+
+/** The `valueFrom:` lines of a block list item: the first at `col`, nested by `unit`. */
+function refBlock(ref: KeyRef, col: number, unit: number): string[] {
+  const pad = (n: number) => ' '.repeat(n);
+  return [`${pad(col)}valueFrom:`, `${pad(col + unit)}${ref.kind}:`, `${pad(col + 2 * unit)}name: ${keyLiteral(ref.name)}`, `${pad(col + 2 * unit)}key: ${keyLiteral(ref.key)}`];
+}
+
+/** The indentation step inside a list item (`valueFrom:` → `secretKeyRef:`), when the item has a nested block map. */
+function nestedUnit(doc: ValuesDocument, item: YAMLMap): number | undefined {
+  for (const p of item.items) {
+    const value = p.value as (YAMLMap & Ranged & { flow?: boolean }) | null;
+    const key = p.key as Scalar & Ranged;
+    if (!isMap(value) || value.flow || !key?.range || !value.items.length) continue;
+    const child = value.items[0].key as Scalar & Ranged;
+    if (!child?.range) continue;
+    const step = column(doc, child.range[0]) - column(doc, key.range[0]);
+    if (step > 0) return step;
+  }
+  return undefined;
+}
+
+/** The `{name: …, valueFrom: {secretKeyRef: {…}}}` reference of a list item, when it is that simple. */
+export function keyRefOf(v: ProxyVar): KeyRef | undefined {
+  if (v.source !== 'valueFrom' || !isMap(v.item)) return undefined;
+  const get = (m: unknown, k: string): unknown => (isMap(m) ? (m as YAMLMap).items.find((p) => isScalar(p.key) && (p.key as Scalar).value === k)?.value : undefined);
+  const from = get(v.item, 'valueFrom');
+  for (const kind of ['secretKeyRef', 'configMapKeyRef'] as const) {
+    const ref = get(from, kind);
+    const name = get(ref, 'name');
+    const key = get(ref, 'key');
+    if (isScalar(name) && isScalar(key) && typeof (name as Scalar).value === 'string' && typeof (key as Scalar).value === 'string') {
+      return { kind, name: (name as Scalar).value as string, key: (key as Scalar).value as string };
+    }
+  }
+  return undefined;
 }
 
 /** The item or entry after which new variables go: after `after` when given, else the last one. */
@@ -90,6 +135,8 @@ function anchorOf(set: EnvSet, after?: ProxyVar): YAMLMap | Pair | undefined {
  */
 export function addVarsEdit(doc: ValuesDocument, set: EnvSet, vars: NewVar[], after?: ProxyVar): TextEdit | undefined {
   if (vars.length === 0) return undefined;
+  // Only a list item can hold a valueFrom.
+  if (set.kind !== 'list' && vars.some((v) => v.valueFrom)) return undefined;
   const style = valueStyleOf(set);
   const unit = indentUnit(doc);
   const text = doc.text;
@@ -99,13 +146,21 @@ export function addVarsEdit(doc: ValuesDocument, set: EnvSet, vars: NewVar[], af
       if (!node.range) return undefined;
       const close = text.lastIndexOf(']', node.range[1] - 1);
       if (close < node.range[0]) return undefined;
-      const body = vars.map((v) => `{name: ${keyLiteral(v.name)}, value: ${formatValue(v.value, style === 'PLAIN' ? 'QUOTE_DOUBLE' : style, true)}}`).join(', ');
+      const body = vars
+        .map((v) => (v.valueFrom ? `{name: ${keyLiteral(v.name)}, valueFrom: ${refFlow(v.valueFrom)}}` : `{name: ${keyLiteral(v.name)}, value: ${formatValue(v.value, style === 'PLAIN' ? 'QUOTE_DOUBLE' : style, true)}}`))
+        .join(', ');
       if (set.size === 0) {
         // `env: []` opens into a block list under its key.
         const open = openingPoint(doc, set);
         if (!open) return { range: doc.spanRange(close, close), newText: body };
         const dash = ' '.repeat(open.keyColumn + unit);
-        const lines = vars.map((v) => `\n${dash}- name: ${keyLiteral(v.name)}\n${dash}  value: ${formatValue(v.value, 'QUOTE_DOUBLE')}`).join('');
+        const lines = vars
+          .map((v) =>
+            v.valueFrom
+              ? `\n${dash}- name: ${keyLiteral(v.name)}\n${refBlock(v.valueFrom, open.keyColumn + unit + 2, unit).join('\n')}`
+              : `\n${dash}- name: ${keyLiteral(v.name)}\n${dash}  value: ${formatValue(v.value, 'QUOTE_DOUBLE')}`,
+          )
+          .join('');
         return { range: doc.spanRange(open.from, node.range[1]), newText: lines };
       }
       return { range: doc.spanRange(close, close), newText: ', ' + body };
@@ -123,6 +178,12 @@ export function addVarsEdit(doc: ValuesDocument, set: EnvSet, vars: NewVar[], af
     const lines = vars
       .map((v) => {
         const nameLine = `name: ${keyLiteral(v.name, nameLike)}`;
+        if (v.valueFrom) {
+          const ref = refBlock(v.valueFrom, keyCol, nestedUnit(doc, anchor) ?? unit);
+          if (!nameFirst) ref[0] = ref[0].trimStart();
+          const lines = nameFirst ? [nameLine, ...ref] : [...ref, `${pad(keyCol)}${nameLine}`];
+          return `${pad(dash)}-${pad(Math.max(1, keyCol - dash - 1))}${lines.join('\n')}\n`;
+        }
         const valueLine = `value: ${formatValue(v.value, style)}`;
         const [a, b] = nameFirst ? [nameLine, valueLine] : [valueLine, nameLine];
         return `${pad(dash)}-${pad(Math.max(1, keyCol - dash - 1))}${a}\n${pad(keyCol)}${b}\n`;
@@ -138,12 +199,12 @@ export function addVarsEdit(doc: ValuesDocument, set: EnvSet, vars: NewVar[], af
     if (!map.range) return undefined;
     const close = text.lastIndexOf('}', map.range[1] - 1);
     if (close < map.range[0]) return undefined;
-    const body = vars.map((v) => `${keyLiteral(v.name)}: ${formatValue(v.value, style === 'PLAIN' ? 'QUOTE_DOUBLE' : style, true)}`).join(', ');
+    const body = vars.map((v) => `${keyLiteral(v.name)}: ${formatValue(v.value!, style === 'PLAIN' ? 'QUOTE_DOUBLE' : style, true)}`).join(', ');
     if (set.size === 0) {
       const open = openingPoint(doc, set);
       if (!open) return { range: doc.spanRange(close, close), newText: body };
       const pad = ' '.repeat(open.keyColumn + unit);
-      return { range: doc.spanRange(open.from, map.range[1]), newText: vars.map((v) => `\n${pad}${keyLiteral(v.name)}: ${formatValue(v.value, 'QUOTE_DOUBLE')}`).join('') };
+      return { range: doc.spanRange(open.from, map.range[1]), newText: vars.map((v) => `\n${pad}${keyLiteral(v.name)}: ${formatValue(v.value!, 'QUOTE_DOUBLE')}`).join('') };
     }
     return { range: doc.spanRange(close, close), newText: ', ' + body };
   }
@@ -152,7 +213,7 @@ export function addVarsEdit(doc: ValuesDocument, set: EnvSet, vars: NewVar[], af
   const keyCol = column(doc, anchor.key.range[0]);
   const endNode: Ranged = anchor.value && (anchor.value as Ranged).range ? (anchor.value as Ranged) : anchor.key;
   const { at, prefix } = lineAfter(doc, endNode);
-  const lines = vars.map((v) => `${' '.repeat(keyCol)}${keyLiteral(v.name, anchor.key)}: ${formatValue(v.value, style)}\n`).join('');
+  const lines = vars.map((v) => `${' '.repeat(keyCol)}${keyLiteral(v.name, anchor.key)}: ${formatValue(v.value!, style)}\n`).join('');
   return { range: doc.spanRange(at, at), newText: prefix + lines };
 }
 
@@ -161,13 +222,28 @@ export function addVarsEdit(doc: ValuesDocument, set: EnvSet, vars: NewVar[], af
  * as written (so `valueFrom` references come along); anything else is rebuilt from its value.
  * Undefined when an item cannot be rendered for the target (a `valueFrom` into a flow list).
  */
-export function copyVarsEdit(doc: ValuesDocument, target: EnvSet, from: EnvSet, vars: ProxyVar[]): TextEdit | undefined {
+export function copyVarsEdit(doc: ValuesDocument, target: EnvSet, from: EnvSet, vars: ProxyVar[], replace?: ReadonlyMap<ProxyVar, NewVar>): TextEdit | undefined {
   if (vars.length === 0 || target.kind !== from.kind) return undefined;
-  const simple = vars.every((v) => v.source === 'value' && v.value !== undefined);
+  // Replaced items (a credential turned into a secretKeyRef) are rendered, never copied.
+  if (replace?.size && target.kind !== 'list') return undefined;
+  const simple = vars.every((v) => replace?.has(v) || (v.source === 'value' && v.value !== undefined));
   const blockToBlock = !target.flow && !from.flow && target.size > 0;
-  if (!blockToBlock) {
-    if (!simple) return undefined;
-    return addVarsEdit(doc, target, vars.map((v) => ({ name: v.name, value: v.value! })));
+  if (!blockToBlock || replace?.size) {
+    if (!simple && !replace?.size) return undefined;
+    if (simple) return addVarsEdit(doc, target, vars.map((v) => replace?.get(v) ?? { name: v.name, value: v.value! }));
+    // With replacements: valueFrom items keep their reference, re-rendered.
+    const rendered: NewVar[] = [];
+    for (const v of vars) {
+      const r = replace?.get(v);
+      if (r) rendered.push(r);
+      else if (v.source === 'value' && v.value !== undefined) rendered.push({ name: v.name, value: v.value });
+      else {
+        const ref = keyRefOf(v);
+        if (!ref) return undefined;
+        rendered.push({ name: v.name, valueFrom: ref });
+      }
+    }
+    return addVarsEdit(doc, target, rendered);
   }
   const text = doc.text;
   if (target.kind === 'list') {

@@ -97,6 +97,44 @@ export function redactProxyUrl(value: string): string {
   return value.replace(/([^\s:/@]+):[^\s@/]+@/g, '$1:****@');
 }
 
+// `user:password@` anywhere in a text (a URL with or without a scheme, inside YAML or JSON):
+// the user part stops at `:`, `/`, `@`, whitespace and quotes; the password at `@`, `/`,
+// whitespace and quotes. An image digest pin (`nginx:1.25@sha256:…`) is no user info.
+const USERINFO_PASSWORD = /([^\s:/@'"]+):([^\s@/'"]+)@(?![A-Za-z0-9+._-]+:[0-9a-fA-F]{32,})/g;
+
+/** The note reports attach to a fix whose text carried a credential. */
+export const CREDENTIAL_NOTE = 'contains a credential: apply it in the editor';
+
+/** Env var and key names that say their value is a secret (`DB_PASSWORD`, `apiToken`, `client-secret`). */
+export function isSecretName(name: string): boolean {
+  return /(pass(word|wd|phrase)?|secret|token|api[-_]?key|credentials?|private[-_]?key)$/i.test(name);
+}
+
+/** Whether a text carries a URL password (`scheme://user:password@host`, or `user:password@host`). */
+export function carriesUrlCredential(text: string): boolean {
+  // A URL with a scheme as parseProxyUrl reads it (without one, `name:tag@sha256:…` would look alike).
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text.trim()) && parseProxyUrl(text)?.userinfo?.hasPassword) return true;
+  USERINFO_PASSWORD.lastIndex = 0;
+  return USERINFO_PASSWORD.test(text);
+}
+
+/**
+ * Whether a value is a credential to keep out of fixes, reports and logs: it carries a URL
+ * password, its key or env var name marks it as secret, or the chart knowledge does
+ * (`isSecret`, the knowledge's `isSecret(path)` for the value's path).
+ */
+export function isCredentialValue(value: string | undefined, where: { name?: string; isSecret?: () => boolean } = {}): boolean {
+  if (value === undefined || value.trim() === '') return false;
+  if (carriesUrlCredential(value)) return true;
+  if (where.name !== undefined && isSecretName(where.name)) return true;
+  return where.isSecret?.() ?? false;
+}
+
+/** A text (a fix's new text, several YAML lines) with every URL password replaced by `***`. */
+export function redactCredentials(text: string): string {
+  return text.replace(USERINFO_PASSWORD, '$1:***@');
+}
+
 const GO_SCHEMES = new Set(['http', 'https', 'socks5', 'socks5h']);
 const CURL_SCHEMES = new Set(['http', 'https', 'socks4', 'socks4a', 'socks5', 'socks5h']);
 const PYTHON_SCHEMES = new Set(['http', 'https', 'socks4', 'socks4a', 'socks5', 'socks5h']);

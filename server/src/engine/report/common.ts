@@ -74,3 +74,22 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@:'"]+):([^\s/@'"]+)@/g
 export function redactSecrets(message: string): string {
   return message.replace(URL_CREDENTIALS, '$1$2:***@');
 }
+
+/**
+ * The basis of a fingerprint that survives edits elsewhere in a file: the rule, the path, the
+ * trimmed text of the finding's first line (its message when the text is unknown), and which
+ * repeat of that basis in the report the finding is. SARIF and Code Quality hash it their way.
+ */
+export function fingerprintBasis(sourceText?: (absPath: string) => string | undefined): (f: Finding, path: string) => { basis: string; repeat: number } {
+  const lines = new Map<string, string[] | undefined>();
+  const seen = new Map<string, number>();
+  return (f, path) => {
+    if (!lines.has(f.path)) lines.set(f.path, sourceText?.(f.path)?.split(/\r\n|\r|\n/));
+    const line = lines.get(f.path)?.[f.range.start.line];
+    // The line's text rather than its number: inserting lines above keeps the fingerprint.
+    const basis = `${f.code}\0${path}\0${line !== undefined ? line.trim() : f.message}`;
+    const repeat = (seen.get(basis) ?? 0) + 1;
+    seen.set(basis, repeat);
+    return { basis, repeat };
+  };
+}

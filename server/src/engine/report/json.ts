@@ -4,6 +4,8 @@
 // Ranges are LSP ranges (0-based lines, UTF-16 characters). P is relative to the working
 // directory with `/` separators. Every linted file is listed, even without diagnostics.
 import type { FileResult, Finding, Range, Severity } from '../types';
+import { redactCredentials } from '../proxy/proxy-url';
+import { reportableFix } from '../fixes';
 import { displayPath, groupByFile, redactSecrets, type ReportOptions } from './common';
 
 export interface JsonEdit {
@@ -14,6 +16,8 @@ export interface JsonEdit {
 export interface JsonFix {
   title: string;
   edits: JsonEdit[];
+  /** Set when the fix carries a credential: its edits are redacted, apply it in the editor. */
+  note?: string;
 }
 
 export interface JsonDiagnostic {
@@ -41,7 +45,13 @@ function copyRange(r: Range): Range {
 function jsonFixes(f: Finding): JsonFix[] {
   return f.fixes
     .filter((fix) => fix.edits.length > 0 && (fix.path === undefined || fix.path === f.path))
-    .map((fix) => ({ title: fix.title, edits: fix.edits.map((e) => ({ range: copyRange(e.range), newText: e.newText })) }));
+    .map((fix) => {
+      // A credential never reaches the report: redacted edits and a note (the editor has the real text).
+      const shown = reportableFix(fix);
+      const out: JsonFix = { title: shown.title, edits: shown.edits.map((e) => ({ range: copyRange(e.range), newText: e.newText })) };
+      if (shown.note) out.note = shown.note;
+      return out;
+    });
 }
 
 export function toJsonReport(results: FileResult[], options: ReportOptions): JsonReport {
@@ -52,7 +62,7 @@ export function toJsonReport(results: FileResult[], options: ReportOptions): Jso
       diagnostics: r.findings.map((f) => ({
         code: f.code,
         severity: f.severity,
-        message: redactSecrets(f.message),
+        message: redactCredentials(redactSecrets(f.message)),
         range: copyRange(f.range),
         fixes: jsonFixes(f),
       })),

@@ -15,7 +15,9 @@ import { pathToFileURL } from 'node:url';
 import type { Log as SarifLog } from 'sarif';
 import { allRules, ruleDocsUrl, ruleInfo } from '../rules/catalog';
 import type { FileResult, Finding, Range, Severity } from '../types';
-import { displayPath, groupByFile, redactSecrets, type ReportOptions } from './common';
+import { displayPath, fingerprintBasis, groupByFile, redactSecrets, type ReportOptions } from './common';
+import { redactCredentials } from '../proxy/proxy-url';
+import { reportableFix } from '../fixes';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://github.com/airgap-lint/airgap-lint';
@@ -123,18 +125,10 @@ export function toSarif(results: FileResult[], options: SarifOptions) {
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const rules = ruleIds.map((id) => ruleDescriptor(id, fallbackSeverity.get(id) ?? 'warning'));
 
-  // Lines split once per file (LSP line breaks: \n, \r\n, \r), only for files with results.
-  const linesCache = new Map<string, string[] | undefined>();
-  const occurrences = new Map<string, number>();
+  const basisOf = fingerprintBasis(options.sourceText);
   const fingerprint = (f: Finding, uri: string): string => {
-    if (!linesCache.has(f.path)) linesCache.set(f.path, options.sourceText?.(f.path)?.split(/\r\n|\r|\n/));
-    const line = linesCache.get(f.path)?.[f.range.start.line];
-    // The line's text rather than its number: inserting lines above keeps the alert.
-    const basis = `${f.code}\0${uri}\0${line !== undefined ? line.trim() : f.message}`;
-    const hash = createHash('sha256').update(basis).digest('hex').slice(0, 32);
-    const n = (occurrences.get(hash) ?? 0) + 1;
-    occurrences.set(hash, n);
-    return `${hash}:${n}`;
+    const { basis, repeat } = basisOf(f, uri);
+    return `${createHash('sha256').update(basis).digest('hex').slice(0, 32)}:${repeat}`;
   };
 
   const sarifResults: SarifResult[] = [];
@@ -145,7 +139,7 @@ export function toSarif(results: FileResult[], options: SarifOptions) {
         ruleId: f.code,
         ruleIndex: ruleIndex.get(f.code)!,
         level: sarifLevel(f.severity),
-        message: { text: redactSecrets(f.message) },
+        message: { text: redactCredentials(redactSecrets(f.message)) },
         locations: [{ physicalLocation: { artifactLocation: location, region: sarifRegion(f.range) } }],
         partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f, location.uri) },
       };
@@ -153,20 +147,24 @@ export function toSarif(results: FileResult[], options: SarifOptions) {
         result.relatedLocations = f.related.slice(0, 100).map((rel, id) => ({
           id,
           physicalLocation: { artifactLocation: artifactLocation(rel.path, options.cwd), region: sarifRegion(rel.range) },
-          message: { text: redactSecrets(rel.message) },
+          message: { text: redactCredentials(redactSecrets(rel.message)) },
         }));
       }
       const fixes = f.fixes.filter((fix) => fix.edits.length > 0);
       if (fixes.length) {
-        result.fixes = fixes.map((fix) => ({
-          description: { text: fix.title },
-          artifactChanges: [
-            {
-              artifactLocation: artifactLocation(fix.path ?? f.path, options.cwd),
-              replacements: fix.edits.map((e) => ({ deletedRegion: sarifRegion(e.range), insertedContent: { text: e.newText } })),
-            },
-          ],
-        }));
+        result.fixes = fixes.map((fix) => {
+          // A code scanning upload is published: a credential in a fix is redacted, with a note.
+          const shown = reportableFix(fix);
+          return {
+            description: { text: shown.note ? `${shown.title} (${shown.note})` : shown.title },
+            artifactChanges: [
+              {
+                artifactLocation: artifactLocation(fix.path ?? f.path, options.cwd),
+                replacements: shown.edits.map((e) => ({ deletedRegion: sarifRegion(e.range), insertedContent: { text: e.newText } })),
+              },
+            ],
+          };
+        });
       }
       sarifResults.push(result);
     }

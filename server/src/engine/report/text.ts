@@ -3,6 +3,7 @@
 // with 1-based line and column (what editors and terminals make clickable), files separated
 // by a blank line, and a summary. Colours are the caller's decision (a TTY without NO_COLOR).
 import type { FileResult, Severity } from '../types';
+import { redactCredentials } from '../proxy/proxy-url';
 import { countSeverities, displayPath, groupByFile, redactSecrets, type ReportOptions } from './common';
 
 export interface TextOptions extends ReportOptions {
@@ -46,7 +47,7 @@ export function formatText(results: FileResult[], options: TextOptions): string 
     const rows = r.findings.map((f) => ({
       location: `${path}:${f.range.start.line + 1}:${f.range.start.character + 1}`,
       severity: f.severity,
-      message: oneLine(redactSecrets(f.message)),
+      message: oneLine(redactCredentials(redactSecrets(f.message))),
       code: f.code,
     }));
     const locWidth = Math.max(...rows.map((x) => x.location.length));

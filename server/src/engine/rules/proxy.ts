@@ -17,10 +17,10 @@ import { knowledgeOf, type ChartKnowledge, type Placed, type ProxyKeyFacts } fro
 import { analyzeProxies, noProxyReadings, type NoProxyReading, type ProxyAnalysis, type SetAnalysis } from '../proxy/analyze';
 import { computeMissing, type MissingItem } from '../proxy/missing';
 import { isProxied, type EnvSet, type ProxyVar } from '../proxy/discover';
-import { addVarsEdit, copyVarsEdit, setDistributionEdit } from '../proxy/edits';
+import { addVarsEdit, copyVarsEdit, keyRefOf, setDistributionEdit, type NewVar } from '../proxy/edits';
 import { checkEntries, code } from './proxy-entries';
 import { blockKeyRole, envVarRole, normalizeKey, roleLabel, vendorBlockKeyRole, vendorVarRole, type VendorProxy } from '../proxy/names';
-import { checkProxyUrl, parseProxyUrl, redactProxyUrl } from '../proxy/proxy-url';
+import { carriesUrlCredential, checkProxyUrl, isCredentialValue, parseProxyUrl, redactProxyUrl } from '../proxy/proxy-url';
 import { setScalarValueEdit, valuePartRange } from '../edits/scalar';
 import type { Fix, Range, RelatedLocation, TextEdit } from '../types';
 export { PROXY_RULE_INFO } from './catalog';
@@ -47,6 +47,34 @@ const SHORT_LABEL: Record<Exclude<Distribution, 'custom'>, string> = {
 };
 
 const MAX_LISTED = 12;
+
+/**
+ * The Secret a fix points a credential at when the values name none: the user creates it (the
+ * fix title says so), which is why such fixes are never safe.
+ */
+const PROXY_SECRET = 'proxy-credentials';
+
+/** The values path of a variable's value: `[...set, 3, 'value']` in a list, `[...set, NAME]` in a map. */
+function valuePathOf(set: EnvSet, v: ProxyVar): Array<string | number> {
+  if (set.kind === 'list') return [...set.path, (set.node.items as unknown[]).indexOf(v.item), 'value'];
+  return [...set.path, v.name];
+}
+
+/** Whether a variable's inline value is a credential: a URL password, a secret-looking name, or the chart says so. */
+function isCredentialVar(knowledge: ChartKnowledge, set: EnvSet, v: ProxyVar): boolean {
+  if (v.source !== 'value') return false;
+  return isCredentialValue(v.value, { name: v.name, isSecret: () => !knowledge.empty && knowledge.isSecret(valuePathOf(set, v)) });
+}
+
+/** A fix whose text turns out to carry a URL password is for the editor only, whatever the rule said. */
+function guardFix(fix: Fix): Fix {
+  if (fix.sensitive || !fix.edits.some((e) => carriesUrlCredential(e.newText))) return fix;
+  return { ...fix, safe: false, sensitive: true };
+}
+
+function secretRef(name: string): NewVar {
+  return { name, valueFrom: { kind: 'secretKeyRef', name: PROXY_SECRET, key: name.toLowerCase() } };
+}
 
 function rangeOfVar(doc: ValuesDocument, v: ProxyVar): Range {
   return v.valueNode && v.valueNode.range && v.valueNode.range[0] !== v.valueNode.range[1] ? doc.rangeOf(v.valueNode) : doc.rangeOf(v.nameNode);
@@ -90,7 +118,7 @@ export const proxyRules: RuleModule = {
     const lower = lowerLayerLookup(ctx);
     for (const sa of analysis.sets) checkSet(ctx, analysis, sa, lower, knowledge);
     profileUnknown(ctx, analysis, knowledge);
-    componentMissing(ctx, analysis);
+    componentMissing(ctx, analysis, knowledge);
     noProxyDiffers(ctx, analysis);
   },
 };
@@ -101,7 +129,7 @@ function checkSet(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis, lo
   const doc = ctx.doc;
   const { set } = sa;
   if (sa.proxied) for (const v of set.vars) if (v.role !== 'no') checkProxyVar(ctx, sa, v);
-  envCase(ctx, sa);
+  envCase(ctx, sa, knowledge);
   const readings = readingsOf(sa);
   for (const reading of readings) {
     if (reading.value === undefined || !reading.v.valueNode || reading.value === '') continue;
@@ -165,7 +193,7 @@ function checkProxyVar(ctx: LintContext, sa: SetAnalysis, v: ProxyVar): void {
   }
 }
 
-function envCase(ctx: LintContext, sa: SetAnalysis): void {
+function envCase(ctx: LintContext, sa: SetAnalysis, knowledge: ChartKnowledge): void {
   const doc = ctx.doc;
   const { set } = sa;
   if (set.kind === 'block') return;
@@ -186,7 +214,9 @@ function envCase(ctx: LintContext, sa: SetAnalysis): void {
       const fixes: Fix[] = [];
       for (const [target, source] of [[second, first], [first, second]] as const) {
         if (target.valueNode && source.value !== undefined) {
-          fixes.push({ title: `Set ${target.name} to the value of ${source.name}`, edits: [setScalarValueEdit(doc, target.valueNode, source.value, target.inFlow)], safe: false });
+          const fix: Fix = { title: `Set ${target.name} to the value of ${source.name}`, edits: [setScalarValueEdit(doc, target.valueNode, source.value, target.inFlow)], safe: false };
+          // The value carries a credential: the editor may write it, no report may show it.
+          fixes.push(isCredentialVar(knowledge, set, source) ? { ...fix, sensitive: true } : guardFix(fix));
         }
       }
       ctx.report({
@@ -204,7 +234,18 @@ function envCase(ctx: LintContext, sa: SetAnalysis): void {
     const fixes: Fix[] = [];
     if (httpUpper.source === 'value' && httpUpper.value !== undefined) {
       const edit = addVarsEdit(doc, set, [{ name: 'http_proxy', value: httpUpper.value }], httpUpper);
-      if (edit) fixes.push({ title: 'Add http_proxy with the same value', edits: [edit], safe: false, preferred: true });
+      if (isCredentialVar(knowledge, set, httpUpper)) {
+        // Never spread the password: prefer a reference to a Secret (lists only), and offer the
+        // copy of the value in the editor only.
+        const ref = set.kind === 'list' ? addVarsEdit(doc, set, [secretRef('http_proxy')], httpUpper) : undefined;
+        if (ref) fixes.push({ title: `Add http_proxy from key http_proxy of the Secret ${PROXY_SECRET} (create the Secret ${PROXY_SECRET} first)`, edits: [ref], safe: false, preferred: true });
+        if (edit) fixes.push({ title: 'Add http_proxy with the same value', edits: [edit], safe: false, sensitive: true, ...(ref ? {} : { preferred: true }) });
+      } else if (edit) fixes.push(guardFix({ title: 'Add http_proxy with the same value', edits: [edit], safe: false, preferred: true }));
+    } else if (httpUpper.source === 'valueFrom' && set.kind === 'list') {
+      // The same reference as HTTP_PROXY: no value is copied.
+      const ref = keyRefOf(httpUpper);
+      const edit = ref ? addVarsEdit(doc, set, [{ name: 'http_proxy', valueFrom: ref }], httpUpper) : undefined;
+      if (edit) fixes.push({ title: `Add http_proxy from the same ${ref!.kind} as ${httpUpper.name}`, edits: [edit], safe: false, preferred: true });
     }
     ctx.report({
       code: 'proxy/env-case',
@@ -438,7 +479,7 @@ function chartWide(set: EnvSet): boolean {
   return set.kind === 'block' || set.path.some((p) => typeof p === 'string' && /^(defaults?|global|common|shared)$/.test(normalizeKey(p)));
 }
 
-function componentMissing(ctx: LintContext, analysis: ProxyAnalysis): void {
+function componentMissing(ctx: LintContext, analysis: ProxyAnalysis, knowledge: ChartKnowledge): void {
   const proxied = analysis.sets.filter((s) => s.proxied);
   if (proxied.length === 0 || proxied.some((s) => chartWide(s.set))) return;
   const doc = ctx.doc;
@@ -452,9 +493,16 @@ function componentMissing(ctx: LintContext, analysis: ProxyAnalysis): void {
     // What the target already sets (its own NO_PROXY) is not copied over it.
     const items = source.set.vars.filter((v) => !set.vars.some((t) => t.name === v.name));
     const fixes: Fix[] = [];
-    const edit = set.kind === source.set.kind ? copyVarsEdit(doc, set, source.set, items) ?? undefined : undefined;
+    // A credential is never copied: an inline password becomes a reference to a Secret the user
+    // creates (so the fix is not safe); valueFrom items are copied as they are.
+    const replace = new Map<ProxyVar, NewVar>();
+    for (const v of items) if (isCredentialVar(knowledge, source.set, v)) replace.set(v, secretRef(v.name));
+    const edit = set.kind === source.set.kind ? copyVarsEdit(doc, set, source.set, items, replace) ?? undefined : undefined;
     const names = items.map((v) => v.name).join(', ');
-    if (edit) fixes.push({ title: `Copy ${names} from ${source.set.pathText}`, edits: [edit], safe: true, preferred: true });
+    if (edit && replace.size) {
+      const which = [...replace.keys()].map((v) => v.name).join(', ');
+      fixes.push(guardFix({ title: `Copy ${names} from ${source.set.pathText}, ${which} from the Secret ${PROXY_SECRET} (create the Secret ${PROXY_SECRET} first)`, edits: [edit], safe: false, preferred: true }));
+    } else if (edit) fixes.push(guardFix({ title: `Copy ${names} from ${source.set.pathText}`, edits: [edit], safe: true, preferred: true }));
     const related: RelatedLocation[] = [{ path: doc.path, range: doc.rangeOf(source.set.keyNode ?? source.set.node), message: `${source.set.pathText} sets ${names}` }];
     ctx.report({
       code: 'proxy/component-missing',
