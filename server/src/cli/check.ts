@@ -1,10 +1,9 @@
 // `airgap-lint check`: collect files, refuse a broken configuration, lint (fixing first with
 // --fix), print in the chosen format, and return the exit status.
 import * as fs from 'node:fs';
-import * as nodePath from 'node:path';
 import { DiskHost, Engine, LanguageService, displayPath, fixAll, formatCodeClimate, formatGithub, formatJson, formatSarif, formatText, hasFindingsAtOrAbove, type FileResult, type Finding, type RuleModule } from '../engine';
 import { CliError, type CheckArgs } from './args';
-import { collectFiles, configOption, readFileOrFail, statOrFail } from './walk';
+import { collectFiles, configOption, readFileOrFail } from './walk';
 
 export interface CheckIO {
   cwd: string;

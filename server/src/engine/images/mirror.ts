@@ -30,7 +30,7 @@ import {
   referenceRegexps,
   referenceString,
 } from './reference';
-import { DEFAULT_DOMAIN, LEGACY_DEFAULT_DOMAIN, looksLikeRegistryHost, parseNormalizedNamed } from './normalize';
+import { DEFAULT_DOMAIN, looksLikeRegistryHost, parseNormalizedNamed } from './normalize';
 
 export type MirrorLayout = 'nested' | 'flat';
 

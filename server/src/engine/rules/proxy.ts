@@ -19,12 +19,12 @@ import { computeMissing, type MissingItem } from '../proxy/missing';
 import { isProxied, type EnvSet, type ProxyVar } from '../proxy/discover';
 import { addVarsEdit, copyVarsEdit, keyRefOf, setDistributionEdit, type NewVar } from '../proxy/edits';
 import { checkEntries, code } from './proxy-entries';
-import { blockKeyRole, envVarRole, normalizeKey, roleLabel, vendorBlockKeyRole, vendorVarRole, type VendorProxy } from '../proxy/names';
+import { blockKeyRole, envVarRole, normalizeKey, vendorBlockKeyRole, vendorVarRole, type VendorProxy } from '../proxy/names';
 import { carriesUrlCredential, checkProxyUrl, isCredentialValue, parseProxyUrl, redactProxyUrl } from '../proxy/proxy-url';
 import { setScalarValueEdit, valuePartRange } from '../edits/scalar';
 import type { Fix, Range, RelatedLocation, TextEdit } from '../types';
 export { PROXY_RULE_INFO } from './catalog';
-import type { FindingInput, LintContext, RuleModule } from './types';
+import type { LintContext, RuleModule } from './types';
 
 
 /** The client command that writes the cluster profile (quick pick of a distribution, CIDR input box). */
