@@ -1,9 +1,12 @@
 // The VSIX and its manifest: `npm run package` works offline, the archive holds the bundles,
 // the schemas and the docs and nothing else, and the manifest activates only on values files.
+// The npm package: `npm pack` builds the CLI and packs it alone; installed offline into an
+// empty folder it runs with no other package.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import Module from 'node:module';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { CONFIG_FILE_NAMES, DEFAULT_VALUES_PATTERNS, documentPatterns, serverDocumentPatterns } from '../client/src/selector';
@@ -214,5 +217,81 @@ describe('extension manifest', () => {
     }
     const external = [...requested].filter((r) => r !== client && !Module.isBuiltin(r));
     assert.deepEqual(external, []);
+  });
+});
+
+describe('npm package', function () {
+  this.timeout(120000);
+  const version: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+  let packDir: string;
+  let installDir: string;
+  let tarball: string;
+  let names: string[];
+  let bin: string;
+
+  /** Runs the installed CLI from a folder outside the repository, with no NODE_PATH to fall back on. */
+  function cli(...args: string[]) {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env.NODE_PATH;
+    return spawnSync(bin, args, { cwd: installDir, env, encoding: 'utf8', timeout: 60000 });
+  }
+
+  before(() => {
+    packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'airgap-lint-pack-'));
+    installDir = fs.mkdtempSync(path.join(os.tmpdir(), 'airgap-lint-install-'));
+    // `prepack` runs `npm run build`: the tarball gets the current bundle.
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: ROOT, stdio: 'pipe', timeout: 100000 });
+    tarball = path.join(packDir, `airgap-lint-${version}.tgz`);
+    names = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .sort();
+    // The package has no dependencies: installing it from the local tarball fetches nothing.
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', installDir, tarball], {
+      cwd: installDir,
+      stdio: 'pipe',
+      timeout: 60000,
+    });
+    bin = path.join(installDir, 'node_modules', '.bin', 'airgap-lint');
+  });
+
+  after(() => {
+    for (const dir of [packDir, installDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('holds the CLI bundle, its bin script, the schemas and the docs, and nothing else', () => {
+    const schemas = fs.readdirSync(path.join(ROOT, 'schemas'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.posix.join('package', path.relative(ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/')));
+    assert.deepEqual(names, ['package/LICENSE', 'package/README.md', 'package/bin/airgap-lint.js', 'package/dist/cli.js', 'package/package.json', ...schemas].sort());
+    const offending = names.filter((n) => /(^|\/)node_modules\//.test(n) || /\.(ts|map|vsix|tgz)$/.test(n) || /^package\/(test|server|client|scripts|bench|examples)\//.test(n));
+    assert.deepEqual(offending, []);
+    const size = fs.statSync(tarball).size;
+    assert.ok(size > 50_000 && size < 2 * 1024 * 1024, `tarball is ${size} bytes`);
+  });
+
+  it('declares no dependencies and installs a working `airgap-lint` bin', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(installDir, 'node_modules', 'airgap-lint', 'package.json'), 'utf8'));
+    assert.equal(manifest.dependencies, undefined);
+    assert.deepEqual(manifest.bin, { 'airgap-lint': './bin/airgap-lint.js' });
+    assert.deepEqual(fs.readdirSync(path.join(installDir, 'node_modules')).filter((n) => !n.startsWith('.')), ['airgap-lint']);
+    const run = cli('--version');
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.stdout, `${version}\n`);
+  });
+
+  it('runs `airgap-lint check` on the examples: findings, exit status 1', () => {
+    const run = cli('check', path.join(ROOT, 'examples'));
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stdout, /:\d+:\d+ +error +.+ yaml\/duplicate-key/);
+    assert.match(run.stdout, /\d+ problems \(\d+ errors?, \d+ warnings?\) in \d+ files? linted/);
+  });
+
+  it('runs `airgap-lint images --format list` on the examples: image references on stdout', () => {
+    const run = cli('images', '--format', 'list', path.join(ROOT, 'examples'));
+    assert.ok(run.status === 0 || run.status === 1, `exit ${run.status}: ${run.stderr}`);
+    const refs = run.stdout.split('\n').filter((l) => l && !l.startsWith('#'));
+    assert.ok(refs.length > 0, run.stdout);
+    for (const ref of refs) assert.match(ref, /^[a-z0-9.-]+(:\d+)?\/[^\s]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, ref);
   });
 });

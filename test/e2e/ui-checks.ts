@@ -26,24 +26,45 @@ async function focusedRow(page: Page, text: string): Promise<void> {
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).first().waitFor({ timeout: 15_000 });
 }
 
+/**
+ * Runs a quick-input interaction, once more after closing whatever is open when the first try
+ * times out: the workbench sometimes still holds focus in a closing widget (a notification, the
+ * previous quick pick) when the next keystroke arrives.
+ */
+async function withRetry(page: Page, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 1000));
+    await run();
+  }
+}
+
 async function palette(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(`>${title}`);
-  await focusedRow(page, title);
-  await page.keyboard.press('Enter');
+  await withRetry(page, async () => {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`, { timeout: 10_000 });
+    await focusedRow(page, title);
+    await page.keyboard.press('Enter');
+  });
 }
 
 async function openFile(page: Page, relative: string): Promise<void> {
   const name = path.basename(relative);
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(relative);
-  await focusedRow(page, name);
-  await page.keyboard.press('Enter');
-  await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: 15_000 });
+  await withRetry(page, async () => {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(relative, { timeout: 10_000 });
+    await focusedRow(page, name);
+    await page.keyboard.press('Enter');
+    await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: 10_000 });
+  });
 }
 
 /** Waits for a quick input whose title contains `title`, then types `text` (if any) and accepts. */
