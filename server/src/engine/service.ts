@@ -15,6 +15,7 @@ import { collectImageList } from './imagelist/collect';
 import { formatImageList } from './imagelist/formats';
 import { airgapOverlay } from './imagelist/overlay';
 import { IMAGE_LIST_FORMATS, type ImageListFormat } from './imagelist/types';
+import { IMAGE_LIST_FORMAT_CHOICES } from './generator-formats';
 
 /** What a generator gives back: the text, the language to open it in, and what the user should know. */
 export interface Generated {
@@ -41,10 +42,7 @@ export interface ImageListRequest {
   now?: Date;
 }
 
-const IMAGE_FORMAT_LANGUAGE: Record<ImageListFormat, string> = {
-  list: 'plaintext', json: 'json', 'oc-mirror': 'yaml', 'oc-mirror-v1': 'yaml', 'skopeo-sync': 'yaml', 'skopeo-copy': 'shellscript',
-  hauler: 'yaml', zarf: 'yaml', imageslock: 'yaml', idms: 'yaml', overlay: 'yaml',
-};
+const IMAGE_FORMAT_LANGUAGE = Object.fromEntries(IMAGE_LIST_FORMAT_CHOICES.map((f) => [f.format, f.language])) as Record<ImageListFormat, string>;
 
 /** A request that cannot be served as asked (unknown format, bad option): the CLI's exit 2. */
 export class GenerateError extends Error {}

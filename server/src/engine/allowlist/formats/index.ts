@@ -3,6 +3,7 @@
 // research: egress-and-image-lists.md §2). `formatAllowlist` is what the CLI (`airgap-lint
 // allowlist --format F`) and the LSP command (`airgapLint.generateAllowlist`) call.
 import { ALLOWLIST_FORMATS, type Allowlist, type AllowlistFormat, type AllowlistFormatOptions, type AllowlistFormatter } from '../types';
+import { ALLOWLIST_FORMAT_CHOICES } from '../../generator-formats';
 import { formatAwsNetworkFirewall } from './aws-network-firewall';
 import { formatAzureFirewall } from './azure-firewall';
 import { formatCalico } from './calico';
@@ -44,19 +45,24 @@ export interface AllowlistFormatInfo {
   summary: string;
 }
 
-export const ALLOWLIST_FORMAT_INFO: Readonly<Record<AllowlistFormat, AllowlistFormatInfo>> = {
-  text: { language: 'egress-allowlist', extension: 'txt', podScoped: false, summary: 'By feature, for people (Robusta style): wildcards with their exact hosts' },
-  json: { language: 'json', extension: 'json', podScoped: false, summary: 'Machine-readable list (CLI contract: version 1)' },
-  csv: { language: 'csv', extension: 'csv', podScoped: false, summary: 'Spreadsheet / change ticket rows' },
-  squid: { language: 'plaintext', extension: 'conf', podScoped: false, summary: 'Squid dstdomain/dst ACLs and http_access lines' },
-  cilium: { language: 'yaml', extension: 'yaml', podScoped: true, summary: 'CiliumNetworkPolicy with toFQDNs and the DNS rule' },
-  egressfirewall: { language: 'yaml', extension: 'yaml', podScoped: true, summary: 'OVN-Kubernetes / OpenShift EgressFirewall' },
-  istio: { language: 'yaml', extension: 'yaml', podScoped: true, summary: 'Istio ServiceEntries (MESH_EXTERNAL)' },
-  calico: { language: 'yaml', extension: 'yaml', podScoped: true, summary: 'Calico Enterprise GlobalNetworkSets (allowedEgressDomains)' },
-  'aws-network-firewall': { language: 'json', extension: 'json', podScoped: false, summary: 'AWS Network Firewall domain list rule group' },
-  'azure-firewall': { language: 'json', extension: 'json', podScoped: false, summary: 'Azure Firewall Policy rule collection group (ARM template)' },
-  verify: { language: 'shellscript', extension: 'sh', podScoped: false, summary: 'Shell script checking TCP+TLS to each host from a pod' },
+/** What only the engine needs of each format; the summary and language come from generator-formats. */
+const ALLOWLIST_FORMAT_SHAPE: Readonly<Record<AllowlistFormat, Pick<AllowlistFormatInfo, 'extension' | 'podScoped'>>> = {
+  text: { extension: 'txt', podScoped: false },
+  json: { extension: 'json', podScoped: false },
+  csv: { extension: 'csv', podScoped: false },
+  squid: { extension: 'conf', podScoped: false },
+  cilium: { extension: 'yaml', podScoped: true },
+  egressfirewall: { extension: 'yaml', podScoped: true },
+  istio: { extension: 'yaml', podScoped: true },
+  calico: { extension: 'yaml', podScoped: true },
+  'aws-network-firewall': { extension: 'json', podScoped: false },
+  'azure-firewall': { extension: 'json', podScoped: false },
+  verify: { extension: 'sh', podScoped: false },
 };
+
+export const ALLOWLIST_FORMAT_INFO = Object.fromEntries(
+  ALLOWLIST_FORMAT_CHOICES.map(({ format, language, summary }) => [format, { ...ALLOWLIST_FORMAT_SHAPE[format], language, summary }]),
+) as Readonly<Record<AllowlistFormat, AllowlistFormatInfo>>;
 
 export function isAllowlistFormat(value: string): value is AllowlistFormat {
   return (ALLOWLIST_FORMATS as readonly string[]).includes(value);
