@@ -24,6 +24,7 @@ function main(argv: string[]): number {
         stdout: (t) => process.stdout.write(t),
         stderr: (t) => process.stderr.write(t),
         color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+        columns: process.stdout.isTTY ? process.stdout.columns : undefined,
         toolVersion: version,
       });
   }

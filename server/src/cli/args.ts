@@ -27,6 +27,8 @@ export interface CheckArgs {
   format: Format;
   failOn: Severity;
   fix: boolean;
+  /** Text format: headlines only, no explanation under each finding. */
+  quiet: boolean;
   paths: string[];
 }
 
@@ -56,7 +58,7 @@ export type ParsedArgs = CheckArgs | AllowlistArgs | ImagesArgs | { command: 'he
 export const USAGE = `airgap-lint: lints Helm values files for proxied, firewalled and air-gapped installs.
 
 Usage:
-  airgap-lint check     [--config FILE] [--format text|json|sarif|github|codeclimate] [--fail-on error|warning] [--fix] PATH...
+  airgap-lint check     [--config FILE] [--format text|json|sarif|github|codeclimate] [--fail-on error|warning] [--fix] [--quiet] PATH...
   airgap-lint allowlist [--config FILE] [--format FORMAT] [--features enabled|all]
                         [--namespace NS] [--pod-selector KEY=VALUE[,KEY=VALUE]] [--api-server-cidr CIDR] PATH...
   airgap-lint images    [--config FILE] [--format FORMAT] [--optional include|exclude] [--pull-secret NAME] PATH...
@@ -74,6 +76,7 @@ check options:
                       text are relative to the working directory
   --fail-on LEVEL     exit 1 when a finding is at or above LEVEL: error (default) or warning
   --fix               apply every safe fix in place, then report what remains
+  --quiet, -q         text format: one line per finding (its headline), no explanation below
 
 allowlist: the hosts and ports the install reaches, by feature, for the network team.
   --format FORMAT     ${ALLOWLIST_FORMATS.join(', ')} (default text)
@@ -110,7 +113,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
     throw new UsageError(command.startsWith('-') ? `Unknown option ${command} (expected a command first).` : `Unknown command "${command}".`);
   }
 
-  const args: CheckArgs = { command: 'check', format: 'text', failOn: 'error', fix: false, paths: [] };
+  const args: CheckArgs = { command: 'check', format: 'text', failOn: 'error', fix: false, quiet: false, paths: [] };
   for (const o of options(rest)) {
     if ('path' in o) {
       args.paths.push(o.path);
@@ -142,6 +145,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
       case '--fix':
         o.flag();
         args.fix = true;
+        break;
+      case '--quiet':
+      case '-q':
+        o.flag();
+        args.quiet = true;
         break;
       default:
         throw new UsageError(`Unknown option ${o.name}.`);

@@ -11,6 +11,8 @@ export interface CheckIO {
   stderr: (text: string) => void;
   /** Colours in text output (a TTY, NO_COLOR unset). */
   color: boolean;
+  /** Terminal width for the text format's explanations (a TTY's columns). */
+  columns?: number;
   toolVersion: string;
   /** Rule families to run instead of the built-in ones (tests). */
   rules?: RuleModule[];
@@ -77,7 +79,7 @@ export function runCheck(args: CheckArgs, io: CheckIO): number {
       output = formatCodeClimate(results, { cwd, sourceText: (p) => texts.get(p) ?? host.readFile(p) });
       break;
     default:
-      output = formatText(results, { cwd, color: io.color, fixedFiles });
+      output = formatText(results, { cwd, color: io.color, fixedFiles, quiet: args.quiet, width: io.columns ? Math.min(io.columns, 120) : undefined });
   }
   io.stdout(output);
   if (args.format !== 'text' && fixedFiles.length) {

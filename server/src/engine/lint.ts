@@ -15,6 +15,7 @@ import { placeholderRules } from './rules/placeholder';
 import { proxyRules } from './rules/proxy';
 import { schemaRules } from './rules/schema';
 import { yamlRules } from './rules/yaml';
+import { plainText } from './rules/wording';
 import { collectSuppressions, isSuppressed } from './suppression';
 import type { FileHost, FileResult, Finding, Severity } from './types';
 
@@ -164,7 +165,8 @@ export class Engine {
         findings.push({
           code: 'internal/error',
           severity: 'error',
-          message: `airgap-lint internal error in the ${rule.name} rules: ${(err as Error).message}. Please report this with the file that caused it.`,
+          message: `airgap-lint internal error in the ${rule.name} rules: please report it with the file that caused it`,
+          detail: `${(err as Error).message}`,
           path: abs,
           range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
           fixes: [],
@@ -175,7 +177,8 @@ export class Engine {
       findings.push({
         code: 'config/invalid',
         severity: 'error',
-        message: `The configuration ${nodePath.basename(config.configPath)} has ${config.problems.length} problem(s); the valid parts are used. First: ${config.problems[0].message}`,
+        message: `The configuration ${nodePath.basename(config.configPath)} has ${config.problems.length} problem(s): the valid parts are used`,
+        detail: `First: ${config.problems[0].message}`,
         path: abs,
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         fixes: [],
@@ -189,6 +192,9 @@ export class Engine {
 function toFinding(input: FindingInput, path: string): Finding {
   return {
     ...input,
+    message: plainText(input.message),
+    ...(input.detail !== undefined ? { detail: plainText(input.detail) } : {}),
+    ...(input.related ? { related: input.related.map((r) => ({ ...r, message: plainText(r.message) })) } : {}),
     severity: input.severity ?? ruleInfo(input.code)?.severity ?? 'warning',
     path: input.path ?? path,
     fixes: input.fixes ?? [],

@@ -49,7 +49,13 @@ export interface Finding {
   /** Rule ID, e.g. `yaml/syntax`, `schema/type`. */
   code: string;
   severity: Severity;
+  /**
+   * The headline: what is wrong and what to do, in at most ~120 characters with no Markdown
+   * (editors show it raw, and the Problems panel cuts long lines before their action).
+   */
   message: string;
+  /** The why: plain sentences shown below the headline (related information, reports, docs). */
+  detail?: string;
   /** Absolute path of the file the finding is in. */
   path: string;
   range: Range;

@@ -56,10 +56,17 @@ export function toDiagnostic(
     message: finding.message,
   };
   if (support.codeDescription) diagnostic.codeDescription = { href: ruleDocsUrl(finding.code) };
-  if (support.relatedInformation && finding.related?.length) {
-    diagnostic.relatedInformation = finding.related.map(
-      (r): DiagnosticRelatedInformation => ({ location: { uri: uriFor(r.path), range: clampRange(r.range) }, message: r.message }),
-    );
+  // The message is the headline (the Problems panel shows one line of it). The explanation
+  // goes where an editor shows detail: the first related-information row, at the finding
+  // itself, then a row per cause. A client without related information gets it below the
+  // headline instead, so nothing is lost.
+  const related: DiagnosticRelatedInformation[] = [];
+  if (finding.detail) related.push({ location: { uri: uriFor(finding.path), range: clampRange(finding.range) }, message: finding.detail });
+  for (const r of finding.related ?? []) related.push({ location: { uri: uriFor(r.path), range: clampRange(r.range) }, message: r.message });
+  if (support.relatedInformation) {
+    if (related.length) diagnostic.relatedInformation = related;
+  } else if (finding.detail) {
+    diagnostic.message = `${finding.message}\n${finding.detail}`;
   }
   const tags = (finding.tags ?? []).map((t) => TAG[t]).filter((t) => t !== undefined && support.tags.has(t));
   if (tags.length) diagnostic.tags = tags;

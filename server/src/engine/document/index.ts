@@ -515,7 +515,7 @@ export function duplicateKeyProblem(base: Pick<TextBase, 'spanRange'>, d: Duplic
   const firstRange = base.spanRange(d.first[0], d.first[1]);
   return {
     kind: 'duplicate-key',
-    message: `Duplicate key "${d.text}" (first defined on line ${firstRange.start.line + 1}). Helm rejects values files with duplicate keys.`,
+    message: `Duplicate key "${d.text}" (first defined on line ${firstRange.start.line + 1}): Helm rejects the file, keep one`,
     range: base.spanRange(d.key[0], d.key[1]),
     firstRange,
   };

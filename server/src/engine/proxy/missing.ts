@@ -6,7 +6,10 @@ import type { RequiredDestination } from './destinations';
 
 export interface MissingItem {
   r: RequiredDestination;
+  /** The destination and why it must bypass the proxy, with the near misses' reasons. */
   text: string;
+  /** Entries that look as if they covered it but do not, with why (offsets in the value). */
+  nearMisses: Array<{ text: string; start: number; end: number; why: string }>;
 }
 
 /** What a NO_PROXY value misses, with readable reasons and the entries that fix it. */
@@ -36,9 +39,10 @@ export function computeMissing(value: string, dialects: Dialect[], required: rea
     const first = c.verdicts.find((v) => failing.includes(v.dialect) && misses(v).length > 0);
     const reasons = first ? [...new Set(misses(first).map((n) => n.why))] : [];
     const partial = failing.length < c.verdicts.length;
-    let text = partial ? `${r.label} under ${listDialects(failing)} (${r.why})` : `${r.label} (${r.why})`;
-    if (reasons.length) text += `: ${reasons.join('; ')}`;
-    items.push({ r, text });
+    let text = partial ? `${r.label} under ${listDialects(failing)}: ${r.why}` : `${r.label}: ${r.why}`;
+    if (reasons.length) text += `; ${reasons.join('; ')}`;
+    const nearMisses = first ? misses(first).map((n) => ({ text: n.entry.text, start: n.entry.start, end: n.entry.end, why: n.why })) : [];
+    items.push({ r, text, nearMisses });
     if (r.entry) verbatim.push(r.entry);
     else toCompute.push(r);
   }

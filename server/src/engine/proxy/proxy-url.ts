@@ -26,7 +26,10 @@ export interface ProxyUrl {
 
 export interface ProxyUrlProblem {
   severity: 'error' | 'warning';
+  /** What is wrong and what to do, after the variable's name ("has no port: write it, e.g. …"). */
   message: string;
+  /** Why it matters. */
+  detail: string;
   /** Offsets in the trimmed value of the part at fault (whole value when absent). */
   start?: number;
   end?: number;
@@ -163,38 +166,80 @@ function validHost(host: string): boolean {
  * never contain a password (`redactProxyUrl`).
  */
 export function checkProxyUrl(value: string, dialects: readonly Dialect[]): ProxyUrlProblem[] {
-  const shown = '`' + clip(redactProxyUrl(value.trim())) + '`';
+  const shown = `"${clip(redactProxyUrl(value.trim()))}"`;
   // Look for placeholders with the password masked (same length, so offsets hold): a password
   // is never quoted back, even when it is `changeme`.
   const masked = maskPassword(value.trim());
   const ph = PLACEHOLDER.exec(masked) ?? NAMED_PORT.exec(masked);
   if (ph) {
-    return [{ severity: 'error', message: `${shown} is still a placeholder ("${clip(redactProxyUrl(ph[0]))}"): put the real proxy URL here, e.g. http://proxy.corp.example:3128`, start: ph.index, end: ph.index + ph[0].length }];
+    return [
+      {
+        severity: 'error',
+        message: `is still a placeholder ("${clip(redactProxyUrl(ph[0]))}"): put the real proxy URL here`,
+        detail: `Helm installs ${shown} literally, and every request through the proxy fails. A proxy URL looks like http://proxy.corp.example:3128.`,
+        start: ph.index,
+        end: ph.index + ph[0].length,
+      },
+    ];
   }
   const u = parseProxyUrl(value);
-  if (!u) return [{ severity: 'error', message: `${shown} is not a proxy URL: it has no host` }];
+  if (!u) return [{ severity: 'error', message: 'has no host: write the proxy URL, e.g. http://proxy.corp.example:3128', detail: `${shown} is not a proxy URL, so every request through it fails.` }];
   const problems: ProxyUrlProblem[] = [];
   if (!validHost(u.host)) {
-    problems.push({ severity: 'error', message: `${shown} is not a proxy URL: "${clip(u.host)}" is no valid host name or IP address`, start: u.hostStart, end: u.hostEnd });
+    problems.push({
+      severity: 'error',
+      message: `has an invalid host "${clip(u.host)}": write a host name or IP address`,
+      detail: `${shown} is not a proxy URL, so every request through it fails.`,
+      start: u.hostStart,
+      end: u.hostEnd,
+    });
     return problems;
   }
   if (u.portText !== undefined && (u.port === undefined || u.port < 1 || u.port > 65535)) {
-    problems.push({ severity: 'error', message: `${shown} is not a proxy URL: the port "${clip(u.portText)}" is not a number from 1 to 65535`, start: u.hostEnd, end: u.hostEnd + 1 + u.portText.length });
+    problems.push({
+      severity: 'error',
+      message: `has an invalid port "${clip(u.portText)}": write a number from 1 to 65535`,
+      detail: `${shown} is not a proxy URL, so every request through it fails.`,
+      start: u.hostEnd,
+      end: u.hostEnd + 1 + u.portText.length,
+    });
     return problems;
   }
   if (u.scheme !== undefined) {
     const unsupported = dialects.filter((d) => !schemesOf(d).has(u.scheme!));
     if (unsupported.length === dialects.length && dialects.length > 0) {
-      problems.push({ severity: 'error', message: `${shown} uses the scheme "${u.scheme}", which ${list(unsupported)} cannot use for a proxy: write http:// (or https:// for a TLS proxy)`, start: 0, end: u.scheme.length });
+      problems.push({
+        severity: 'error',
+        message: `uses the scheme "${u.scheme}", which ${list(unsupported)} cannot use for a proxy: write http://`,
+        detail: `Every request through ${shown} fails. Write http:// for a plain proxy, https:// for a TLS proxy.`,
+        start: 0,
+        end: u.scheme.length,
+      });
       return problems;
     }
     if (unsupported.length) {
-      problems.push({ severity: 'warning', message: `${shown} uses the scheme "${u.scheme}", which ${list(unsupported)} cannot use for a proxy`, start: 0, end: u.scheme.length });
+      problems.push({
+        severity: 'warning',
+        message: `uses the scheme "${u.scheme}", which ${list(unsupported)} cannot use for a proxy`,
+        detail: `Requests of ${list(unsupported)} through ${shown} fail; the other runtimes of this container can use it.`,
+        start: 0,
+        end: u.scheme.length,
+      });
     } else if (u.scheme.startsWith('socks') && dialects.includes('python')) {
-      problems.push({ severity: 'warning', message: `${shown} is a SOCKS proxy: Python requests needs the PySocks extra (requests[socks]) for it, or fails every request` , start: 0, end: u.scheme.length });
+      problems.push({
+        severity: 'warning',
+        message: 'is a SOCKS proxy: Python requests needs the PySocks extra (requests[socks]) for it',
+        detail: `Without PySocks, Python requests fails every request through ${shown}.`,
+        start: 0,
+        end: u.scheme.length,
+      });
     }
   } else if (dialects.includes('node')) {
-    problems.push({ severity: 'error', message: `${shown} has no scheme: Node.js undici rejects it as an invalid URL (Go, curl and Python would assume http://); write http://${clip(redactProxyUrl(u.text))}` });
+    problems.push({
+      severity: 'error',
+      message: `has no scheme: write http://${clip(redactProxyUrl(u.text))}`,
+      detail: 'Node.js undici rejects a proxy URL without a scheme as invalid (Go, curl and Python would assume http://).',
+    });
   }
   const httpLike = u.scheme === undefined || u.scheme === 'http';
   if (httpLike && u.port === undefined && dialects.includes('curl') && dialects.some((d) => d !== 'curl')) {
@@ -202,7 +247,8 @@ export function checkProxyUrl(value: string, dialects: readonly Dialect[]): Prox
     const noScheme = u.scheme === undefined ? 'no scheme and ' : '';
     problems.push({
       severity: 'warning',
-      message: `${shown} has ${noScheme}no port: curl connects to the proxy on port 1080${others.length ? `, ${list(others)} on port 80` : ''}; write the port (e.g. ${u.scheme ?? 'http'}://${clip(u.host)}:3128)`,
+      message: `has ${noScheme}no port: write it, e.g. ${u.scheme ?? 'http'}://${clip(u.host)}:3128`,
+      detail: `Without a port, curl connects to the proxy on port 1080${others.length ? `, ${list(others)} on port 80` : ''}.`,
     });
   }
   return problems;

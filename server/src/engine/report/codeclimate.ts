@@ -2,7 +2,8 @@
 // "a subset of the Code Climate spec" (https://docs.gitlab.com/ci/testing/code_quality/,
 // "Code Quality report format"; https://github.com/codeclimate/platform/blob/master/spec/analyzers/SPEC.md).
 // A JSON array of issues, each with the fields GitLab documents:
-//   description  the message (secrets redacted, as in every format)
+//   description  the headline (secrets redacted, as in every format); the detail, when the
+//                finding has one, goes to the Code Climate spec's `content.body`
 //   check_name   the rule id
 //   fingerprint  unique per issue, stable across runs (GitLab's example is an MD5 hex; any
 //                hex digest works: we use SHA-256)
@@ -26,6 +27,8 @@ export interface CodeClimateIssue {
   fingerprint: string;
   severity: CodeClimateSeverity;
   location: { path: string; lines: { begin: number } };
+  /** The Code Climate spec's explanation (Markdown): the finding's detail. */
+  content?: { body: string };
 }
 
 export interface CodeClimateOptions extends ReportOptions {
@@ -58,6 +61,7 @@ export function toCodeClimate(results: FileResult[], options: CodeClimateOptions
         fingerprint: fingerprint(f, path),
         severity: codeClimateSeverity(f.severity),
         location: { path, lines: { begin: f.range.start.line + 1 } },
+        ...(f.detail ? { content: { body: redactCredentials(redactSecrets(f.detail)) } } : {}),
       });
     }
   }

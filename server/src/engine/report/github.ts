@@ -58,7 +58,9 @@ export function githubLine(f: Finding, cwd: string): string {
     ['title', f.code],
   ];
   const properties = props.map(([k, v]) => `${k}=${escapeGithubProperty(clean(v))}`).join(',');
-  return `::${githubCommand(f.severity)} ${properties}::${escapeGithubData(clean(redactCredentials(redactSecrets(f.message))))}`;
+  // The headline, then the detail on the annotation's following lines.
+  const text = f.detail ? `${f.message}\n\n${f.detail}` : f.message;
+  return `::${githubCommand(f.severity)} ${properties}::${escapeGithubData(clean(redactCredentials(redactSecrets(text))))}`;
 }
 
 export function formatGithub(results: FileResult[], options: ReportOptions): string {

@@ -1,6 +1,8 @@
 // `--format json`, exactly the shape of product.md's CLI contract:
 //   {"version":1,"files":[{"path":P,"diagnostics":[{"code","severity","message","range",
 //     "fixes":[{"title","edits":[{"range","newText"}]}]}]}]}
+// `message` is the finding's headline; `detail` (the why) and `related` (the locations it is
+// about, paths as P) are added when the finding has them.
 // Ranges are LSP ranges (0-based lines, UTF-16 characters). P is relative to the working
 // directory with `/` separators. Every linted file is listed, even without diagnostics.
 import type { FileResult, Finding, Range, Severity } from '../types';
@@ -23,8 +25,12 @@ export interface JsonFix {
 export interface JsonDiagnostic {
   code: string;
   severity: Severity;
+  /** The headline: what is wrong and what to do. */
   message: string;
+  /** The why, when the rule explains it (plain sentences). */
+  detail?: string;
   range: Range;
+  related?: Array<{ path: string; range: Range; message: string }>;
   fixes: JsonFix[];
 }
 
@@ -59,13 +65,14 @@ export function toJsonReport(results: FileResult[], options: ReportOptions): Jso
     version: 1,
     files: groupByFile(results).map((r) => ({
       path: displayPath(r.path, options.cwd),
-      diagnostics: r.findings.map((f) => ({
-        code: f.code,
-        severity: f.severity,
-        message: redactCredentials(redactSecrets(f.message)),
-        range: copyRange(f.range),
-        fixes: jsonFixes(f),
-      })),
+      diagnostics: r.findings.map((f) => {
+        const d: JsonDiagnostic = { code: f.code, severity: f.severity, message: redactCredentials(redactSecrets(f.message)), range: copyRange(f.range), fixes: jsonFixes(f) };
+        if (f.detail) d.detail = redactCredentials(redactSecrets(f.detail));
+        if (f.related?.length) {
+          d.related = f.related.map((rel) => ({ path: displayPath(rel.path, options.cwd), range: copyRange(rel.range), message: redactCredentials(redactSecrets(rel.message)) }));
+        }
+        return d;
+      }),
     })),
   };
 }

@@ -82,6 +82,8 @@ export interface SarifResult {
   partialFingerprints: Record<string, string>;
   relatedLocations?: SarifLocation[];
   fixes?: SarifFix[];
+  /** The finding's explanation beside its headline (`message.text`). */
+  properties?: { detail: string };
 }
 
 function artifactLocation(absPath: string, cwd: string): ArtifactLocation {
@@ -143,6 +145,7 @@ export function toSarif(results: FileResult[], options: SarifOptions) {
         locations: [{ physicalLocation: { artifactLocation: location, region: sarifRegion(f.range) } }],
         partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(f, location.uri) },
       };
+      if (f.detail) result.properties = { detail: redactCredentials(redactSecrets(f.detail)) };
       if (f.related?.length) {
         result.relatedLocations = f.related.slice(0, 100).map((rel, id) => ({
           id,

@@ -1,7 +1,8 @@
 // `--format text` (the default), for people: one line per finding,
-//   path:line:col  severity  message  rule-id
-// with 1-based line and column (what editors and terminals make clickable), files separated
-// by a blank line, and a summary. Colours are the caller's decision (a TTY without NO_COLOR).
+//   path:line:col  severity  headline  rule-id
+// with 1-based line and column (what editors and terminals make clickable), the finding's
+// explanation wrapped and indented below it (not with `quiet`), files separated by a blank
+// line, and a summary. Colours are the caller's decision (a TTY without NO_COLOR).
 import type { FileResult, Severity } from '../types';
 import { redactCredentials } from '../proxy/proxy-url';
 import { countSeverities, displayPath, groupByFile, redactSecrets, type ReportOptions } from './common';
@@ -10,7 +11,13 @@ export interface TextOptions extends ReportOptions {
   color?: boolean;
   /** Files that `--fix` rewrote, for the summary. */
   fixedFiles?: string[];
+  /** Headlines only: no explanation under each finding (`--quiet`). */
+  quiet?: boolean;
+  /** Column the explanations wrap at (default 100). */
+  width?: number;
 }
+
+const DETAIL_INDENT = '    ';
 
 const ANSI = {
   reset: '\u001b[0m',
@@ -33,6 +40,20 @@ function oneLine(s: string): string {
   return s.replace(/\r\n|[\r\n\t]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
 
+/** Words of `text` in lines of at most `width` columns (a longer word gets a line of its own). */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ').filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -48,15 +69,18 @@ export function formatText(results: FileResult[], options: TextOptions): string 
       location: `${path}:${f.range.start.line + 1}:${f.range.start.character + 1}`,
       severity: f.severity,
       message: oneLine(redactCredentials(redactSecrets(f.message))),
+      detail: !options.quiet && f.detail ? oneLine(redactCredentials(redactSecrets(f.detail))) : undefined,
       code: f.code,
     }));
+    const width = Math.max(40, (options.width ?? 100) - DETAIL_INDENT.length);
     const locWidth = Math.max(...rows.map((x) => x.location.length));
     const sevWidth = Math.max(...rows.map((x) => x.severity.length));
     blocks.push(
       rows
         .map(
           (x) =>
-            `${x.location.padEnd(locWidth)}  ${paint(SEVERITY_COLOR[x.severity], x.severity.padEnd(sevWidth))}  ${x.message}  ${paint(ANSI.dim, x.code)}`,
+            `${x.location.padEnd(locWidth)}  ${paint(SEVERITY_COLOR[x.severity], x.severity.padEnd(sevWidth))}  ${x.message}  ${paint(ANSI.dim, x.code)}` +
+            (x.detail ? wrapText(x.detail, width).map((l) => `\n${DETAIL_INDENT}${paint(ANSI.dim, l)}`).join('') : ''),
         )
         .join('\n'),
     );

@@ -5,6 +5,7 @@
 import { isImageKey } from '../images/discover';
 import type { JsonValue, ValuePath } from '../types';
 import { type FileFacts, pathText } from './image-support';
+import { clip } from './wording';
 
 type JsonMap = { [k: string]: JsonValue };
 const isMap = (v: JsonValue | undefined): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -55,7 +56,8 @@ export function checkOddImageValues(f: FileFacts): void {
           const kind = Array.isArray(child) ? 'a list' : 'a map';
           f.report({
             code: 'image/invalid-reference',
-            message: `${pathText(path)} is ${kind}, not a string: the chart's template prints it into the image reference as "${goPrint(child).slice(0, 80)}", which is no valid ${k}, and the pull fails. Set it to a ${k === 'registry' ? 'registry host' : k} string.`,
+            message: clip(`${pathText(path)} is ${kind}, not a string: set it to a ${k === 'registry' ? 'registry host' : k} string`),
+            detail: `The chart's template prints it into the image reference as "${goPrint(child).slice(0, 80)}", which is no valid ${k}, and the pull fails.`,
             range: doc.rangeOf(loc.node),
           });
         }

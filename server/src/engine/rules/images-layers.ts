@@ -19,6 +19,7 @@ import { deployedOnly, imageIdentity } from '../images/discover';
 import { mirrorOverrides, targetDisplay, upstreamOf } from '../images/mirror-plan';
 import { type FileFacts, editableScalar, fieldRange, pathText, registryRange, shorten } from './image-support';
 import type { LintContext } from './types';
+import { clip } from './wording';
 
 /** An image's identity across layers: its path, and the name of a composed image (several share one path). */
 const key = (path: ValuePath) => pathText(path);
@@ -99,7 +100,8 @@ function checkPinnedByKnowledge(f: FileFacts, alreadyReported: Set<string>): voi
       const source = placed.facts.source ?? placed.applied.origin;
       f.report({
         code: 'image/pinned-tag',
-        message: `${pathText(m.path)} pins a version the chart sets itself${why}, according to ${source}: every chart upgrade would keep running this version. Leave it to the chart and override the registry instead: delete this key.`,
+        message: clip(`${pathText(m.path)} pins a version the chart sets itself: delete this key`),
+        detail: `According to ${source}${why}, every chart upgrade would keep running this version. Leave it to the chart and override the registry instead.`,
         range: f.doc.rangeOf(loc.key ?? loc.node),
         fixes: edit ? [{ title: `Delete ${pathText(m.path)} (keep the chart's version)`, edits: [edit], safe: true, preferred: true }] : [],
       });
@@ -135,7 +137,8 @@ function checkPinned(img: DiscoveredImage, base: DiscoveredImage | undefined, to
     const fixes: Fix[] = edit ? [{ title: `Delete ${pathText(pin.path)} (keep the chart's version)`, edits: [edit], safe: true, preferred: true }] : [];
     f.report({
       code: 'image/pinned-tag',
-      message: `${pathText(pin.path)} "${shorten(pin.value, 80)}" pins a chart image (${name}, from ${where(identityField(img))}): ${why}, and every chart upgrade would keep running this version. Override the registry, not the ${pin.role === 'tag' ? 'tag' : 'digest'}: delete this key.`,
+      message: clip(`${pathText(pin.path)} "${shorten(pin.value, 40)}" pins a chart image: delete this key, override only the registry`),
+      detail: `It pins ${name} (from ${where(identityField(img))}): ${why}, and every chart upgrade would keep running this version. Override the registry, not the ${pin.role === 'tag' ? 'tag' : 'digest'}.`,
       range,
       fixes,
       related: related(identityField(img), 'the chart image'),
@@ -189,7 +192,8 @@ function checkDigestDropped(img: DiscoveredImage, base: DiscoveredImage, top: nu
   if (!range) return;
   f.report({
     code: 'image/digest-dropped',
-    message: `${pathText(img.path)} "${shorten(img.display)}" drops the digest of "${shorten(base.display)}" (${where(digestField)})${sameImage(base, img) ? '' : ', replacing it with a different image'}: the pull is now by tag${img.parsed.tag === 'latest' || img.parsed.tag === undefined ? ' (latest, mutable)' : ''}, so what runs is whatever the tag points to when the node pulls, and IDMS/ICSP mirrors redirect digest pulls only. Keep the digest (mirror with skopeo copy --all --preserve-digests).`,
+    message: clip(`${pathText(img.path)} drops the digest of the layer below: keep the digest`),
+    detail: `"${shorten(img.display)}" replaces "${shorten(base.display)}" (${where(digestField)})${sameImage(base, img) ? '' : ' with a different image'}: the pull is now by tag${img.parsed.tag === 'latest' || img.parsed.tag === undefined ? ' (latest, mutable)' : ''}, so what runs is whatever the tag points to when the node pulls, and IDMS/ICSP mirrors redirect digest pulls only. Mirror with skopeo copy --all --preserve-digests.`,
     range,
     fixes,
     related: related(digestField, 'the digest-pinned reference'),
@@ -233,7 +237,8 @@ function checkLeftUpstream(images: DiscoveredImage[], top: number, f: FileFacts,
     f.report({
       code: 'image/not-mirrored',
       severity: f.airgap ? 'error' : undefined,
-      message: `${pathText(img.path)} "${shorten(img.display)}"${others}${here ? '' : `, from ${where(carrier)},`} still pulls from ${registry}: this ${f.airgap ? 'air-gap overlay' : 'overlay moves other images to the mirror but'} leaves it upstream${f.airgap ? ', and an air-gapped cluster cannot reach it' : ''}. ${target ? `Override it here to ${shorten(targetDisplay(img, target))}.` : 'Override it here with your mirror (set mirror.registry in .airgap-lint.yaml to get a quick fix).'}`,
+      message: clip(`${pathText(img.path)} still pulls from ${registry}: override it here with ${target ? f.mirror?.registry ?? 'the mirror' : 'your mirror'}`),
+      detail: `"${shorten(img.display)}"${others}${here ? '' : `, from ${where(carrier)},`}: this ${f.airgap ? 'air-gap overlay' : 'overlay moves other images to the mirror but'} leaves it upstream${f.airgap ? ', and an air-gapped cluster cannot reach it' : ''}. ${target ? `Override it here to ${shorten(targetDisplay(img, target))}.` : 'Set mirror.registry in .airgap-lint.yaml to get a quick fix.'}`,
       range: here ? registryRange(img, f.doc) : nearestKeyRange(f.doc, carrier?.path ?? img.path),
       fixes,
       related: related(baseRange, 'the upstream image'),

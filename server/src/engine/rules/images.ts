@@ -33,6 +33,7 @@ import {
 import { checkImageLayers } from './images-layers';
 import { checkOddImageValues } from './image-odd-values';
 import type { LintContext, RuleModule } from './types';
+import { clip, firstFitting } from './wording';
 
 export { isAirgapOverlay, isPublicRegistry, mirrorOverrides };
 
@@ -109,7 +110,8 @@ function reportInvalid(img: DiscoveredImage, f: FileFacts): void {
   const hint = INVALID_HINTS[err.error] ?? err.message;
   f.report({
     code: 'image/invalid-reference',
-    message: `${pathText(img.path)} renders "${shorten(img.display)}", which is not a valid image reference (${err.message}: ${hint}). Kubernetes rejects the pod spec or the pull fails; fix the value.`,
+    message: clip(`${pathText(img.path)} is not a valid image reference: ${hint}`),
+    detail: `It renders "${shorten(img.display)}" (${err.message}). Kubernetes rejects the pod spec or the pull fails.`,
     range,
   });
 }
@@ -131,7 +133,8 @@ function checkImplicitLatest(img: DiscoveredImage, ref: NormalizedReference, f: 
   f.report({
     code: 'image/implicit-latest',
     severity: f.airgap ? 'error' : undefined,
-    message: `${pathText(img.path)} "${shorten(img.display)}" ${what}: Kubernetes pulls it with imagePullPolicy Always, so every pod start needs the registry, and which image runs depends on when it was pulled (a mirror copy goes stale). Pin a version tag or a digest.`,
+    message: clip(`${pathText(img.path)} ${what}: pin a version tag or a digest`),
+    detail: `"${shorten(img.display)}": Kubernetes pulls it with imagePullPolicy Always, so every pod start needs the registry, and which image runs depends on when it was pulled (a mirror copy goes stale).`,
     range,
   });
 }
@@ -142,7 +145,8 @@ function checkDigestRequired(img: DiscoveredImage, ref: NormalizedReference, f: 
   const range = span ? referenceSpanRange(img, f.doc, span.start, span.end) : (img.fields.tag && fieldRange(img.fields.tag, f.doc)) || imageRange(img, f.doc);
   f.report({
     code: 'image/digest-required',
-    message: `${pathText(img.path)} "${shorten(img.display)}" has no digest, but mirror.digestsOnly says the cluster redirects pulls with ImageDigestMirrorSet/ICSP, which redirect pulls by digest only: this tag pull goes to the upstream registry. Pin the digest (copy with --preserve-digests), or add an ImageTagMirrorSet.`,
+    message: clip(`${pathText(img.path)} has no digest, but mirrors redirect digest pulls only: pin the digest`),
+    detail: `"${shorten(img.display)}": mirror.digestsOnly says the cluster redirects pulls with ImageDigestMirrorSet/ICSP, which redirect pulls by digest only, so this tag pull goes to the upstream registry. Pin the digest (copy with --preserve-digests), or add an ImageTagMirrorSet.`,
     range,
   });
 }
@@ -163,7 +167,8 @@ function checkDoubleRegistry(img: DiscoveredImage, f: FileFacts): boolean {
     if (!range) return false;
     f.report({
       code: 'image/double-registry',
-      message: `${pathText(img.fields.registry.path)} "${img.fields.registry.value}" is prepended to "${img.fields.sharedRegistry.value}/…", so ${pathText(img.path)} renders "${shorten(img.display)}" with two registry hosts and the pull fails. Remove it and set ${pathText(img.fields.sharedRegistry.path)} instead.`,
+      message: clip(`${pathText(img.fields.registry.path)} adds a second registry host: remove it and set ${pathText(img.fields.sharedRegistry.path)} instead`),
+      detail: `"${img.fields.registry.value}" is prepended to "${img.fields.sharedRegistry.value}/…", so ${pathText(img.path)} renders "${shorten(img.display)}" with two registry hosts and the pull fails.`,
       range,
     });
     return true;
@@ -182,7 +187,8 @@ function checkDoubleRegistry(img: DiscoveredImage, f: FileFacts): boolean {
     : [];
   f.report({
     code: 'image/double-registry',
-    message: `${pathText(registry.path)} is "${registry.value}" and ${pathText(repo.path)} already starts with the host ${host}: the chart renders "${shorten(img.display)}", with the host twice, and the pull fails (cert-manager#7476). Keep the registry in ${pathText(registry.path)} and remove "${host}/" from the ${repo.role === 'reference' ? 'image' : 'repository'}.`,
+    message: clip(`${pathText(repo.path)} already starts with the host ${host}: remove "${host}/" from it`),
+    detail: `${pathText(registry.path)} is "${registry.value}", so the chart renders "${shorten(img.display)}", with the host twice, and the pull fails (cert-manager#7476). Keep the registry in ${pathText(registry.path)}.`,
     range,
     fixes,
   });
@@ -220,7 +226,8 @@ function checkFlatLayout(img: DiscoveredImage, ref: NormalizedReference, f: File
     const flatDisplay = display.replace(`${namespace.value}/<service>`, `${namespace.value}-<service>`);
     f.report({
       code: 'image/flat-layout',
-      message: `${pathText(separator?.path ?? [...namespace.path.slice(0, -1), 'separator'])} is "/" with namespace "${namespace.value}" on ${registry.value}, so service images render as "${shorten(display)}": ${flat.host} is a flat registry (one repository level under an organisation), so those repositories cannot exist there and every pull fails. Set separator: "-" (${shorten(flatDisplay)}) and mirror the images under those names.`,
+      message: clip(`${pathText(separator?.path ?? [...namespace.path.slice(0, -1), 'separator'])} "/" nests service images on the flat registry ${flat.host}: set separator: "-"`),
+      detail: `With namespace "${namespace.value}" on ${registry.value}, service images render as "${shorten(display)}": ${flat.host} is a flat registry (one repository level under an organisation), so those repositories cannot exist there and every pull fails. With "-" they are ${shorten(flatDisplay)}; mirror the images under those names.`,
       range,
       fixes: edit ? [{ title: 'Set separator: "-"', edits: [edit], safe: true, preferred: true }] : [],
     });
@@ -236,7 +243,8 @@ function checkFlatLayout(img: DiscoveredImage, ref: NormalizedReference, f: File
   const span = ref.spans.path;
   f.report({
     code: 'image/flat-layout',
-    message: `${pathText(img.path)} "${shorten(img.display)}" has ${levels} path levels on ${host}, a flat registry that allows ${allowed === 2 ? 'only organisation/repository' : `${allowed} level(s) under ${f.mirror?.registry}`}: that repository cannot exist there. Mirror it under a flat name (path joined with "-", as mirror.layout: flat does) and point the image at it.`,
+    message: clip(`${pathText(img.path)} has ${levels} path levels on the flat registry ${host}: mirror it under a flat name`),
+    detail: `"${shorten(img.display)}": ${host} allows ${allowed === 2 ? 'only organisation/repository' : `${allowed} level(s) under ${f.mirror?.registry}`}, so that repository cannot exist there. Mirror it under a flat name (path joined with "-", as mirror.layout: flat does) and point the image at it.`,
     range: referenceSpanRange(img, f.doc, span.start, span.end),
   });
 }
@@ -308,11 +316,13 @@ function reportUpstream(list: Upstream[], f: FileFacts): void {
     : list.length > 1
       ? ` (and ${list.length - 1} more image${list.length > 2 ? 's' : ''} using ${pathText(carrier!.path)}: ${list.slice(1, 4).map((u) => u.img.composed?.name ?? pathText(u.img.path)).join(', ')}${list.length > 4 ? ', …' : ''})`
       : '';
-  const mirrorText = f.mirror ? `not from the mirror ${f.mirror.registry}` : 'a public registry';
   f.report({
     code: 'image/not-mirrored',
     severity,
-    message: `${pathText(img.path)} "${shorten(composedGroup ? serviceDisplay(img) : img.display)}"${others} pulls from ${registryName}, ${mirrorText}: ${why}.${instead}`,
+    message: f.mirror
+      ? firstFitting(`${pathText(img.path)} pulls from ${registryName}: point ${composedGroup ? 'them' : 'it'} at the mirror ${f.mirror.registry}`, `An image pulls from ${registryName}: point it at the mirror ${f.mirror.registry}`)
+      : firstFitting(`${pathText(img.path)} pulls from the public registry ${registryName}: mirror it`, `An image pulls from the public registry ${registryName}: mirror it`),
+    detail: `"${shorten(composedGroup ? serviceDisplay(img) : img.display)}"${others}: ${why}.${instead}`,
     range,
     fixes,
   });
@@ -370,7 +380,8 @@ function checkBitnamiRelocation(f: FileFacts, ctx: LintContext): void {
   else if (!existing) edit = insertEntriesEdit(f.doc, ['global', 'security'], { allowInsecureImages: true });
   f.report({
     code: 'image/bitnami-relocation',
-    message: `${pathText(override.path)} "${override.value}" relocates ${count > 1 ? `${count} images` : 'an image'} of a Bitnami chart: Bitnami's image verification (common.errors.insecureImages) fails the install for images that are not the ones listed in the chart, unless global.security.allowInsecureImages is true. Set it (the images are your mirror's copies of the same ones).`,
+    message: clip(`${pathText(override.path)} relocates Bitnami images: set global.security.allowInsecureImages: true`),
+    detail: `"${override.value}" relocates ${count > 1 ? `${count} images` : 'an image'} of a Bitnami chart. Bitnami's image verification (common.errors.insecureImages) fails the install for images that are not the ones listed in the chart, unless global.security.allowInsecureImages is true; the images are your mirror's copies of the same ones.`,
     range,
     fixes: edit ? [{ title: 'Set global.security.allowInsecureImages: true', edits: [edit], safe: true, preferred: true }] : [],
   });
@@ -420,7 +431,8 @@ function checkPullSecrets(f: FileFacts): void {
   if (!globalSet) {
     f.report({
       code: 'image/pull-secret-missing',
-      message: `${pathText(mirrored[0].path)}${mirrored.length > 1 ? ` and ${mirrored.length - 1} more image(s)` : ''} pull from the private registry ${registryName}, but neither this file nor a layer below it sets imagePullSecrets: unless the nodes (or the namespace's service account) already hold credentials for it, pulls fail with 401/ImagePullBackOff. Set global.imagePullSecrets (and pullSecrets of subcharts that do not inherit it).`,
+      message: clip(`Images pull from the private registry ${registryName} with no imagePullSecrets: set global.imagePullSecrets`),
+      detail: `${pathText(mirrored[0].path)}${mirrored.length > 1 ? ` and ${mirrored.length - 1} more image(s)` : ''} pull from ${registryName}, but neither this file nor a layer below it sets imagePullSecrets: unless the nodes (or the namespace's service account) already hold credentials for it, pulls fail with 401/ImagePullBackOff. Set pullSecrets of subcharts that do not inherit it too.`,
       range: rangeOfImage(mirrored[0]),
     });
     return;
@@ -443,7 +455,8 @@ function checkPullSecrets(f: FileFacts): void {
     const source = facts.source ? ` (${facts.source})` : ` (chart knowledge: ${origin})`;
     f.report({
       code: 'image/pull-secret-missing',
-      message: `${subImages.length ? pathText(subImages[0].path) : `${sub}.registry`} pulls from the private registry ${registryName}, but the ${sub} subchart does not inherit global.imagePullSecrets${source} and sets none: its pods fail with ImagePullBackOff. Set ${sub}.${secretsKey} (the same secrets as global.imagePullSecrets).`,
+      message: clip(`The ${sub} subchart does not inherit global.imagePullSecrets: set ${sub}.${secretsKey}`),
+      detail: `${subImages.length ? pathText(subImages[0].path) : `${sub}.registry`} pulls from the private registry ${registryName}, but the ${sub} subchart does not inherit global.imagePullSecrets${source} and sets none: its pods fail with ImagePullBackOff. Set ${sub}.${secretsKey} to the same secrets as global.imagePullSecrets.`,
       range,
       fixes: edit ? [{ title: `Copy global.imagePullSecrets to ${sub}.${secretsKey}`, edits: [edit], safe: true, preferred: true }] : [],
     });

@@ -9,6 +9,7 @@ import { firstLineRange } from '../schema/ranges';
 import type { RelatedLocation } from '../types';
 import { knowledgeOf, type KnowledgeProblem } from '../knowledge';
 import type { LintContext, RuleModule } from './types';
+import { clip } from './wording';
 
 const MAX_LISTED = 5;
 
@@ -50,7 +51,8 @@ export const knowledgeRules: RuleModule = {
       ctx.report({
         code: 'schema/invalid-schema',
         severity: 'warning',
-        message: `The chart knowledge in ${origin} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; the rest of it is used. ${shown.join('; ')}${more}.`,
+        message: clip(`The chart knowledge in ${origin} has ${problems.length} problem${problems.length === 1 ? '' : 's'}: the rest of it is used`),
+        detail: `${shown.join('; ')}${more}.`,
         range: firstLineRange(ctx.doc),
         related,
       });

@@ -5,6 +5,7 @@
 import * as nodePath from 'node:path';
 import { findStack } from '../layers';
 import { firstLineRange } from '../schema/ranges';
+import { capitalize } from './wording';
 import type { LintContext, RuleModule } from './types';
 
 function why(file: string, ctx: LintContext): string {
@@ -22,7 +23,8 @@ export const layerRules: RuleModule = {
       if (ctx.getDocument(file)) continue;
       ctx.report({
         code: 'config/invalid',
-        message: `The layer ${nodePath.basename(file)} listed before this file in \`layers:\` cannot be read (${why(file, ctx)}); the stack is merged without it.`,
+        message: `The layer ${nodePath.basename(file)} listed before this file in layers: cannot be read: the stack is merged without it`,
+        detail: `${capitalize(why(file, ctx))}.`,
         range: firstLineRange(ctx.doc),
       });
     }

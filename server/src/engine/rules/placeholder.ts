@@ -18,6 +18,7 @@ import { replaceInScalarEdit, valuePartRange } from '../edits/scalar';
 import type { Fix, TextEdit, ValuePath } from '../types';
 import { type Convention, type ConventionToken, type KeyRole, findConventionTokens } from './placeholder-conventions';
 import type { LintContext, RuleModule } from './types';
+import { HEADLINE_MAX, clip } from './wording';
 
 
 /** Keys whose values are registries, hosts, URLs or image references (`imageRegistry`, `httpsProxy`, `externalURL`, `apiUrl`). */
@@ -119,12 +120,12 @@ function pathText(path: ValuePath): string {
 }
 
 const CONSEQUENCE: Record<PlaceholderHit['context'], string> = {
-  image: 'the image reference is invalid and the pull fails',
-  url: 'the URL has no valid host and every connection to it fails',
-  host: 'that is no valid host name and pulls or connections to it fail',
+  image: 'the image reference is not valid, so the pull fails',
+  url: 'the URL has no valid host, so every connection to it fails',
+  host: 'it is not a valid host name, so pulls and connections fail',
   value: 'the chart gets the literal text',
-  address: 'the address is wrong and connections to it fail',
-  secret: 'the chart gets the literal text as the credential and authentication fails',
+  address: 'the address is wrong, so connections fail',
+  secret: 'the chart uses the literal text as the credential, so authentication fails',
 };
 
 const CONVENTION_LABEL: Record<Convention, string> = {
@@ -176,15 +177,16 @@ export const placeholderRules: RuleModule = {
           fixes.push({ title: `Replace all ${same.length} ${h.token} in this file with ${replacement}`, edits, safe: true });
         }
       }
-      const how = replaceable(h)
-        ? `Replace it with the mirror registry ${replacement} (mirror.registry).`
+      const [action, how] = replaceable(h)
+        ? [`replace it with ${replacement}`, `${replacement} is the mirror registry (mirror.registry).`]
         : MIRROR_TOKEN.test(h.token) && !replacement
-          ? 'Replace it with your registry host (set mirror.registry in .airgap-lint.yaml to get a quick fix).'
-          : 'Replace it with the real value.';
+          ? ['replace it with your registry host', 'Set mirror.registry in .airgap-lint.yaml to get a quick fix.']
+          : ['replace it with the real value', ''];
       const shown = value.length > 100 ? `${value.slice(0, 97)}...` : value;
       ctx.report({
         code: 'values/placeholder',
-        message: `Unreplaced placeholder ${h.token} in ${pathText(h.path)}${shown !== h.token ? ` ("${shown}")` : ''}: Helm installs it literally, and ${CONSEQUENCE[h.context]}. ${how}`,
+        message: placeholderHeadline(h, action),
+        detail: `${shown !== h.token ? `The value is "${shown}". ` : ''}Helm installs it literally: ${CONSEQUENCE[h.context]}.${how ? ` ${how}` : ''}`,
         range: valuePartRange(doc, h.node, h.start, h.start + h.token.length),
         fixes,
       });
@@ -192,25 +194,38 @@ export const placeholderRules: RuleModule = {
   },
 };
 
+/** "Unreplaced placeholder TOKEN in PATH: ACTION", the path left out when it does not fit. */
+function placeholderHeadline(h: PlaceholderHit, action: string): string {
+  const token = h.token.length > 40 ? `${h.token.slice(0, 39)}…` : h.token;
+  const full = `Unreplaced placeholder ${token} in ${pathText(h.path)}: ${action}`;
+  return full.length <= HEADLINE_MAX ? full : clip(`Unreplaced placeholder ${token}: ${action}`);
+}
+
 /** A CHANGEME / REPLACE_ME / YOUR_ / xxx / ALL-CAPS token: the message quotes the token only. */
 function reportConvention(ctx: LintContext, h: PlaceholderHit, replacement: string | undefined): void {
   const doc = ctx.doc;
   const fixes: Fix[] = [];
   let how: string;
+  let action: string;
   if (registryToken(h) && replacement !== undefined) {
     // Not safe: unlike `<mirror-registry>`, nothing says this registry was meant to be the mirror.
     fixes.push({ title: `Replace ${h.token} with ${replacement}`, edits: [replaceInScalarEdit(doc, h.node, h.start, h.start + h.token.length, replacement)], safe: false, preferred: true });
-    how = `Replace it with the registry the cluster pulls from before install (mirror.registry is ${replacement}).`;
+    action = 'replace it with the registry the cluster pulls from';
+    how = `mirror.registry is ${replacement}.`;
   } else if (h.role === 'registry') {
-    how = 'Replace it with your registry host before install (set mirror.registry in .airgap-lint.yaml to get a quick fix).';
+    action = 'replace it with your registry host';
+    how = 'Set mirror.registry in .airgap-lint.yaml to get a quick fix.';
   } else if (h.context === 'secret') {
-    how = "It must be replaced before install, and a credential belongs in a Kubernetes Secret that the chart reads (its existing-Secret option), not in a values file.";
+    action = "replace it with a Secret the chart reads";
+    how = "A credential belongs in a Kubernetes Secret that the chart reads (its existing-Secret option), not in a values file.";
   } else {
-    how = 'It must be replaced with the real value before install.';
+    action = 'replace it with the real value before install';
+    how = '';
   }
   ctx.report({
     code: 'values/placeholder',
-    message: `Unreplaced placeholder ${h.token} (${CONVENTION_LABEL[h.convention!]}) in ${pathText(h.path)}: Helm installs it literally, and ${CONSEQUENCE[h.context]}. ${how}`,
+    message: placeholderHeadline(h, action),
+    detail: `${h.token} follows the ${CONVENTION_LABEL[h.convention!]}. Helm installs it literally: ${CONSEQUENCE[h.context]}.${how ? ` ${how}` : ''}`,
     range: valuePartRange(doc, h.node, h.start, h.start + h.token.length),
     fixes,
   });

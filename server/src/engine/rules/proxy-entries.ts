@@ -10,14 +10,13 @@ import type { FindingInput } from './types';
 import type { Fix, Range } from '../types';
 import type { ProxyVar } from '../proxy/discover';
 import { setScalarValueEdit, valuePartRange } from '../edits/scalar';
+import { capitalize, clip, quoted } from './wording';
 
 /** At most this many findings of one rule per NO_PROXY value (a 10,000-entry list stays readable). */
 export const MAX_ENTRY_FINDINGS = 100;
 
-export function code(s: string): string {
-  const t = s.length > 80 ? s.slice(0, 77) + '…' : s;
-  return '`' + t.replace(/`/g, "'") + '`';
-}
+/** A NO_PROXY entry or value in a message (plain text: editors show messages raw). */
+export const code = (s: string): string => quoted(s, 80);
 
 interface Context {
   doc: ValuesDocument;
@@ -111,7 +110,13 @@ function ineffective(ctx: Context, entries: readonly NoProxyEntry[]): Set<NoProx
         .map((d) => `${DIALECT_LABEL[d]}: ${describeEntry(ctx.checker, e, d).text}`)
         .join('; ');
       const fix = replaceEntryFix(ctx, e, fixText, `Separate with commas: ${code(fixText)}`);
-      ctx.report({ code: 'proxy/no-proxy-ineffective', message: `${issue}. ${how}.`, range: entryRange(ctx, e), fixes: fix ? [fix] : [] });
+      ctx.report({
+        code: 'proxy/no-proxy-ineffective',
+        message: clip(`NO_PROXY entry ${code(e.text)} holds several entries: separate them with commas`),
+        detail: `${issue}. ${how}.`,
+        range: entryRange(ctx, e),
+        fixes: fix ? [fix] : [],
+      });
       count++;
       reported.add(e);
       continue;
@@ -137,7 +142,8 @@ function ineffective(ctx: Context, entries: readonly NoProxyEntry[]): Set<NoProx
           const fix = replaceEntryFix(ctx, e, replacement, `Add .${ctx.clusterDomain} beside ${code(e.text)}`);
           ctx.report({
             code: 'proxy/no-proxy-ineffective',
-            message: `${code(e.text)} matches only names ending in .svc (foo.ns.svc), not the names cluster DNS gives Services (foo.ns.svc.${ctx.clusterDomain}), and no other entry covers the cluster domain: add .${ctx.clusterDomain}.`,
+            message: clip(`NO_PROXY entry ${code(e.text)} misses Service names under ${ctx.clusterDomain}: add .${ctx.clusterDomain}`),
+            detail: `${e.text} matches only names ending in .svc (foo.ns.svc), not the names cluster DNS gives Services (foo.ns.svc.${ctx.clusterDomain}), and no other entry covers the cluster domain.`,
             range: entryRange(ctx, e),
             fixes: fix ? [fix] : [],
           });
@@ -157,9 +163,15 @@ function ineffective(ctx: Context, entries: readonly NoProxyEntry[]): Set<NoProx
     const advice = meantEntry ? ` Write ${code(meantEntry)}.` : '';
     const also = working.length ? ` (it works under ${listDialects(working)})` : '';
     const fix = meantEntry ? replaceEntryFix(ctx, e, meantEntry, `Rewrite as ${code(meantEntry)}`) : undefined;
+    const inertUnder = listDialects(inert.map((i) => i.d));
     ctx.report({
       code: 'proxy/no-proxy-ineffective',
-      message: `NO_PROXY entry ${code(e.text)} does not do what it looks like${also}: ${parts.join('; ')}.${advice}`,
+      message: clip(
+        meantEntry
+          ? `NO_PROXY entry ${code(e.text)} does not work as written under ${inertUnder}: write ${code(meantEntry)}`
+          : `NO_PROXY entry ${code(e.text)} does not match what it looks like under ${inertUnder}`,
+      ),
+      detail: `${capitalize(parts.join('; '))}${also}.${advice}`,
       range: entryRange(ctx, e),
       fixes: fix ? [fix] : [],
     });
@@ -177,17 +189,20 @@ function wildcard(ctx: Context, entries: readonly NoProxyEntry[]): void {
   const whole = ctx.value.trim() === '*';
   for (const e of stars.slice(0, MAX_ENTRY_FINDINGS)) {
     let message: string;
+    let detail: string;
     if (whole) {
-      message = 'NO_PROXY `*` bypasses the proxy for every host: nothing this container sends uses the proxy, and behind a firewall every outside request fails. List the hosts that must bypass it instead.';
+      message = 'NO_PROXY * sends every request past the proxy: list the hosts that must bypass it instead';
+      detail = 'Nothing this container sends uses the proxy, and behind a firewall every outside request fails.';
     } else {
       const go = ctx.dialects.includes('go');
       const others = ctx.dialects.filter((d) => d !== 'go');
       const parts: string[] = [];
-      if (go) parts.push('Go bypasses the proxy for every host when `*` is any entry');
-      if (others.length) parts.push(`${listDialects(others)} ${others.length > 1 ? 'ignore' : 'ignores'} it (they honour \`*\` only as the whole value)`);
-      message = `NO_PROXY entry \`*\` among others: ${parts.join(', while ')}${go && others.length ? ': the runtimes disagree' : ''}. Remove it, or make \`*\` the whole value if nothing should use the proxy.`;
+      if (go) parts.push('Go bypasses the proxy for every host when * is any entry');
+      if (others.length) parts.push(`${listDialects(others)} ${others.length > 1 ? 'ignore' : 'ignores'} it (they honour * only as the whole value)`);
+      message = 'NO_PROXY entry * among others: remove it, or make * the whole value if nothing should use the proxy';
+      detail = `${parts.join(', while ')}${go && others.length ? ': the runtimes disagree' : ''}.`;
     }
-    ctx.report({ code: 'proxy/no-proxy-wildcard', message, range: entryRange(ctx, e) });
+    ctx.report({ code: 'proxy/no-proxy-wildcard', message, detail, range: entryRange(ctx, e) });
   }
 }
 
@@ -248,7 +263,7 @@ function redundant(ctx: Context, entries: readonly NoProxyEntry[], skip: Readonl
   for (const list of prefixes.values()) list.sort((a, b) => b - a); // the closest enclosing block first
   let count = 0;
   const flagged = new Set<NoProxyEntry>();
-  const report = (e: NoProxyEntry, message: string) => {
+  const report = (e: NoProxyEntry, message: string, detail: string, related?: NoProxyEntry) => {
     flagged.add(e);
     count++;
     const fixes: Fix[] = [];
@@ -256,7 +271,16 @@ function redundant(ctx: Context, entries: readonly NoProxyEntry[], skip: Readonl
       const next = withoutEntry(ctx.value, entries, e);
       fixes.push({ title: `Remove ${code(e.text)}`, edits: [setScalarValueEdit(ctx.doc, ctx.v.valueNode, next, ctx.v.inFlow)], safe: true, preferred: true });
     }
-    ctx.report({ code: 'proxy/no-proxy-redundant', severity: 'hint', tags: ['unnecessary'], message, range: entryRange(ctx, e), fixes });
+    ctx.report({
+      code: 'proxy/no-proxy-redundant',
+      severity: 'hint',
+      tags: ['unnecessary'],
+      message: clip(message),
+      detail,
+      range: entryRange(ctx, e),
+      ...(related ? { related: [{ path: ctx.doc.path, range: entryRange(ctx, related), message: `${related.text} covers it` }] } : {}),
+      fixes,
+    });
   };
 
   for (const e of usable) {
@@ -264,7 +288,7 @@ function redundant(ctx: Context, entries: readonly NoProxyEntry[], skip: Readonl
     const key = e.text.toLowerCase();
     const first = byText.get(key);
     if (first) {
-      report(e, `NO_PROXY entry ${code(e.text)} is listed twice (entry ${first.index + 1} is the same); remove this one.`);
+      report(e, `NO_PROXY entry ${code(e.text)} is listed twice: remove this one`, `Entry ${first.index + 1} is the same.`, first);
       continue;
     }
     byText.set(key, e);
@@ -304,7 +328,7 @@ function redundant(ctx: Context, entries: readonly NoProxyEntry[], skip: Readonl
       if (!covers(ctx, b, e, probes)) continue;
       // Two entries that cover each other: only the later one is redundant.
       if (b.index > e.index && covers(ctx, e, b, probesOf(b))) continue;
-      report(e, `NO_PROXY entry ${code(e.text)} is already covered by ${code(b.text)} under ${listDialects(ctx.dialects)}; remove it.`);
+      report(e, `NO_PROXY entry ${code(e.text)} is already covered by ${code(b.text)}: remove it`, `Under ${listDialects(ctx.dialects)}, everything ${e.text} matches is matched by ${b.text} too.`, b);
       break;
     }
   }

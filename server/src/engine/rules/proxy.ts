@@ -25,6 +25,7 @@ import { setScalarValueEdit, valuePartRange } from '../edits/scalar';
 import type { Fix, Range, RelatedLocation, TextEdit } from '../types';
 export { PROXY_RULE_INFO } from './catalog';
 import type { LintContext, RuleModule } from './types';
+import { HEADLINE_MAX, clip, fitList, plural } from './wording';
 
 
 /** The client command that writes the cluster profile (quick pick of a distribution, CIDR input box). */
@@ -46,7 +47,6 @@ const SHORT_LABEL: Record<Exclude<Distribution, 'custom'>, string> = {
   microk8s: 'MicroK8s',
 };
 
-const MAX_LISTED = 12;
 
 /**
  * The Secret a fix points a credential at when the values name none: the user creates it (the
@@ -178,17 +178,18 @@ function checkProxyVar(ctx: LintContext, sa: SetAnalysis, v: ProxyVar): void {
   const partRange = (start?: number, end?: number) =>
     start !== undefined && end !== undefined && end > start ? valuePartRange(doc, v.valueNode!, lead + start, lead + end) : doc.rangeOf(v.valueNode);
   for (const p of checkProxyUrl(v.value, v.vendor?.dialect ? [v.vendor.dialect] : sa.dialects)) {
-    ctx.report({ code: 'proxy/url-invalid', severity: p.severity, message: `${v.name} ${p.message}.`, range: partRange(p.start, p.end) });
+    ctx.report({ code: 'proxy/url-invalid', severity: p.severity, message: clip(`${v.name} ${p.message}`), detail: p.detail, range: partRange(p.start, p.end) });
   }
   const u = parseProxyUrl(v.value);
   if (u?.userinfo?.hasPassword) {
-    const where = v.literal
-      ? 'Keep the URL in a Secret and set this variable with valueFrom.secretKeyRef'
-      : "Use the chart's option for a proxy Secret if it has one, or pass the value with --set from a secret store";
+    const where = v.literal ? 'keep the URL in a Secret (valueFrom.secretKeyRef)' : "use the chart's proxy Secret option or --set from a secret store";
+    // On the variable's name: VS Code's link underline would hide a finding on the URL itself.
     ctx.report({
       code: 'proxy/credentials-inline',
-      message: `${v.name} holds a password in the values file (${code(redactProxyUrl(v.value))}): anyone who can read the file or the release (helm get values) can read it. ${where}.`,
-      range: partRange(u.userinfo.start, u.userinfo.end),
+      message: `${v.name} has a password in the values file: ${where}`,
+      detail: `Anyone who can read the file or the release (helm get values) can read it: ${redactProxyUrl(v.value)}.`,
+      range: doc.rangeOf(v.nameNode),
+      related: [{ path: doc.path, range: partRange(u.userinfo.start, u.userinfo.end), message: 'the user name and password in the URL' }],
     });
   }
 }
@@ -221,7 +222,8 @@ function envCase(ctx: LintContext, sa: SetAnalysis, knowledge: ChartKnowledge): 
       }
       ctx.report({
         code: 'proxy/env-case',
-        message: `${lower.name} (${shown(lower)}) and ${upper.name} (${shown(upper)}) differ in ${setLabel(set)}: ${readers}, so the runtimes use different settings. Set both to the same value.`,
+        message: clip(`${lower.name} and ${upper.name} differ in ${setLabel(set)}: set both to the same value`),
+        detail: `${lower.name} is ${shown(lower)}, ${upper.name} is ${shown(upper)}. ${readers}, so the runtimes use different settings.`,
         range: rangeOfVar(doc, second),
         related: [{ path: doc.path, range: rangeOfVar(doc, first), message: `${first.name} is set here` }],
         fixes,
@@ -249,7 +251,8 @@ function envCase(ctx: LintContext, sa: SetAnalysis, knowledge: ChartKnowledge): 
     }
     ctx.report({
       code: 'proxy/env-case',
-      message: `Only upper-case HTTP_PROXY is set in ${setLabel(set)}: curl never reads HTTP_PROXY (a guard against httpoxy) and sends http:// requests directly, past the proxy. Set http_proxy to the same value too.`,
+      message: clip(`Only upper-case HTTP_PROXY is set in ${setLabel(set)}: add http_proxy with the same value`),
+      detail: 'curl never reads HTTP_PROXY (a guard against httpoxy) and sends http:// requests directly, past the proxy.',
       range: doc.rangeOf(httpUpper.nameNode),
       fixes,
     });
@@ -289,22 +292,42 @@ function noProxyUnsupported(ctx: LintContext, sa: SetAnalysis, key: Placed<Proxy
   const source = key.facts.source ? ` (${key.facts.source})` : '';
   ctx.report({
     code: 'proxy/no-proxy-unsupported',
-    message: `${code(sa.set.pathText + '.' + proxyVar.name)} becomes ${standard.join(' and ')} in ${components}, and the chart has no NO_PROXY setting${source}: their in-cluster requests (the API server, Services, pod IPs, the metadata endpoint) go to the proxy too and cannot be exempted. Make sure the proxy can reach them, or pass NO_PROXY through the chart's extra env if it has one.`,
+    message: clip(`${sa.set.pathText}.${proxyVar.name} becomes ${standard.join(' and ')} with no NO_PROXY setting: in-cluster requests go to the proxy`),
+    detail: `The chart renders it in ${components} and has no NO_PROXY setting${source}: their in-cluster requests (the API server, Services, pod IPs, the metadata endpoint) go to the proxy too and cannot be exempted. Make sure the proxy can reach them, or pass NO_PROXY through the chart's extra env if it has one.`,
     range: ctx.doc.rangeOf(proxyVar.nameNode),
   });
 }
 
 // ------------------------------------------------------------------ NO_PROXY coverage
 
-function missingMessage(items: MissingItem[], entries: string[], notes: string[], prefix: string): string {
-  const listed = items.slice(0, MAX_LISTED).map((i) => i.text);
-  const more = items.length > MAX_LISTED ? `; and ${items.length - MAX_LISTED} more` : '';
+/**
+ * The wording of a NO_PROXY that misses required destinations: the headline names the entries
+ * to append; the detail says where and why; one related row per destination, on the entry that
+ * looks as if it covered it (`.svc`) or else on the variable.
+ */
+function missingFinding(
+  items: MissingItem[],
+  entries: string[],
+  notes: string[],
+  name: string,
+  where: string,
+  rowAt: (item: MissingItem) => Pick<RelatedLocation, 'path' | 'range'>,
+  entryAt?: (miss: MissingItem['nearMisses'][number]) => Range | undefined,
+): { message: string; detail: string; related: RelatedLocation[] } {
   const n = items.length;
-  let m = `${prefix} does not cover ${n} required destination${n === 1 ? '' : 's'}, so requests to ${n === 1 ? 'it' : 'them'} go to the proxy: ${listed.join('; ')}${more}.`;
-  if (entries.length) m += ` Append ${entries.map(code).join(', ')}.`;
-  if (notes.length) m += ` No entry can fix: ${notes.slice(0, 3).join('; ')}.`;
-  return m;
+  const lead = `${name} misses ${plural(n, 'required destination')}`;
+  const message = entries.length ? fitList(`${lead}: append `, entries.map(code), HEADLINE_MAX) : clip(`${lead}, and no entry can cover ${n === 1 ? 'it' : 'them'}`);
+  let detail = `${where}: requests to ${n === 1 ? 'it go' : 'them go'} to the proxy. Missing: ${items.map((i) => i.text).join('; ')}.`;
+  if (notes.length) detail += ` No entry can fix: ${notes.slice(0, 3).join('; ')}.`;
+  const related: RelatedLocation[] = [];
+  for (const item of items.slice(0, 20)) {
+    const miss = item.nearMisses.find((m) => entryAt?.(m));
+    if (miss) related.push({ path: rowAt(item).path, range: entryAt!(miss)!, message: `${miss.why} (${item.r.label})` });
+    else related.push({ ...rowAt(item), message: `missing: ${item.text}` });
+  }
+  return { message, detail, related };
 }
+
 
 function missing(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis, v: ProxyVar, value: string, dialects: Dialect[], twins: ProxyVar[]): void {
   if (dialects.length === 0) return;
@@ -318,7 +341,18 @@ function missing(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis, v: 
     if (edits.length) fixes.push({ title: `Append ${entries.join(v.vendor?.separator ?? ',')} to ${v.name}`, edits, safe: true, preferred: true });
   }
   const who = v.vendor?.reader ? ` (read by ${v.vendor.reader}${v.vendor.dialect ? `, which matches it as ${listDialects([v.vendor.dialect])} does` : ''})` : dialects.length === sa.dialects.length ? '' : ` (read by ${listDialects(dialects)})`;
-  ctx.report({ code: 'proxy/no-proxy-missing', message: missingMessage(items, entries, notes, `${v.name}${who} in ${setLabel(sa.set)}`), range: rangeOfVar(ctx.doc, v), fixes });
+  const doc = ctx.doc;
+  const wording = missingFinding(
+    items,
+    entries,
+    notes,
+    v.name,
+    `${v.name}${who} in ${setLabel(sa.set)}`,
+    () => ({ path: doc.path, range: rangeOfVar(doc, v) }),
+    (m) => (v.valueNode && m.end > m.start ? valuePartRange(doc, v.valueNode, m.start, m.end) : undefined),
+  );
+  // On the name: a finding over the whole value would come first in every entry's hover.
+  ctx.report({ code: 'proxy/no-proxy-missing', ...wording, range: doc.rangeOf(v.nameNode), fixes });
 }
 
 function absent(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis): void {
@@ -337,11 +371,14 @@ function absent(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnalysis): voi
   const certain = set.kind !== 'block' || set.vars.some((v) => blockKeyRole(v.name) !== undefined) || vendorVarRole(names[0]) !== undefined;
   if (edit) fixes.push({ title: `Add ${names.join(' and ')} with the required destinations`, edits: [edit], safe: certain, preferred: true });
   const what = set.kind === 'block' ? `the chart's proxy settings ${setLabel(set)}` : `env set ${setLabel(set)}`;
-  const key = set.kind === 'block' ? `${code(names[0])} key` : own ? `${names[0]} or NO_PROXY` : 'NO_PROXY';
-  let message = `${proxyVar.name} is set in ${what} but there is no ${key}: every request, in-cluster ones included, goes to the proxy (Services, the API server, pod IPs, the metadata endpoint).`;
-  if (value) message += ` Add ${names[0]}: ${code(value)}${own?.separator === ' ' ? ` (space-separated: ${own.reader ?? 'its reader'} splits it on spaces)` : ''}.`;
-  if (notes.length) message += ` No entry can fix: ${notes.slice(0, 3).join('; ')}.`;
-  ctx.report({ code: 'proxy/no-proxy-absent', message, range: doc.rangeOf(proxyVar.nameNode), fixes });
+  const key = set.kind === 'block' ? `${names[0]} key` : own ? `${names[0]} or NO_PROXY` : 'NO_PROXY';
+  const message = value
+    ? fitList(`${proxyVar.name} is set with no ${key}: add ${names[0]} with `, entries.map(code), HEADLINE_MAX)
+    : clip(`${proxyVar.name} is set with no ${key}: every in-cluster request goes to the proxy`);
+  let detail = `In ${what}, every request, in-cluster ones included, goes to the proxy (Services, the API server, pod IPs, the metadata endpoint).`;
+  if (value) detail += ` Add ${names[0]}: ${value}${own?.separator === ' ' ? ` (space-separated: ${own.reader ?? 'its reader'} splits it on spaces)` : ''}.`;
+  if (notes.length) detail += ` No entry can fix: ${notes.slice(0, 3).join('; ')}.`;
+  ctx.report({ code: 'proxy/no-proxy-absent', message, detail, range: doc.rangeOf(proxyVar.nameNode), fixes });
 }
 
 /** A chart block or env map whose NO_PROXY comes from a lower layer (the chart's values.yaml). */
@@ -355,11 +392,19 @@ function missingInherited(ctx: LintContext, analysis: ProxyAnalysis, sa: SetAnal
   const lastProxy = [...set.vars].reverse().find((v) => v.role !== 'no');
   const edit = entries.length ? addVarsEdit(ctx.doc, set, [{ name: inherited.name, value: next }], lastProxy) : undefined;
   if (edit) fixes.push({ title: `Set ${inherited.name} here: the inherited value plus ${entries.join(',')}`, edits: [edit], safe: true, preferred: true });
+  const wording = missingFinding(
+    items,
+    entries,
+    notes,
+    `${inherited.name} (from ${nodePath.basename(inherited.file)})`,
+    `${inherited.name} (${code(inherited.value)}, from ${nodePath.basename(inherited.file)} line ${inherited.line})`,
+    () => ({ path: inherited.file, range: inherited.range }),
+  );
   ctx.report({
     code: 'proxy/no-proxy-missing',
-    message: missingMessage(items, entries, notes, `${inherited.name} (${code(inherited.value)}, from ${nodePath.basename(inherited.file)} line ${inherited.line})`),
+    ...wording,
     range: ctx.doc.rangeOf(proxyVar.nameNode),
-    related: [{ path: inherited.file, range: inherited.range, message: `${inherited.name} comes from this layer` }],
+    related: [{ path: inherited.file, range: inherited.range, message: `${inherited.name} comes from this layer` }, ...wording.related],
     fixes,
   });
 }
@@ -468,8 +513,9 @@ function profileUnknown(ctx: LintContext, analysis: ProxyAnalysis, knowledge: Ch
   const others = analysis.sets.filter((s) => s.proxied && needsNoProxy(s.set)).length - 1;
   ctx.report({
     code: 'proxy/profile-unknown',
-    message: `${v.name} is set${others > 0 ? ` (here and in ${others} more env set${others === 1 ? '' : 's'})` : ''}, but no cluster network profile is configured: NO_PROXY cannot be checked for the pod CIDR, the service CIDR and the apiserver IP. Set cluster.distribution (or cluster.podCIDR and cluster.serviceCIDR) in ${CONFIG_FILE_NAMES[0]}.`,
-    range: rangeOfVar(doc, v),
+    message: `${v.name} is set but no cluster network profile is: set cluster.distribution in ${CONFIG_FILE_NAMES[0]}`,
+    detail: `Without a profile, NO_PROXY cannot be checked for the pod CIDR, the service CIDR and the apiserver IP${others > 0 ? ` (here and in ${plural(others, 'more env set')})` : ''}. Set cluster.distribution, or cluster.podCIDR and cluster.serviceCIDR, in ${CONFIG_FILE_NAMES[0]}.`,
+    range: doc.rangeOf(v.nameNode),
     fixes,
   });
 }
@@ -506,7 +552,10 @@ function componentMissing(ctx: LintContext, analysis: ProxyAnalysis, knowledge: 
     const related: RelatedLocation[] = [{ path: doc.path, range: doc.rangeOf(source.set.keyNode ?? source.set.node), message: `${source.set.pathText} sets ${names}` }];
     ctx.report({
       code: 'proxy/component-missing',
-      message: `${setLabel(set)} sets no proxy, while ${setLabel(source.set)} (line ${lineOf(doc, source.set.keyNode ?? source.set.node)}) sets ${names}: this component's requests to the outside go direct and fail behind the firewall. Copy the proxy variables into it.`,
+      message: [`${setLabel(set)} sets no proxy: copy ${names} from ${setLabel(source.set)}`, `${setLabel(set)} sets no proxy: copy the proxy variables from ${setLabel(source.set)}`]
+        .map((m) => clip(m))
+        .find((m) => !m.endsWith('…')) ?? clip(`${setLabel(set)} sets no proxy: copy the proxy variables into it`),
+      detail: `${setLabel(source.set)} (line ${lineOf(doc, source.set.keyNode ?? source.set.node)}) sets ${names}. This component's requests to the outside go direct and fail behind the firewall.`,
       range: doc.rangeOf(set.keyNode ?? set.node),
       related,
       fixes,
@@ -536,8 +585,9 @@ function noProxyDiffers(ctx: LintContext, analysis: ProxyAnalysis): void {
     const edits: TextEdit[] = [setScalarValueEdit(doc, row.v.valueNode!, appendFor(row.v.vendor, row.value, lacks), row.v.inFlow)];
     ctx.report({
       code: 'proxy/no-proxy-differs',
-      message: `${row.v.name} in ${setLabel(row.sa.set)} differs from the NO_PROXY of ${others.map((o) => setLabel(o.sa.set)).join(', ')}: it lacks ${lacks.slice(0, MAX_LISTED).map(code).join(', ')}${lacks.length > MAX_LISTED ? ` and ${lacks.length - MAX_LISTED} more` : ''}. Components of one install usually need the same exceptions; make them equal.`,
-      range: rangeOfVar(doc, row.v),
+      message: fitList(`${row.v.name} in ${setLabel(row.sa.set)} lacks entries other env sets have: `, lacks.map(code), HEADLINE_MAX),
+      detail: `It differs from the NO_PROXY of ${others.map((o) => setLabel(o.sa.set)).join(', ')}. Components of one install usually need the same exceptions; make them equal.`,
+      range: doc.rangeOf(row.v.nameNode),
       related: others.map((o) => ({ path: doc.path, range: rangeOfVar(doc, o.v), message: `${o.v.name} of ${o.sa.set.pathText}` })),
       fixes: [{ title: 'Make NO_PROXY the union of all env sets', edits, safe: false }],
     });

@@ -27,6 +27,7 @@ import { describeError, type RefinedError } from '../schema/errors';
 import type { CompiledSchema } from '../schema/compile';
 import type { Fix, JsonValue, ValuePath } from '../types';
 import type { LintContext, RuleModule } from './types';
+import { capitalize, clip, plural, splitSentence } from './wording';
 
 /** Findings per file before the rest is summed up in one `schema/too-many-errors`. */
 export const MAX_SCHEMA_FINDINGS = 100;
@@ -39,7 +40,7 @@ export const schemaRules: RuleModule = {
     const firstLine = firstLineRange(doc);
     const { discovery, compiled } = schemaForDocument(doc, ctx.config, ctx.host);
     for (const note of discovery.notes) {
-      ctx.report({ code: 'schema/unresolved-ref', message: note.message, range: note.range ?? firstLine });
+      ctx.report({ code: 'schema/unresolved-ref', ...splitSentence(note.message), range: note.range ?? firstLine });
     }
     if (!compiled || !discovery.source) return;
     const name = schemaDisplayName(discovery.source.path, doc.path);
@@ -47,7 +48,8 @@ export const schemaRules: RuleModule = {
     if (compiled.error) {
       ctx.report({
         code: 'schema/invalid-schema',
-        message: `The schema ${name} cannot be used: ${compiled.error}. Values are not checked against it (Helm would reject it too).`,
+        message: clip(`The schema ${name} cannot be used: ${compiled.error}`),
+        detail: `${compiled.error}. Values are not checked against it (Helm would reject it too).`,
         range: anchor,
       });
       return;
@@ -56,7 +58,8 @@ export const schemaRules: RuleModule = {
       ctx.report({
         code: 'schema/invalid-schema',
         severity: 'warning',
-        message: `The schema ${name} is not a valid ${compiled.dialect} schema (${compiled.metaProblem}); it is applied as far as it can be.`,
+        message: clip(`The schema ${name} is not a valid ${compiled.dialect} schema: it is applied as far as it can be`),
+        detail: `${capitalize(compiled.metaProblem)}.`,
         range: anchor,
       });
     }
@@ -65,7 +68,8 @@ export const schemaRules: RuleModule = {
       const more = compiled.unresolved.length > 3 ? ` and ${compiled.unresolved.length - 3} more` : '';
       ctx.report({
         code: 'schema/unresolved-ref',
-        message: `The schema ${name} refers to ${shown}${more}, which airgap-lint does not fetch (it never goes online); validation continues without ${compiled.unresolved.length === 1 ? 'it' : 'them'}.`,
+        message: clip(`The schema ${name} refers to ${plural(compiled.unresolved.length, 'schema')} that airgap-lint does not fetch: validation continues without ${compiled.unresolved.length === 1 ? 'it' : 'them'}`),
+        detail: `airgap-lint never goes online. Not fetched: ${shown}${more}.`,
         range: anchor,
       });
     }
@@ -134,7 +138,7 @@ function validateDocument(ctx: LintContext, compiled: CompiledSchema): void {
   if (hidden) {
     ctx.report({
       code: 'schema/too-many-errors',
-      message: `${hidden} more schema error${hidden === 1 ? '' : 's'} in this file are not shown (the first ${MAX_SCHEMA_FINDINGS} are).`,
+      message: `${hidden} more schema error${hidden === 1 ? '' : 's'} in this file are not shown (the first ${MAX_SCHEMA_FINDINGS} are)`,
       range: firstLineRange(doc),
     });
   }
@@ -147,7 +151,8 @@ function reportFromLowerLayer(ctx: LintContext, lower: ValuesDocument, err: Refi
   const there = rangeInDocument(lower, described.path, described.target);
   ctx.report({
     code: described.code,
-    message: `${described.message} (set in ${nodePath.basename(lower.path)} line ${there.range.start.line + 1}, invalid once this file is layered on it)`,
+    ...splitSentence(described.message),
+    detail: [splitSentence(described.message).detail, `The value is set in ${nodePath.basename(lower.path)} line ${there.range.start.line + 1} and is invalid once this file is layered on it.`].filter(Boolean).join(' '),
     range: here.range,
     related: [{ path: lower.path, range: there.range, message: 'the value comes from here' }],
   });
@@ -157,6 +162,7 @@ function reportHere(ctx: LintContext, compiled: CompiledSchema, err: RefinedErro
   const { doc } = ctx;
   const target = rangeInDocument(doc, described.path, described.target);
   let message = described.message;
+  let detail: string | undefined;
   const fixes: Fix[] = [];
   const editable = target.exact && !target.viaAlias;
   if (err.keyword === 'additionalProperties' || err.keyword === 'unevaluatedProperties') {
@@ -181,7 +187,7 @@ function reportHere(ctx: LintContext, compiled: CompiledSchema, err: RefinedErro
       }
     } else {
       const names = [...allowed];
-      message += names.length && names.length <= 8 ? `. Allowed here: ${names.join(', ')}.` : '.';
+      if (names.length && names.length <= 8) detail = `Allowed here: ${names.join(', ')}.`;
     }
   } else if (err.keyword === 'enum' && typeof err.data === 'string') {
     const allowed = ((err.params as { allowedValues?: unknown[] }).allowedValues ?? []).filter((v): v is string => typeof v === 'string');
@@ -207,7 +213,9 @@ function reportHere(ctx: LintContext, compiled: CompiledSchema, err: RefinedErro
       fixes.push({ title: `Quote ${source}`, edits: [{ range: doc.rangeOf(node), newText: JSON.stringify(source) }], safe: false, preferred: true });
     }
   }
-  ctx.report({ code: described.code, message: endSentence(message), range: target.range, fixes });
+  const split = splitSentence(message);
+  const details = [split.detail, detail].filter(Boolean);
+  ctx.report({ code: described.code, message: split.message, ...(details.length ? { detail: details.map((d) => endSentence(d!)).join(' ') } : {}), range: target.range, fixes });
 }
 
 function keysWritten(doc: ValuesDocument, mapPath: ValuePath): Set<string> {

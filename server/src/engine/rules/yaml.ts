@@ -1,5 +1,6 @@
 // yaml/syntax and yaml/duplicate-key: problems the parser (and our one-pass walk) found.
 import type { RuleModule } from './types';
+import { splitSentence } from './wording';
 
 export const yamlRules: RuleModule = {
   name: 'yaml',
@@ -8,13 +9,13 @@ export const yamlRules: RuleModule = {
       if (p.kind === 'duplicate-key') {
         ctx.report({
           code: 'yaml/duplicate-key',
-          message: p.message,
+          ...splitSentence(p.message),
           range: p.range,
           related: p.firstRange ? [{ path: ctx.doc.path, range: p.firstRange, message: 'first definition' }] : undefined,
         });
       } else {
         const severity = p.kind === 'multi-document' ? 'warning' : undefined;
-        ctx.report({ code: 'yaml/syntax', message: p.message, range: p.range, severity });
+        ctx.report({ code: 'yaml/syntax', ...splitSentence(p.message), range: p.range, severity });
       }
     }
   },
