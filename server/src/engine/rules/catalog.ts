@@ -39,6 +39,7 @@ export const IMAGE_RULE_INFO: RuleInfo[] = [
   { id: 'image/flat-layout', severity: 'warning', summary: 'a nested image path on a flat registry' },
   { id: 'image/double-registry', severity: 'error', summary: 'registry set while repository already starts with a registry host' },
   { id: 'image/bitnami-relocation', severity: 'error', summary: 'a Bitnami chart with a registry override and no global.security.allowInsecureImages' },
+  { id: 'image/registry-overridden', severity: 'hint', summary: "an image's own registry that a global registry replaces (shown faded)" },
   { id: 'image/pull-secret-missing', severity: 'warning', summary: 'images come from a private mirror but no pull secret is set' },
 ];
 

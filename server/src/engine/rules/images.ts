@@ -74,6 +74,7 @@ export const imageRules: RuleModule = {
     for (const img of facts.discovery.images) {
       if (img.shape === 'partial') continue;
       if (checkDoubleRegistry(img, facts)) doubled.add(img);
+      checkRegistryOverridden(img, facts);
       if (!img.parsed.ok) {
         if (!img.placeholder && !doubled.has(img)) reportInvalid(img, facts);
         continue;
@@ -148,6 +149,27 @@ function checkDigestRequired(img: DiscoveredImage, ref: NormalizedReference, f: 
     message: clip(`${pathText(img.path)} has no digest, but mirrors redirect digest pulls only: pin the digest`),
     detail: `"${shorten(img.display)}": mirror.digestsOnly says the cluster redirects pulls with ImageDigestMirrorSet/ICSP, which redirect pulls by digest only, so this tag pull goes to the upstream registry. Pin the digest (copy with --preserve-digests), or add an ImageTagMirrorSet.`,
     range,
+  });
+}
+
+/**
+ * An image's own `registry` that a global registry replaces when the chart renders it
+ * (`global.imageRegistry` wins in Bitnami's and kube-prometheus-stack's templates): the value
+ * looks as if it mattered and does not. Shown faded, as editors show unused code.
+ */
+function checkRegistryOverridden(img: DiscoveredImage, f: FileFacts): void {
+  const own = img.fields.registry;
+  const shared = img.fields.sharedRegistry;
+  if (img.shape !== 'split' || !own || !shared || img.registryField !== shared || own.value === shared.value) return;
+  const range = fieldRange(own, f.doc);
+  if (!range) return;
+  f.report({
+    code: 'image/registry-overridden',
+    tags: ['unnecessary'],
+    message: clip(`${pathText(own.path)} "${shorten(own.value, 40)}" has no effect: ${pathText(shared.path)} "${shorten(shared.value, 40)}" wins`),
+    detail: `The chart renders ${pathText(img.path)} with ${pathText(shared.path)} whenever it is set, so this value is ignored: the image pulls from ${shared.value}.`,
+    range,
+    related: fieldRange(shared, f.doc) ? [{ path: f.doc.path, range: fieldRange(shared, f.doc)!, message: `${pathText(shared.path)} is the registry the chart uses` }] : undefined,
   });
 }
 
