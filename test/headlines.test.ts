@@ -8,6 +8,7 @@ import * as nodePath from 'node:path';
 import { DiskHost, Engine, allRules, ruleDocsUrl, type Finding } from '../server/src/engine';
 import type { ConfigInput } from '../server/src/engine/config';
 import { HEADLINE_MAX } from '../server/src/engine/rules/wording';
+import { toDiagnostic } from '../server/src/lsp/diagnostics';
 import { FIXTURES, MemoryHost, REPO } from './helpers';
 
 const VALUES_FILE = /(^|[-.])values([-.][\w.-]+)?\.ya?ml$|^values\.ya?ml$/;
@@ -175,5 +176,36 @@ describe('headlines of every rule', function () {
     assert.match(svcRow.message, /\.svc matches only names ending in \.svc/);
     const cidrRow = missing.related!.find((r) => r.message.includes('service CIDR'))!;
     assert.match(cidrRow.message, /10\.43\.0\.1 covers one address/);
+  });
+});
+
+describe('lsp adapter: headline and detail', () => {
+  const finding: Finding = {
+    code: 'proxy/env-case',
+    severity: 'warning',
+    message: 'Only upper-case HTTP_PROXY is set in extraEnv: add http_proxy with the same value',
+    detail: 'curl never reads HTTP_PROXY (a guard against httpoxy) and sends http:// requests directly, past the proxy.',
+    path: '/charts/app/values.yaml',
+    range: { start: { line: 3, character: 4 }, end: { line: 3, character: 14 } },
+    fixes: [],
+    related: [{ path: '/charts/app/values.yaml', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } }, message: 'extraEnv starts here' }],
+  };
+
+  it('keeps the message to the headline and puts the detail first in related information, at the finding', () => {
+    const d = toDiagnostic(finding, 1, { relatedInformation: true, codeDescription: true, tags: new Set() }, (p) => `file://${p}`);
+    assert.equal(d.message, finding.message);
+    assert.deepEqual(
+      d.relatedInformation?.map((r) => [r.message, r.location.range.start.line]),
+      [
+        [finding.detail, 3],
+        ['extraEnv starts here', 1],
+      ],
+    );
+  });
+
+  it('gives a client without related information the detail below the headline', () => {
+    const d = toDiagnostic(finding, 1, { relatedInformation: false, codeDescription: false, tags: new Set() }, (p) => p);
+    assert.equal(d.message, `${finding.message}\n${finding.detail}`);
+    assert.equal(d.relatedInformation, undefined);
   });
 });
