@@ -197,7 +197,7 @@ describe('cli', function () {
     it('--help and --version exit 0', () => {
       const help = run(['--help']);
       assert.equal(help.status, 0);
-      assert.match(help.stdout, /airgap-lint check +\[--config FILE\] \[--format text\|json\|sarif\|github\|codeclimate\] \[--fail-on error\|warning\] \[--fix\] PATH\.\.\./);
+      assert.match(help.stdout, /airgap-lint check +\[--config FILE\] \[--format text\|json\|sarif\|github\|codeclimate\] \[--fail-on error\|warning\] \[--fix\] \[--quiet\] PATH\.\.\./);
       assert.match(help.stdout, /airgap-lint allowlist \[--config FILE\] \[--format FORMAT\]/);
       assert.match(help.stdout, /airgap-lint images +\[--config FILE\] \[--format FORMAT\]/);
       assert.equal(run(['check', '--help']).status, 0);
@@ -247,8 +247,9 @@ describe('cli', function () {
               {
                 code: 'yaml/duplicate-key',
                 severity: 'error',
-                message: 'Duplicate key "resources" (first defined on line 1). Helm rejects values files with duplicate keys.',
+                message: 'Duplicate key "resources" (first defined on line 1): Helm rejects the file, keep one',
                 range: range(3, 0, 3, 9),
+                related: [{ path: 'errors/values.yaml', range: range(0, 0, 0, 9), message: 'first definition' }],
                 fixes: [],
               },
             ],
@@ -275,14 +276,41 @@ describe('cli', function () {
       assert.equal(
         r.stdout,
         [
-          'errors/values.yaml:4:1  error  Duplicate key "resources" (first defined on line 1). Helm rejects values files with duplicate keys.  yaml/duplicate-key',
+          'errors/values.yaml:4:1  error  Duplicate key "resources" (first defined on line 1): Helm rejects the file, keep one  yaml/duplicate-key',
           '',
-          'utf16/values.yaml:2:44  error  Duplicate key "team" (first defined on line 2). Helm rejects values files with duplicate keys.  yaml/duplicate-key',
+          'utf16/values.yaml:2:44  error  Duplicate key "team" (first defined on line 2): Helm rejects the file, keep one  yaml/duplicate-key',
           '',
           '2 problems (2 errors, 0 warnings) in 2 files linted.',
           '',
         ].join('\n'),
       );
+    });
+
+    it('text: the explanation is wrapped and indented under each finding; --quiet (-q) prints the headlines only', () => {
+      const dir = tmp();
+      fs.writeFileSync(nodePath.join(dir, 'values.yaml'), 'global:\n  imageRegistry: <mirror-registry>\n');
+      const headline =
+        'values.yaml:2:18  error  Unreplaced placeholder <mirror-registry> in global.imageRegistry: replace it with your registry host  values/placeholder';
+      const summary = '1 problem (1 error, 0 warnings) in 1 file linted.';
+      const full = run(['check', '.'], dir);
+      assert.equal(full.status, 1, full.stderr);
+      const lines = full.stdout.split('\n');
+      assert.equal(lines[0], headline);
+      // The detail follows on lines of its own, each indented 4 spaces, before the summary.
+      const detailLines = lines.slice(1, lines.indexOf(''));
+      assert.ok(detailLines.length >= 1, full.stdout);
+      for (const l of detailLines) assert.match(l, /^ {4}\S/);
+      assert.match(detailLines.map((l) => l.trim()).join(' '), /^Helm installs it literally: .*Set mirror\.registry in \.airgap-lint\.yaml to get a quick fix\.$/);
+      assert.ok(full.stdout.endsWith(`\n\n${summary}\n`), full.stdout);
+      for (const flag of ['--quiet', '-q']) {
+        const quiet = run(['check', flag, '.'], dir);
+        assert.equal(quiet.status, 1, quiet.stderr);
+        // One line per finding: no indented detail lines.
+        assert.equal(quiet.stdout, `${headline}\n\n${summary}\n`, flag);
+      }
+      // --quiet changes only the text format.
+      const json = JSON.parse(run(['check', '--quiet', '--format', 'json', '.'], dir).stdout);
+      assert.match(json.files[0].diagnostics[0].detail, /^Helm installs it literally/);
     });
 
     it('sarif: the fields GitHub code scanning requires, regions matching the JSON ranges', () => {
@@ -329,7 +357,7 @@ describe('cli', function () {
       assert.equal(
         gh.stdout,
         '::error file=errors/values.yaml,line=4,col=1,endLine=4,endColumn=9,title=yaml/duplicate-key::' +
-          'Duplicate key "resources" (first defined on line 1). Helm rejects values files with duplicate keys.\n',
+          'Duplicate key "resources" (first defined on line 1): Helm rejects the file, keep one\n',
       );
       const cq = run(['check', '--format=codeclimate', 'errors', 'clean']);
       assert.equal(cq.status, 1, cq.stderr);
@@ -339,7 +367,7 @@ describe('cli', function () {
       assert.deepEqual({ ...issues[0], fingerprint: undefined }, {
         type: 'issue',
         check_name: 'yaml/duplicate-key',
-        description: 'Duplicate key "resources" (first defined on line 1). Helm rejects values files with duplicate keys.',
+        description: 'Duplicate key "resources" (first defined on line 1): Helm rejects the file, keep one',
         categories: ['Bug Risk'],
         fingerprint: undefined,
         severity: 'major',
@@ -535,7 +563,7 @@ describe('cli', function () {
       // The duplicate key has no fix and remains; the warnings are gone.
       assert.equal(
         r.stdout,
-        'values.yaml:4:3  error  Duplicate key "tag" (first defined on line 3). Helm rejects values files with duplicate keys.  yaml/duplicate-key\n\n' +
+        'values.yaml:4:3  error  Duplicate key "tag" (first defined on line 3): Helm rejects the file, keep one  yaml/duplicate-key\n\n' +
           '1 problem (1 error, 0 warnings) in 1 file linted.\nSafe fixes applied to 1 file: values.yaml.\n',
       );
       assert.equal(r.status, 1);
@@ -682,7 +710,7 @@ describe('cli', function () {
       assert.equal(r.status, 1, r.stderr);
       assert.equal(r.stderr, '');
       // One of each rule family that exists today, at exact positions in the air-gap overlay.
-      assert.match(r.stdout, /^examples\/monitoring-agent\/values-airgap\.yaml:20:15 +error +components\.agent\.replicas must be integer \(got string "2"\)\. +schema\/type$/m);
+      assert.match(r.stdout, /^examples\/monitoring-agent\/values-airgap\.yaml:20:15 +error +components\.agent\.replicas must be integer \(got string "2"\) +schema\/type$/m);
       assert.match(r.stdout, /^examples\/monitoring-agent\/values-airgap\.yaml:29:5 +error +Unknown key "retension" in components\.collector\. Did you mean "retention"\? +schema\/additionalProperties$/m);
       assert.match(r.stdout, /^examples\/monitoring-agent\/values-airgap\.yaml:41:3 +error +Duplicate key "image" \(first defined on line 38\)/m);
       assert.match(r.stdout, /^examples\/robusta\/generated-values\.yaml:66:3 +error +Duplicate key "prometheus"/m);
@@ -694,7 +722,7 @@ describe('cli', function () {
       const overlay = nodePath.join(dir, 'monitoring-agent/values-airgap.yaml');
       fs.writeFileSync(overlay, fs.readFileSync(overlay, 'utf8').replace(/^ *# airgap-lint-disable-next-line .*\n/m, '# (suppression removed)\n'));
       const unsuppressed = run(['check', 'monitoring-agent/values-airgap.yaml'], dir);
-      assert.match(unsuppressed.stdout, /^monitoring-agent\/values-airgap\.yaml:35:16 +error +components\.shipper\.batchSize must be <= 10000 \(got integer 20000\)\. +schema\/maximum$/m);
+      assert.match(unsuppressed.stdout, /^monitoring-agent\/values-airgap\.yaml:35:16 +error +components\.shipper\.batchSize must be <= 10000 \(got integer 20000\) +schema\/maximum$/m);
       // Secrets in the examples' proxy URLs never reach the output.
       assert.doesNotMatch(r.stdout, /changeme/);
       assert.match(r.stdout, /\d+ problems? \(\d+ errors?, \d+ warnings?.*\) in 4 files linted\.\n$/);

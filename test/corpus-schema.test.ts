@@ -78,8 +78,8 @@ const available = fs.existsSync(CORPUS);
     assert.equal(schemaCompileCount() - compilesBefore, 1);
     console.log(`      Cloudzero values.yaml: first lint ${first.ms.toFixed(0)} ms (parse + compile), second ${second.ms.toFixed(1)} ms, after an edit ${edit.ms.toFixed(1)} ms`);
     const findings = schemaOf(first.value.findings);
-    assert.deepEqual(findings.map((f) => [f.code, f.range, f.message]), [
-      ['schema/type', range(312, 25, 312, 29), 'components.apiKey.secretProviderClass must be string (got null).'],
+    assert.deepEqual(findings.map((f) => [f.code, f.range, f.message, f.detail]), [
+      ['schema/type', range(312, 25, 312, 29), 'components.apiKey.secretProviderClass must be string (got null)', undefined],
     ]);
     assert.equal(text.split('\n')[312].trim(), 'secretProviderClass: null');
     assert.deepEqual(schemaOf(second.value.findings), findings);
@@ -120,10 +120,10 @@ const available = fs.existsSync(CORPUS);
     const files = stackOf(KUBERNAUT_HEAD);
     const engine = engineFor(new DiskHost(), { layers: [files] });
     const [base, ocp, airgap] = files.map((f) => schemaOf(engine.lint(f).findings));
-    assert.deepEqual(ocp.map((f) => [f.code, f.range.start.line + 1, f.message]), [
-      ['schema/additionalProperties', 34, 'Unknown key "variant" in postgresql.'],
-      ['schema/additionalProperties', 52, 'Unknown key "initImage" in effectivenessmonitor.'],
-      ['schema/additionalProperties', 77, 'Unknown key "enabled" in tls.interService. Allowed here: certDir, caFile.'],
+    assert.deepEqual(ocp.map((f) => [f.code, f.range.start.line + 1, f.message, f.detail]), [
+      ['schema/additionalProperties', 34, 'Unknown key "variant" in postgresql', undefined],
+      ['schema/additionalProperties', 52, 'Unknown key "initImage" in effectivenessmonitor', undefined],
+      ['schema/additionalProperties', 77, 'Unknown key "enabled" in tls.interService', 'Allowed here: certDir, caFile.'],
     ]);
     // The chart's own defaults fail its `anyOf` on *.policies (Helm refuses to render without
     // Rego policies): one summary each, on the base, not repeated on the overlays.
@@ -131,10 +131,8 @@ const available = fs.existsSync(CORPUS);
       ['schema/anyOf', 283],
       ['schema/anyOf', 305],
     ]);
-    assert.equal(
-      base[0].message,
-      'aianalysis.policies matches none of the accepted forms (got a map): (1) content must have at least 1 character; (2) existingConfigMap must have at least 1 character.',
-    );
+    assert.equal(base[0].message, 'aianalysis.policies matches none of the accepted forms (got a map)');
+    assert.equal(base[0].detail, '(1) content must have at least 1 character; (2) existingConfigMap must have at least 1 character.');
     assert.deepEqual(airgap, []);
   });
 });

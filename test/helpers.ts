@@ -77,3 +77,8 @@ export function chartFixtureHost(chart: string, as = chart, host = new MemoryHos
   walk(nodePath.join(FIXTURES, 'charts', chart), '');
   return host;
 }
+
+/** A finding's headline and its explanation, for assertions on what the finding says as a whole. */
+export function findingText(f: { message: string; detail?: string }): string {
+  return `${f.message}\n${f.detail ?? ''}`;
+}

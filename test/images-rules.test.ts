@@ -15,7 +15,7 @@ import { resolveConfig } from '../server/src/engine/config';
 import type { Finding } from '../server/src/engine/types';
 import { discoverInDocument } from '../server/src/engine/images/discover';
 import { mirrorReference } from '../server/src/engine/images/mirror';
-import { ChartFolder, CORPUS, FIXTURES, MemoryHost, REPO, range } from './helpers';
+import { ChartFolder, CORPUS, FIXTURES, MemoryHost, REPO, findingText, range } from './helpers';
 
 const read = (p: string) => fs.readFileSync(p, 'utf8');
 const corpusText = (p: string) => read(nodePath.join(CORPUS, p));
@@ -71,7 +71,8 @@ describe('image rules', () => {
         ['image/implicit-latest', 'error', 55, 9, 55, 42], // L56 valkey.image
         ['image/implicit-latest', 'error', 59, 45, 59, 51], // L60 kubectl:latest: the tag
       ]);
-      assert.match(findings[0].message, /postgresql\.image "<mirror-registry>\/rhel10\/postgresql-16" has no tag and no digest/);
+      assert.match(findings[0].message, /^postgresql\.image has no tag and no digest: pin a version tag or a digest$/);
+      assert.match(findings[0].detail!, /^"<mirror-registry>\/rhel10\/postgresql-16": Kubernetes pulls it with imagePullPolicy Always/);
       assert.match(findings[2].message, /uses the tag latest/);
     });
 
@@ -98,7 +99,8 @@ describe('image rules', () => {
         ['image/not-mirrored', 'warning', 41, 11, 41, 29],
         ['image/not-mirrored', 'warning', 51, 14, 51, 40], // registry.access.redhat.com inside the quotes
       ]);
-      assert.match(upstream[0].message, /pulls from registry\.redhat\.io, not from the mirror harbor\.corp:5000.*harbor\.corp:5000\/rhel10\/postgresql-16/);
+      assert.match(upstream[0].message, /^postgresql\.image pulls from registry\.redhat\.io: point it at the mirror harbor\.corp:5000$/);
+      assert.match(upstream[0].detail!, /harbor\.corp:5000\/rhel10\/postgresql-16/);
       // The quoted initImage keeps its quotes.
       assert.deepEqual(upstream[3].fixes[0].edits, [{ range: range(51, 13, 51, 66), newText: '"harbor.corp:5000/ubi10/ubi-minimal:latest"' }]);
       let after = applyFix(ws, 'values-ocp.yaml', upstream[3], harbor);
@@ -122,7 +124,8 @@ describe('image rules', () => {
           [811, ['harbor.corp:5000/jordigilh/kubernaut/apifrontend']],
         ],
       );
-      assert.match(upstream[0].message, /global\.image "quay\.io\/kubernaut-ai\/<service>:1\.5\.2" pulls from quay\.io.*harbor\.corp:5000\/kubernaut-ai\/<service>:1\.5\.2/);
+      assert.match(upstream[0].message, /^global\.image pulls from quay\.io: point it at the mirror harbor\.corp:5000$/);
+      assert.match(upstream[0].detail!, /^"quay\.io\/kubernaut-ai\/<service>:1\.5\.2".*harbor\.corp:5000\/kubernaut-ai\/<service>:1\.5\.2/);
       // Fix everything, then nothing is left, and a second round changes nothing (idempotent).
       const settings = harbor;
       const lintText = (text: string) => {
@@ -145,7 +148,7 @@ describe('image rules', () => {
         [2, 'quay.io/myorg'],
         [4, '"-"'],
       ]);
-      assert.match(upstream[0].message, /quay\.io\/myorg\/kubernaut-ai-<service>:1\.5\.2/);
+      assert.match(findingText(upstream[0]), /quay\.io\/myorg\/kubernaut-ai-<service>:1\.5\.2/);
       const after = applyFix(ws, 'values.yaml', upstream[0], flat);
       // The service images now come from the mirror, which needs credentials: global.imagePullSecrets is [].
       assert.deepEqual(summary(after.filter((f) => f.range.start.line <= 4)), [['image/pull-secret-missing', 'warning', 2, 14, 2, 27]]);
@@ -160,7 +163,8 @@ describe('image rules', () => {
       assert.deepEqual(upstream[0].range, range(638, 12, 638, 22));
       // Chart knowledge (schemas/charts/robusta.schema.json): the grafana renderer is deployed only
       // with grafanaRenderer.enableContainer, and the runner launches disk-tools from image.registry.
-      assert.match(upstream[0].message, /kubewatch\.imageName "robustadev\/kubewatch:v2\.14\.0" \(and 2 more images using image\.registry: runner\.imageName, disk-tools:1\.8\) pulls from Docker Hub \(docker\.io, implied\)/);
+      assert.match(upstream[0].message, /^kubewatch\.imageName pulls from Docker Hub \(docker\.io, implied\): point it at the mirror harbor\.corp:5000$/);
+      assert.match(upstream[0].detail!, /^"robustadev\/kubewatch:v2\.14\.0" \(and 2 more images using image\.registry: runner\.imageName, disk-tools:1\.8\): /);
       assert.deepEqual(upstream[0].fixes[0].edits, [{ range: range(638, 12, 638, 22), newText: 'harbor.corp:5000/robustadev' }]);
       const after = applyFix(ws, 'values.yaml', upstream[0], harbor);
       assert.equal(only(after, 'image/not-mirrored').length, 0);
@@ -199,7 +203,8 @@ describe('image rules', () => {
         // The other image comes from a private registry and the overlay sets no pull secret.
         ['image/pull-secret-missing', 'warning', 4, 9, 4, 35],
       ]);
-      assert.match(findings[0].message, /pulls from quay\.io, a public registry: an air-gapped cluster cannot reach it/);
+      assert.match(findings[0].message, /^console\.oauth2Proxy\.image pulls from the public registry quay\.io: mirror it$/);
+      assert.match(findings[0].detail!, /^"quay\.io\/oauth2-proxy\/oauth2-proxy:v7\.15\.3": an air-gapped cluster cannot reach it\./);
       assert.deepEqual(findings[0].fixes, []);
     });
 
@@ -221,7 +226,8 @@ describe('image rules', () => {
       const ws = new Workspace('f', { 'Chart.yaml': read(nodePath.join(dir, 'Chart.yaml')), 'values-quay.yaml': read(nodePath.join(dir, 'values-quay.yaml')) });
       const findings = ws.lint('values-quay.yaml');
       assert.deepEqual(summary(findings), [['image/flat-layout', 'warning', 6, 15, 6, 18]]);
-      assert.match(findings[0].message, /render as "quay\.io\/myorg\/kubernaut-ai\/<service>:1\.5\.2": quay\.io is a flat registry.*separator: "-" \(quay\.io\/myorg\/kubernaut-ai-<service>:1\.5\.2\)/);
+      assert.equal(findings[0].message, 'global.image.separator "/" nests service images on the flat registry quay.io: set separator: "-"');
+      assert.match(findings[0].detail!, /render as "quay\.io\/myorg\/kubernaut-ai\/<service>:1\.5\.2": quay\.io is a flat registry.*With "-" they are quay\.io\/myorg\/kubernaut-ai-<service>:1\.5\.2/);
       assert.equal(findings[0].fixes[0].safe, true);
       assert.deepEqual(applyFix(ws, 'values-quay.yaml', findings[0]), []);
       assert.match(ws.text('values-quay.yaml'), /separator: "-"  # "\/" for nested/);
@@ -250,7 +256,8 @@ describe('image rules', () => {
       const ws = new Workspace('c', { 'Chart.yaml': read(nodePath.join(dir, 'Chart.yaml')), 'values-legacy.yaml': read(nodePath.join(dir, 'values-legacy.yaml')) });
       const findings = ws.lint('values-legacy.yaml');
       assert.deepEqual(summary(findings), [['image/double-registry', 'error', 4, 14, 4, 21]]);
-      assert.match(findings[0].message, /image\.registry is "harbor\.corp:5000" and image\.repository already starts with the host quay\.io: the chart renders "harbor\.corp:5000\/quay\.io\/jetstack\/cert-manager-controller:v1\.17\.2"/);
+      assert.equal(findings[0].message, 'image.repository already starts with the host quay.io: remove "quay.io/" from it');
+      assert.match(findings[0].detail!, /^image\.registry is "harbor\.corp:5000", so the chart renders "harbor\.corp:5000\/quay\.io\/jetstack\/cert-manager-controller:v1\.17\.2"/);
       assert.deepEqual(findings[0].fixes[0].edits, [{ range: range(4, 14, 4, 22), newText: '' }]);
       assert.deepEqual(applyFix(ws, 'values-legacy.yaml', findings[0]), []);
       assert.match(ws.text('values-legacy.yaml'), /repository: jetstack\/cert-manager-controller\n/);
@@ -291,7 +298,8 @@ describe('image rules', () => {
         ['image/invalid-reference', 'error', 8, 33, 8, 43], // the digest
         ['image/invalid-reference', 'error', 10, 23, 10, 23 + long.length],
       ]);
-      assert.match(findings[0].message, /a\.image renders "registry\.corp\/Team\/App:1\.0".*repository paths must be lowercase/);
+      assert.match(findings[0].message, /^a\.image is not a valid image reference: repository paths must be lowercase/);
+      assert.match(findings[0].detail!, /^It renders "registry\.corp\/Team\/App:1\.0"/);
       assert.match(findings[3].message, /longer than 255 characters/);
     });
   });
@@ -319,7 +327,8 @@ describe('image rules', () => {
       });
       const findings = ws.lint('values-pinned.yaml', { mirror: { digestsOnly: true } });
       assert.deepEqual(summary(findings), [['image/digest-required', 'warning', 29, 7, 29, 14]]);
-      assert.match(findings[0].message, /ImageDigestMirrorSet/);
+      assert.match(findings[0].message, /^thanosImage has no digest, but mirrors redirect digest pulls only: pin the digest$/);
+      assert.match(findings[0].detail!, /ImageDigestMirrorSet/);
     });
   });
 
@@ -337,7 +346,8 @@ describe('image rules', () => {
       const ws = new Workspace('b', { 'Chart.yaml': chart, 'values-airgap.yaml': read(nodePath.join(dir, 'values-airgap.yaml')) });
       const findings = ws.lint('values-airgap.yaml');
       assert.deepEqual(summary(findings), [['image/bitnami-relocation', 'error', 2, 17, 2, 33]]);
-      assert.match(findings[0].message, /global\.imageRegistry "harbor\.corp:5000" relocates 3 images of a Bitnami chart/);
+      assert.equal(findings[0].message, 'global.imageRegistry relocates Bitnami images: set global.security.allowInsecureImages: true');
+      assert.match(findings[0].detail!, /^"harbor\.corp:5000" relocates 3 images of a Bitnami chart/);
       assert.deepEqual(applyFix(ws, 'values-airgap.yaml', findings[0]), []);
       assert.match(ws.text('values-airgap.yaml'), /  defaultStorageClass: ""\n  security:\n    allowInsecureImages: true\n\nprimary:/);
     });
@@ -380,7 +390,8 @@ describe('image rules', () => {
       const ws = new Workspace('p', { 'values-prod.yaml': 'image:\n  registry: harbor.corp:5000\n  repository: bitnami/redis\n  tag: 8.2.1\n' });
       const findings = ws.lint('values-prod.yaml', harbor);
       assert.deepEqual(summary(findings), [['image/pull-secret-missing', 'warning', 1, 12, 1, 28]]);
-      assert.match(findings[0].message, /pull from the private registry harbor\.corp:5000, but neither this file nor a layer below it sets imagePullSecrets/);
+      assert.equal(findings[0].message, 'Images pull from the private registry harbor.corp:5000 with no imagePullSecrets: set global.imagePullSecrets');
+      assert.match(findings[0].detail!, /^image pull from harbor\.corp:5000, but neither this file nor a layer below it sets imagePullSecrets/);
       ws.host.set('p/values-prod.yaml', `${ws.text('values-prod.yaml')}  pullSecrets:\n    - harbor-pull\n`);
       assert.deepEqual(ws.lint('values-prod.yaml', harbor), []);
     });
@@ -444,10 +455,13 @@ describe('image rules', () => {
         ['image/not-mirrored', 'error', 38, 0, 38, 6], // apifrontend
         ['image/digest-dropped', 'warning', 60, 11, 60, 59],
       ]);
-      assert.match(findings[0].message, /fleetmetadatacache\.image "quay\.io\/kubernaut-ai\/fleetmetadatacache:v1\.6\.0", from values\.yaml line 670, still pulls from quay\.io: this air-gap overlay leaves it upstream/);
+      assert.equal(findings[0].message, 'fleetmetadatacache.image still pulls from quay.io: override it here with your mirror');
+      assert.match(findings[0].detail!, /^"quay\.io\/kubernaut-ai\/fleetmetadatacache:v1\.6\.0", from values\.yaml line 670\b.*: this air-gap overlay leaves it upstream/);
       assert.deepEqual(findings[0].related?.map((r) => [nodePath.basename(r.path), r.range.start.line]), [['values.yaml', 669]]);
-      assert.match(findings[1].message, /apifrontend\.image "ghcr\.io\/jordigilh\/kubernaut\/apifrontend:1\.5\.2", from values\.yaml line 811/);
-      assert.match(findings[2].message, /drops the digest of "docker\.io\/bitnami\/kubectl:latest@sha256:6e2c.*\(values\.yaml line 698\), replacing it with a different image/);
+      assert.match(findings[1].message, /^apifrontend\.image still pulls from ghcr\.io/);
+      assert.match(findings[1].detail!, /^"ghcr\.io\/jordigilh\/kubernaut\/apifrontend:1\.5\.2", from values\.yaml line 811\b/);
+      assert.match(findings[2].message, /drops the digest of the layer below: keep the digest$/);
+      assert.match(findings[2].detail!, /replaces "docker\.io\/bitnami\/kubectl:latest@sha256:6e2c.*\(values\.yaml line 698\) with a different image/);
       assert.deepEqual(findings[2].fixes, [], 'the kubectl digest is no digest for ose-cli');
       // values-ocp.yaml on its own stack drops the same digest.
       assert.deepEqual(summary(only(ws.lint('values-ocp.yaml'), 'image/digest-dropped')), [['image/digest-dropped', 'warning', 41, 11, 41, 60]]);
@@ -475,7 +489,8 @@ describe('image rules', () => {
       });
       const pins = only(ws.lint('values-prod.yaml'), 'image/pinned-tag');
       assert.deepEqual(summary(pins), [['image/pinned-tag', 'warning', 6, 7, 6, 26]]);
-      assert.match(pins[0].message, /image\.tag "17\.6\.0-debian-12-r4" pins a chart image \(docker\.io\/bitnami\/postgresql:17\.6\.0-debian-12-r4, from values\.yaml line 125\): it repeats the chart's own tag/);
+      assert.equal(pins[0].message, 'image.tag "17.6.0-debian-12-r4" pins a chart image: delete this key, override only the registry');
+      assert.match(pins[0].detail!, /^It pins docker\.io\/bitnami\/postgresql:17\.6\.0-debian-12-r4 \(from values\.yaml line 125\): it repeats the chart's own tag/);
       assert.equal(pins[0].fixes[0].safe, true);
       assert.deepEqual(applyFix(ws, 'values-prod.yaml', pins[0]).filter((f) => f.code === 'image/pinned-tag'), []);
       assert.match(ws.text('values-prod.yaml'), /image:\n  registry: harbor\.corp:5000\n$/);
@@ -487,7 +502,7 @@ describe('image rules', () => {
       });
       const kpsPins = only(kps.lint('values-pin.yaml'), 'image/pinned-tag');
       assert.deepEqual(summary(kpsPins), [['image/pinned-tag', 'warning', 2, 9, 2, 16]]);
-      assert.match(kpsPins[0].message, /the chart leaves the tag empty so that it follows the chart's appVersion \(now v0\.93\.1\)/);
+      assert.match(findingText(kpsPins[0]), /the chart leaves the tag empty so that it follows the chart's appVersion \(now v0\.93\.1\)/);
       // `image:` and `prometheusOperator:` would be left null (Helm would delete the chart's maps): they go too.
       assert.deepEqual(applyFix(kps, 'values-pin.yaml', kpsPins[0]).filter((f) => f.code === 'image/pinned-tag'), []);
       assert.equal(kps.text('values-pin.yaml'), 'grafana:\n  enabled: true\n');

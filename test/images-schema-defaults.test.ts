@@ -42,12 +42,16 @@ describe('schema defaults as the lowest layer', () => {
         ['image/digest-dropped', 'warning', 59, 11, 59, 51],
       ]);
       const [fmc, api, oauth2, kubectl] = findings;
-      assert.match(fmc.message, /^fleetmetadatacache\.image "quay\.io\/kubernaut-ai\/fleetmetadatacache:v1\.6\.0", from values\.schema\.json line 2679, still pulls from quay\.io/);
-      assert.match(api.message, /^apifrontend\.image "ghcr\.io\/jordigilh\/kubernaut\/apifrontend:1\.6\.0", from values\.schema\.json line 2795/);
-      assert.match(oauth2.message, /^console\.oauth2Proxy\.image "quay\.io\/oauth2-proxy\/oauth2-proxy:v7\.15\.3", from values\.schema\.json line 3301, still pulls from quay\.io: this air-gap overlay leaves it upstream/);
+      assert.equal(fmc.message, 'fleetmetadatacache.image still pulls from quay.io: override it here with your mirror');
+      assert.match(fmc.detail!, /^"quay\.io\/kubernaut-ai\/fleetmetadatacache:v1\.6\.0", from values\.schema\.json line 2679\b/);
+      assert.equal(api.message, 'apifrontend.image still pulls from ghcr.io: override it here with your mirror');
+      assert.match(api.detail!, /^"ghcr\.io\/jordigilh\/kubernaut\/apifrontend:1\.6\.0", from values\.schema\.json line 2795\b/);
+      assert.equal(oauth2.message, 'console.oauth2Proxy.image still pulls from quay.io: override it here with your mirror');
+      assert.match(oauth2.detail!, /^"quay\.io\/oauth2-proxy\/oauth2-proxy:v7\.15\.3", from values\.schema\.json line 3301\b.*: this air-gap overlay leaves it upstream/);
       assert.deepEqual(relatedOf(oauth2), [['values.schema.json', 3300]]);
       assert.deepEqual(oauth2.related![0].range, range(3300, 25, 3300, 68), 'the default value itself');
-      assert.match(kubectl.message, /^hooks\.tlsCerts\.image "<mirror-registry>\/bitnami\/kubectl:latest" drops the digest of "docker\.io\/bitnami\/kubectl:latest@sha256:6e2cdb22d6ab7264ea198c717f555e30536b54029d26c8781b9f25f78951b564" \(values\.schema\.json line 3330\): the pull is now by tag \(latest, mutable\)/);
+      assert.equal(kubectl.message, 'hooks.tlsCerts.image drops the digest of the layer below: keep the digest');
+      assert.match(kubectl.detail!, /^"<mirror-registry>\/bitnami\/kubectl:latest" replaces "docker\.io\/bitnami\/kubectl:latest@sha256:6e2cdb22d6ab7264ea198c717f555e30536b54029d26c8781b9f25f78951b564" \(values\.schema\.json line 3330\): the pull is now by tag \(latest, mutable\)/);
       assert.deepEqual(relatedOf(kubectl), [['values.schema.json', 3329]]);
       // Same image on the mirror: keeping the digest is offered (unsafe: the mirror must have copied it).
       assert.deepEqual(kubectl.fixes.map((f) => [f.safe, f.edits[0].newText]), [[false, '<mirror-registry>/bitnami/kubectl:latest@sha256:6e2cdb22d6ab7264ea198c717f555e30536b54029d26c8781b9f25f78951b564']]);

@@ -18,7 +18,7 @@ import { SHIPPED_CHART_SCHEMAS } from '../server/src/engine/schema/shipped-chart
 import { compileSchema } from '../server/src/engine/schema/compile';
 import { imageHover } from '../server/src/engine/services/image-hover';
 import { noProxyHover } from '../server/src/engine/services/hover';
-import { FIXTURES, MemoryHost, REPO, range, chartFixtureHost } from './helpers';
+import { FIXTURES, MemoryHost, REPO, findingText, range, chartFixtureHost } from './helpers';
 
 const CHARTS_DIR = nodePath.join(REPO, 'schemas/charts');
 const CHART_FIXTURES = nodePath.join(FIXTURES, 'charts');
@@ -225,7 +225,7 @@ describe('chart knowledge', () => {
       assert.equal(invalid[0].severity, 'warning');
       assert.deepEqual(invalid[0].range, range(0, 0, 0, 6));
       for (const part of ['/x-airgap-chart/detct: unknown keyword "detct"', '/x-airgap-chart/egress/0/when: when: a condition has exactly one operator', '/x-airgap-chart/egress/0/endpoints/0/port: port must be a whole number', '/properties/agent/x-airgap/component/runtime: component.runtime must be one of go', '/properties/agent/x-airgap/pinsVersion']) {
-        assert.ok(invalid[0].message.includes(part), `${part} in ${invalid[0].message}`);
+        assert.ok(findingText(invalid[0]).includes(part), `${part} in ${findingText(invalid[0])}`);
       }
       // Related information points into the schema file, at each offending key.
       assert.ok(invalid[0].related!.length >= 4);
@@ -233,7 +233,7 @@ describe('chart knowledge', () => {
       // The chart runtime (go) still applies: loopback is implicit in Go, so no finding asks for localhost.
       const missing = findings.filter((f) => f.code === 'proxy/no-proxy-missing');
       assert.equal(missing.length, 1);
-      assert.doesNotMatch(missing[0].message, /localhost|127\.0\.0\.1/);
+      assert.doesNotMatch(findingText(missing[0]), /localhost|127\.0\.0\.1/);
     });
 
     it('a when on a path the schema does not have, and two schemas claiming one chart, are reported', () => {
@@ -248,7 +248,7 @@ describe('chart knowledge', () => {
         'schemas/b.schema.json': schema({}),
       });
       const invalid = lint(host, 'acme/values.yaml', { schemas: [{ path: '/mem/schemas/a.schema.json' }, { path: '/mem/schemas/b.schema.json' }] }).filter((f) => f.code === 'schema/invalid-schema');
-      const text = invalid.map((f) => f.message).join('\n');
+      const text = invalid.map(findingText).join('\n');
       assert.match(text, /agnet\.enabled does not exist in this schema/);
       assert.match(text, /claims the chart "acme", which \/mem\/schemas\/a\.schema\.json already describes/);
     });
@@ -303,7 +303,8 @@ describe('chart knowledge', () => {
       host.set('robusta/values-airgap.yaml', withoutHolmesSecrets);
       const flagged = lint(host, 'robusta/values-airgap.yaml', settings).filter((f) => f.code === 'image/pull-secret-missing');
       assert.equal(flagged.length, 1);
-      assert.match(flagged[0].message, /holmes subchart does not inherit global\.imagePullSecrets \(robusta-dev\/robusta/);
+      assert.equal(flagged[0].message, 'The holmes subchart does not inherit global.imagePullSecrets: set holmes.imagePullSecrets');
+      assert.match(flagged[0].detail!, /holmes subchart does not inherit global\.imagePullSecrets \(robusta-dev\/robusta/);
       applyFix(host, 'robusta/values-airgap.yaml', flagged[0]);
       assert.deepEqual(lint(host, 'robusta/values-airgap.yaml', settings).filter((f) => f.code === 'image/pull-secret-missing'), []);
     });
@@ -328,8 +329,9 @@ describe('chart knowledge', () => {
       host.set('cloudzero-agent/values-proxy.yaml', text.replace(',10.0.0.0/14', ''));
       const findings = lint(host, 'cloudzero-agent/values-proxy.yaml', GKE_EXAMPLE_CLUSTER);
       assert.deepEqual(codes(findings), ['proxy/no-proxy-missing']);
-      assert.match(findings[0].message, /pod CIDR 10\.0\.0\.0\/14/);
-      assert.doesNotMatch(findings[0].message, /curl|Python/);
+      assert.equal(findings[0].message, 'NO_PROXY misses 1 required destination: append 10.0.0.0/14');
+      assert.match(findings[0].detail!, /pod CIDR 10\.0\.0\.0\/14/);
+      assert.doesNotMatch(findingText(findings[0]), /curl|Python/);
       applyFix(host, 'cloudzero-agent/values-proxy.yaml', findings[0]);
       assert.deepEqual(codes(lint(host, 'cloudzero-agent/values-proxy.yaml', GKE_EXAMPLE_CLUSTER)), []);
     });
@@ -384,7 +386,8 @@ describe('chart knowledge', () => {
       const findings = lint(host, 'acme/values.yaml', { schemas: [{ path: '/mem/schemas/acme.schema.json' }], cluster: { distribution: 'eks' } });
       assert.deepEqual(codes(findings), ['proxy/no-proxy-unsupported']);
       assert.deepEqual(findings[0].range, range(2, 4, 2, 7));
-      assert.match(findings[0].message, /becomes HTTPS_PROXY and HTTP_PROXY in agent, and the chart has no NO_PROXY setting \(acme docs, Proxy\)/);
+      assert.equal(findings[0].message, 'global.proxy.url becomes HTTPS_PROXY and HTTP_PROXY with no NO_PROXY setting: in-cluster requests go to the proxy');
+      assert.match(findings[0].detail!, /^The chart renders it in agent and has no NO_PROXY setting \(acme docs, Proxy\)/);
       assert.deepEqual(findings[0].fixes, []);
     });
   });
@@ -418,7 +421,8 @@ describe('chart knowledge', () => {
       const settings: ConfigInput = { mirror: { registry: 'harbor.corp.example:5000' } };
       const upstream = lint(host, 'k/values.yaml', settings).filter((f) => f.code === 'image/not-mirrored');
       const services = upstream.find((f) => f.range.start.line === 2)!;
-      assert.match(services.message, /^global\.image\.registry "quay\.io\/kubernaut-ai\/<service>:1\.5\.2" \(the \d+ images the chart composes from it: gateway, datastorage/);
+      assert.equal(services.message, 'global.image.registry pulls from quay.io: point them at the mirror harbor.corp.example:5000');
+      assert.match(services.detail!, /^"quay\.io\/kubernaut-ai\/<service>:1\.5\.2" \(the \d+ images the chart composes from it: gateway, datastorage/);
       applyFix(host, 'k/values.yaml', services);
       assert.equal(lint(host, 'k/values.yaml', settings).filter((f) => f.code === 'image/not-mirrored' && f.range.start.line === 2).length, 0);
       assert.ok(composed('kubernaut-a0781038', 'values.yaml').size >= SERVICES.length);
@@ -445,7 +449,8 @@ describe('chart knowledge', () => {
       const findings = lint(host, 'app/values.yaml', settings).filter((f) => f.code === 'image/not-mirrored');
       assert.equal(findings.length, 1);
       assert.deepEqual(findings[0].range, range(0, 10, 0, 24));
-      assert.match(findings[0].message, /agent\.image "docker\.io\/acme\/agent:1\.4\.2" pulls from docker\.io/);
+      assert.equal(findings[0].message, 'agent.image pulls from docker.io: point it at the mirror harbor.corp.example:5000');
+      assert.match(findings[0].detail!, /^"docker\.io\/acme\/agent:1\.4\.2"/);
       const after = applyFix(host, 'app/values.yaml', findings[0]);
       assert.equal(after, 'registry: harbor.corp.example:5000/acme\nagent:\n  image:\n    repository: agent\n    tag: "1.4.2"\n');
       assert.deepEqual(lint(host, 'app/values.yaml', settings).filter((f) => f.code === 'image/not-mirrored'), []);
@@ -455,7 +460,8 @@ describe('chart knowledge', () => {
       const host = new MemoryHost({ 'app/values.yaml': 'image:\n  registry: quay.io\n  repository: stackstate\n  name: stackstate-k8s-agent\n  tag: 7d1b2c3\n' });
       const findings = lint(host, 'app/values.yaml', { mirror: { registry: 'harbor.corp.example:5000' } }).filter((f) => f.code === 'image/not-mirrored');
       assert.equal(findings.length, 1);
-      assert.match(findings[0].message, /image "quay\.io\/stackstate\/stackstate-k8s-agent:7d1b2c3"/);
+      assert.equal(findings[0].message, 'image pulls from quay.io: point it at the mirror harbor.corp.example:5000');
+      assert.match(findings[0].detail!, /^"quay\.io\/stackstate\/stackstate-k8s-agent:7d1b2c3"/);
       assert.deepEqual(findings[0].range, range(1, 12, 1, 19));
       const after = applyFix(host, 'app/values.yaml', findings[0]);
       assert.match(after, /registry: harbor\.corp\.example:5000\n  repository: stackstate\n  name: stackstate-k8s-agent\n/);
@@ -465,7 +471,8 @@ describe('chart knowledge', () => {
       const host = new MemoryHost({ 'app/values.yaml': 'exporter:\n  image: quay.io/acme/exporter\n  imageTag: v0.9.1\nsidecar:\n  image: quay.io/acme/sidecar\n  tag: latest\nloose:\n  image: quay.io/acme/loose\n' });
       const latest = lint(host, 'app/values.yaml').filter((f) => f.code === 'image/implicit-latest');
       assert.deepEqual(latest.map((f) => f.range), [range(5, 7, 5, 13), range(7, 9, 7, 27)]);
-      assert.match(latest[0].message, /sidecar\.image "quay\.io\/acme\/sidecar:latest" uses the tag latest/);
+      assert.equal(latest[0].message, 'sidecar.image uses the tag latest: pin a version tag or a digest');
+      assert.match(latest[0].detail!, /^"quay\.io\/acme\/sidecar:latest"/);
     });
   });
 });

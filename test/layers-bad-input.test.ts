@@ -115,11 +115,10 @@ describe('layers: bad input', () => {
         ['config/invalid', 0, 0, 0, 6],
         ['config/invalid', 0, 0, 0, 6],
       ]);
-      assert.equal(unreadable[0].message, `The layer overrides listed before this file in \`layers:\` cannot be read (${nodePath.join(dir, 'overrides')} is a folder); the stack is merged without it.`);
-      assert.equal(
-        unreadable[1].message,
-        `The layer values.yaml listed before this file in \`layers:\` cannot be read (${nodePath.resolve(dir, outside)}: missing, a folder or over 16 MB); the stack is merged without it.`,
-      );
+      assert.equal(unreadable[0].message, 'The layer overrides listed before this file in layers: cannot be read: the stack is merged without it');
+      assert.equal(unreadable[0].detail, `${nodePath.join(dir, 'overrides')} is a folder.`);
+      assert.equal(unreadable[1].message, 'The layer values.yaml listed before this file in layers: cannot be read: the stack is merged without it');
+      assert.equal(unreadable[1].detail, `${nodePath.resolve(dir, outside)}: missing, a folder or over 16 MB.`);
       // values.yaml is still below: the overlay's registry composes with its repository, on the air-gap overlay's stack.
       const hover = imageHover(engine.getDocument(nodePath.join(dir, 'values-airgap.yaml'))!, engine, nodePath.join(dir, 'values-airgap.yaml'), { line: 1, character: 14 });
       assert.match(hover!.markdown, /renders `harbor\.corp:5000\/acme\/shop-api:2\.4\.1`/);
@@ -153,7 +152,8 @@ describe('layers: bad input', () => {
     noCrash(findings, 'long repository');
     const invalid = findings.filter((f) => f.code === 'image/invalid-reference');
     assert.deepEqual(problems(invalid), [['image/invalid-reference', 1, 14, 1, 14 + repo.length]]);
-    assert.match(invalid[0].message, /^image renders "a{117}\.\.\.", which is not a valid image reference \(repository name must not be more than 255 characters: the repository path is longer than 255 characters\)/);
+    assert.equal(invalid[0].message, 'image is not a valid image reference: the repository path is longer than 255 characters');
+    assert.match(invalid[0].detail!, /^It renders "a{117}\.\.\." \(repository name must not be more than 255 characters\)/);
   });
 
   it('an image part that is a map of maps or a list: invalid-reference on that value, in the file that writes it', () => {
@@ -170,8 +170,10 @@ describe('layers: bad input', () => {
       ['image/invalid-reference', 4, 9, 4, 15],
       ['image/invalid-reference', 6, 20, 6, 31],
     ]);
-    assert.equal(invalid[0].message, `image.registry is a map, not a string: the chart's template prints it into the image reference as "map[a:map[b:c]]", which is no valid registry, and the pull fails. Set it to a registry host string.`);
-    assert.match(invalid[1].message, /^worker\.image\.tag is a list, not a string: .* as "\[1 2\]"/);
+    assert.equal(invalid[0].message, 'image.registry is a map, not a string: set it to a registry host string');
+    assert.equal(invalid[0].detail, `The chart's template prints it into the image reference as "map[a:map[b:c]]", which is no valid registry, and the pull fails.`);
+    assert.match(invalid[1].message, /^worker\.image\.tag is a list, not a string: set it to a tag string$/);
+    assert.match(invalid[1].detail!, / as "\[1 2\]"/);
     assert.match(invalid[2].message, /^sidecar\.image\.registry is a map/);
   });
 });

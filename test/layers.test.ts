@@ -9,7 +9,7 @@ import { dependentsOf, findStack, mergeLayers, mergeValues } from '../server/src
 import { Engine } from '../server/src/engine/lint';
 import { DiskHost } from '../server/src/engine/node-host';
 import type { Finding, JsonValue } from '../server/src/engine/types';
-import { FIXTURES, MemoryHost, range } from './helpers';
+import { FIXTURES, MemoryHost, findingText, range } from './helpers';
 
 const SHOP = nodePath.join(FIXTURES, 'layers/shop');
 const shopFile = (name: string) => nodePath.join(SHOP, name);
@@ -125,14 +125,15 @@ describe('layers', () => {
 
     it('an overlay gets the errors of its own values, with exact lines, and the combination errors of lower values', () => {
       const findings = schemaFindings(new Engine(new DiskHost()).lint(shopFile('values-prod.yaml')).findings);
-      assert.deepEqual(findings.map((f) => [f.code, f.path, f.range, f.message]), [
-        ['schema/additionalProperties', shopFile('values-prod.yaml'), range(4, 2, 4, 13), 'Unknown key "pullPolicyy" in image. Did you mean "pullPolicy"?'],
-        ['schema/required', shopFile('values-prod.yaml'), range(8, 4, 8, 14), 'Missing required key "name" in env[1].'],
+      assert.deepEqual(findings.map((f) => [f.code, f.path, f.range, f.message, f.detail]), [
+        ['schema/additionalProperties', shopFile('values-prod.yaml'), range(4, 2, 4, 13), 'Unknown key "pullPolicyy" in image. Did you mean "pullPolicy"?', undefined],
+        ['schema/required', shopFile('values-prod.yaml'), range(8, 4, 8, 14), 'Missing required key "name" in env[1]', undefined],
         [
           'schema/pattern',
           shopFile('values-prod.yaml'),
           range(9, 0, 9, 11),
-          'persistence.size must match the pattern ^[0-9]+(Mi|Gi)$ (got string "20G") (set in values.yaml line 16, invalid once this file is layered on it)',
+          'persistence.size must match the pattern ^[0-9]+(Mi|Gi)$ (got string "20G")',
+          'The value is set in values.yaml line 16 and is invalid once this file is layered on it.',
         ],
       ]);
       assert.deepEqual(findings[2].related, [{ path: shopFile('values.yaml'), range: range(15, 8, 15, 11), message: 'the value comes from here' }]);
@@ -152,20 +153,20 @@ describe('layers', () => {
     it('a required key no layer sets is reported once, on the overlay being edited (its first values line)', () => {
       const engine = new Engine(new DiskHost());
       const findings = schemaFindings(engine.lint(shopFile('values-airgap.yaml')).findings);
-      assert.deepEqual(findings.map((f) => [f.code, f.range, f.message]), [
-        ['schema/required', range(1, 0, 1, 7), 'Missing required key "clusterName" at the top level.'],
-        ['schema/type', range(5, 7, 5, 10), 'image.tag must be string (got number 3.1); quote it ("3.1") to keep it a string.'],
-        ['schema/type', range(9, 11, 9, 13), 'proxy.noProxy must be string (got integer 10); quote it ("10") to keep it a string.'],
+      assert.deepEqual(findings.map((f) => [f.code, f.range, f.message, f.detail]), [
+        ['schema/required', range(1, 0, 1, 7), 'Missing required key "clusterName" at the top level', undefined],
+        ['schema/type', range(5, 7, 5, 10), 'image.tag must be string (got number 3.1); quote it ("3.1") to keep it a string', undefined],
+        ['schema/type', range(9, 11, 9, 13), 'proxy.noProxy must be string (got integer 10); quote it ("10") to keep it a string', undefined],
       ]);
       // values-prod.yaml sets clusterName; the base is not told about it at all.
-      assert.ok(!schemaFindings(engine.lint(shopFile('values-prod.yaml')).findings).some((f) => f.message.includes('clusterName')));
-      assert.ok(!schemaFindings(engine.lint(shopFile('values.yaml')).findings).some((f) => f.message.includes('clusterName')));
+      assert.ok(!schemaFindings(engine.lint(shopFile('values-prod.yaml')).findings).some((f) => findingText(f).includes('clusterName')));
+      assert.ok(!schemaFindings(engine.lint(shopFile('values.yaml')).findings).some((f) => findingText(f).includes('clusterName')));
     });
 
     it('null in an overlay deletes a base value, and a required value deleted that way is reported on the overlay', () => {
       const host = shopHost({ without: ['values-prod.yaml'], replace: { 'values-airgap.yaml': 'clusterName: edge\nimage:\n  tag: null\n' } });
       const findings = schemaFindings(new Engine(host).lint('/shop/values-airgap.yaml').findings);
-      assert.deepEqual(findings.map((f) => [f.code, f.range, f.message]), [['schema/required', range(1, 0, 1, 5), 'Missing required key "tag" in image.']]);
+      assert.deepEqual(findings.map((f) => [f.code, f.range, f.message, f.detail]), [['schema/required', range(1, 0, 1, 5), 'Missing required key "tag" in image', undefined]]);
     });
 
     it('a values.yaml without overlays reports the missing required key itself', () => {
@@ -210,7 +211,8 @@ describe('layers', () => {
         ['schema/type', 5],
         ['schema/type', 9],
       ]);
-      assert.match(findings[0].message, /^The layer values-gone\.yaml listed before this file in `layers:` cannot be read/);
+      assert.equal(findings[0].message, 'The layer values-gone.yaml listed before this file in layers: cannot be read: the stack is merged without it');
+      assert.match(findings[0].detail!, /values-gone\.yaml: missing, a folder or over 16 MB\.$/);
     });
   });
 });

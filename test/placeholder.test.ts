@@ -11,7 +11,7 @@ import type { ConfigInput } from '../server/src/engine/config';
 import { applyEdits, fixAll } from '../server/src/engine/fixes';
 import { Engine } from '../server/src/engine/lint';
 import type { Finding } from '../server/src/engine/types';
-import { CORPUS, FIXTURES, MemoryHost, range } from './helpers';
+import { CORPUS, FIXTURES, MemoryHost, findingText, range } from './helpers';
 
 function lint(text: string, settings: ConfigInput = {}, name = 'values.yaml'): Finding[] {
   const host = new MemoryHost({ [`p/${name}`]: text });
@@ -32,8 +32,10 @@ describe('values/placeholder', () => {
       [59, 11, 59, 28],
     ]);
     assert.ok(findings.every((f) => f.severity === 'error' && f.fixes.length === 0));
-    assert.match(findings[0].message, /Unreplaced placeholder <mirror-registry> in global\.image\.registry: .*no valid host name.*set mirror\.registry in \.airgap-lint\.yaml to get a quick fix/);
-    assert.match(findings[1].message, /in postgresql\.image \("<mirror-registry>\/rhel10\/postgresql-16"\): .*the image reference is invalid/);
+    assert.equal(findings[0].message, 'Unreplaced placeholder <mirror-registry> in global.image.registry: replace it with your registry host');
+    assert.match(findings[0].detail!, /not a valid host name.*Set mirror\.registry in \.airgap-lint\.yaml to get a quick fix/);
+    assert.equal(findings[1].message, 'Unreplaced placeholder <mirror-registry> in postgresql.image: replace it with your registry host');
+    assert.match(findings[1].detail!, /^The value is "<mirror-registry>\/rhel10\/postgresql-16"\. .*the image reference is not valid/);
   });
 
   it('a0781038 values-airgap.yaml: five placeholders; with mirror.registry, one fix each and a "replace all" fix; fix-all leaves none', () => {
@@ -78,7 +80,8 @@ describe('values/placeholder', () => {
     );
     // Only the mirror tokens get the mirror.registry fix.
     assert.deepEqual(findings.map((f) => f.fixes.length), [2, 0, 0, 0, 0, 2]);
-    assert.match(findings[3].message, /the URL has no valid host/);
+    assert.match(findings[3].message, /^Unreplaced placeholder <your-proxy> in proxy\.httpsProxy: /);
+    assert.match(findings[3].detail!, /the URL has no valid host/);
     // Only the token is replaced; the escape before it stays as written.
     assert.deepEqual(findings[5].fixes[0].edits, [{ range: range(15, 22, 15, 39), newText: 'harbor.corp:5000' }]);
   });
@@ -152,15 +155,20 @@ describe('values/placeholder', () => {
       ]);
       assert.deepEqual(spans(text, findings).map((s) => s[1]), ['MATTERMOST_SERVER_URL', 'MATTERMOST_TOKEN', 'DISCORD_TOKEN', 'ELASTICSEARCH_ADDRESS', 'ELASTICSEARCH_PASSWORD', 'WEBHOOK_URL']);
       assert.ok(findings.every((f) => f.severity === 'error' && f.fixes.length === 0));
-      const [url, token, , server, password, webhook] = findings.map((f) => f.message);
-      assert.equal(
-        url,
-        'Unreplaced placeholder MATTERMOST_SERVER_URL (an ALL-CAPS name standing for the value) in communications.default-group.mattermost.url: Helm installs it literally, and the URL has no valid host and every connection to it fails. It must be replaced with the real value before install.',
-      );
-      assert.match(webhook, /^Unreplaced placeholder WEBHOOK_URL .* in communications\.default-group\.webhook\.url: .*the URL has no valid host/);
-      assert.match(server, /ELASTICSEARCH_ADDRESS .* in communications\.default-group\.elasticsearch\.server: .*no valid host name/);
-      for (const m of [token, password]) {
-        assert.match(m, /authentication fails\. It must be replaced before install, and a credential belongs in a Kubernetes Secret/);
+      const [url, token, , server, password, webhook] = findings;
+      assert.equal(url.message, 'Unreplaced placeholder MATTERMOST_SERVER_URL: replace it with the real value before install');
+      assert.match(url.detail!, /an ALL-CAPS name standing for the value.*Helm installs it literally: the URL has no valid host, so every connection to it fails\./);
+      // The key the placeholder is in is named (the headline leaves it out when it does not fit).
+      assert.match(findingText(url), /communications\.default-group\.mattermost\.url/);
+      assert.match(webhook.message, /^Unreplaced placeholder WEBHOOK_URL /);
+      assert.match(findingText(webhook), /communications\.default-group\.webhook\.url/);
+      assert.match(webhook.detail!, /the URL has no valid host/);
+      assert.match(server.message, /^Unreplaced placeholder ELASTICSEARCH_ADDRESS /);
+      assert.match(findingText(server), /communications\.default-group\.elasticsearch\.server/);
+      assert.match(server.detail!, /not a valid host name/);
+      for (const f of [token, password]) {
+        assert.match(f.message, /: replace it with a Secret the chart reads$/);
+        assert.match(f.detail!, /authentication fails\. A credential belongs in a Kubernetes Secret/);
       }
       // A configured mirror changes nothing: none of these is a registry.
       assert.deepEqual(ranges(lint(text, harbor)), ranges(findings));
@@ -176,11 +184,13 @@ describe('values/placeholder', () => {
         [3, 15, 3, 23],
       ]);
       assert.deepEqual(spans(text, findings).map((s) => s[1]), ['CHANGEME', 'CHANGEME', 'CHANGEME']);
-      assert.ok(findings.every((f) => f.fixes.length === 0 && /\(CHANGEME convention\)/.test(f.message)));
-      assert.match(findings[0].message, /in clusterName: Helm installs it literally, and the chart gets the literal text\. It must be replaced with the real value before install\.$/);
+      assert.ok(findings.every((f) => f.fixes.length === 0 && /CHANGEME convention/.test(f.detail!)));
+      assert.equal(findings[0].message, 'Unreplaced placeholder CHANGEME in clusterName: replace it with the real value before install');
+      assert.match(findings[0].detail!, /Helm installs it literally: the chart gets the literal text\.$/);
       assert.match(findings[1].message, /in splunkObservability\.realm: /);
-      assert.doesNotMatch(findings[1].message, /Secret/);
-      assert.match(findings[2].message, /in splunkObservability\.accessToken: .*credential.*Kubernetes Secret/);
+      assert.doesNotMatch(findingText(findings[1]), /Secret/);
+      assert.match(findings[2].message, /in splunkObservability\.accessToken: replace it with a Secret the chart reads$/);
+      assert.match(findings[2].detail!, /credential.*Kubernetes Secret/);
     });
 
     it('each convention, with the range on exactly the token', () => {
@@ -239,7 +249,7 @@ describe('values/placeholder', () => {
         [2, 16, 2, 19],
         [3, 10, 3, 22],
       ]);
-      const label = (line: number) => findings.find((f) => f.range.start.line === line - 1)!.message.match(/\(([^)]*)\)/)![1];
+      const label = (line: number) => findings.find((f) => f.range.start.line === line - 1)!.detail!.match(/ follows the (.*?)\. Helm installs/)![1];
       assert.deepEqual([2, 3, 4, 5, 6, 13].map(label), [
         'CHANGEME convention',
         'xxx convention',
@@ -271,8 +281,10 @@ describe('values/placeholder', () => {
         [2, 11, 2, 19],
         [6, 11, 6, 14],
       ]);
-      assert.match(findings[0].message, /in env\[0\]\.value: .*no valid host/);
-      assert.match(findings[1].message, /in env\[2\]\.value: .*Kubernetes Secret/);
+      assert.match(findings[0].message, /in env\[0\]\.value: /);
+      assert.match(findings[0].detail!, /no valid host/);
+      assert.match(findings[1].message, /in env\[2\]\.value: /);
+      assert.match(findings[1].detail!, /Kubernetes Secret/);
     });
 
     it('never on log levels, enums, prose, templates, env references, env names, Secret names and keys, or other keys', () => {
@@ -346,8 +358,8 @@ describe('values/placeholder', () => {
         [3, 'xxx'],
         [4, 'CHANGEME_p4ss'],
       ]);
-      assert.doesNotMatch(findings[0].message, /sk-live/);
-      assert.doesNotMatch(findings[1].message, /s3cr3t|admin/);
+      assert.doesNotMatch(findingText(findings[0]), /sk-live/);
+      assert.doesNotMatch(findingText(findings[1]), /s3cr3t|admin/);
     });
 
     it('a registry-keyed placeholder gets the mirror.registry fix (not safe); applied, the file lints clean; --fix leaves it', () => {
@@ -365,7 +377,8 @@ describe('values/placeholder', () => {
         [], // CHANGEME:5000 would become harbor.corp:5000:5000
         [['Replace YOUR_REGISTRY with harbor.corp:5000', false]],
       ]);
-      assert.match(findings[0].message, /Replace it with the registry the cluster pulls from before install \(mirror\.registry is harbor\.corp:5000\)\./);
+      assert.equal(findings[0].message, 'Unreplaced placeholder CHANGEME in global.imageRegistry: replace it with the registry the cluster pulls from');
+      assert.match(findings[0].detail!, /mirror\.registry is harbor\.corp:5000\./);
       assert.deepEqual(findings[0].fixes[0].edits, [{ range: range(1, 17, 1, 25), newText: 'harbor.corp:5000' }]);
       let fixed = text;
       for (const i of [3, 1, 0]) fixed = applyEdits(fixed, findings[i].fixes[0].edits).text;
@@ -383,7 +396,8 @@ describe('values/placeholder', () => {
       // Without mirror.registry: no fix, and the message says how to get one.
       const bare = lint(text);
       assert.ok(bare.every((f) => f.fixes.length === 0));
-      assert.match(bare[0].message, /Replace it with your registry host before install \(set mirror\.registry in \.airgap-lint\.yaml to get a quick fix\)\./);
+      assert.equal(bare[0].message, 'Unreplaced placeholder CHANGEME in global.imageRegistry: replace it with your registry host');
+      assert.match(bare[0].detail!, /Set mirror\.registry in \.airgap-lint\.yaml to get a quick fix\./);
     });
   });
 });

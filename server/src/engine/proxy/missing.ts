@@ -40,7 +40,8 @@ export function computeMissing(value: string, dialects: Dialect[], required: rea
     const reasons = first ? [...new Set(misses(first).map((n) => n.why))] : [];
     const partial = failing.length < c.verdicts.length;
     let text = partial ? `${r.label} under ${listDialects(failing)}: ${r.why}` : `${r.label}: ${r.why}`;
-    if (reasons.length) text += `; ${reasons.join('; ')}`;
+    // The near misses say why an entry that looks right is not (`.svc`, a single address).
+    if (reasons.length) text += ` — ${reasons.join('; ')}`;
     const nearMisses = first ? misses(first).map((n) => ({ text: n.entry.text, start: n.entry.start, end: n.entry.end, why: n.why })) : [];
     items.push({ r, text, nearMisses });
     if (r.entry) verbatim.push(r.entry);

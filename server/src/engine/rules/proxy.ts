@@ -25,7 +25,7 @@ import { setScalarValueEdit, valuePartRange } from '../edits/scalar';
 import type { Fix, Range, RelatedLocation, TextEdit } from '../types';
 export { PROXY_RULE_INFO } from './catalog';
 import type { LintContext, RuleModule } from './types';
-import { HEADLINE_MAX, clip, fitList, plural } from './wording';
+import { HEADLINE_MAX, capitalize, clip, fitList, plural } from './wording';
 
 
 /** The client command that writes the cluster profile (quick pick of a distribution, CIDR input box). */
@@ -317,7 +317,9 @@ function missingFinding(
   const n = items.length;
   const lead = `${name} misses ${plural(n, 'required destination')}`;
   const message = entries.length ? fitList(`${lead}: append `, entries.map(code), HEADLINE_MAX) : clip(`${lead}, and no entry can cover ${n === 1 ? 'it' : 'them'}`);
-  let detail = `${where}: requests to ${n === 1 ? 'it go' : 'them go'} to the proxy. Missing: ${items.map((i) => i.text).join('; ')}.`;
+  // One sentence per destination: what it is, why it must bypass the proxy, and why an entry
+  // that looks as if it covered it does not.
+  let detail = `${where}: requests to ${n === 1 ? 'it go' : 'them go'} to the proxy. ${items.map((i) => `${capitalize(i.text)}.`).join(' ')}`;
   if (notes.length) detail += ` No entry can fix: ${notes.slice(0, 3).join('; ')}.`;
   const related: RelatedLocation[] = [];
   for (const item of items.slice(0, 20)) {
