@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { DiskHost, Engine, allRules, ruleDocsUrl, type Finding } from '../server/src/engine';
 import type { ConfigInput } from '../server/src/engine/config';
-import { HEADLINE_MAX } from '../server/src/engine/rules/wording';
+import { HEADLINE_MAX } from '../server/src/engine/wording';
 import { toDiagnostic } from '../server/src/lsp/diagnostics';
 import { FIXTURES, MemoryHost, REPO } from './helpers';
 

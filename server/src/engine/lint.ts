@@ -15,7 +15,7 @@ import { placeholderRules } from './rules/placeholder';
 import { proxyRules } from './rules/proxy';
 import { schemaRules } from './rules/schema';
 import { yamlRules } from './rules/yaml';
-import { plainText } from './rules/wording';
+import { plainText } from './wording';
 import { collectSuppressions, isSuppressed } from './suppression';
 import type { FileHost, FileResult, Finding, Severity } from './types';
 

@@ -12,6 +12,7 @@ import * as nodePath from 'node:path';
 import type { ValuesDocument } from '../document';
 import { parseMirrorRegistry } from '../images/mirror';
 import type { Finding, JsonValue, ValuePath } from '../types';
+import { splitSentence } from '../wording';
 
 /** A Helm install takes a handful of -f files; past this, a stack is a generated mistake. */
 export const MAX_LAYERS_PER_STACK = 100;
@@ -28,7 +29,9 @@ export function checkConfigValues(doc: ValuesDocument): Finding[] {
   const report = (path: ValuePath, message: string) => {
     const loc = doc.locate(path);
     const node = loc?.node ?? loc?.key;
-    out.push({ code: 'config/invalid', severity: 'error', message, path: doc.path, range: node ? doc.rangeOf(node) : doc.spanRange(0, 0), fixes: [] });
+    // Written as "what: why" sentences; the editor shows the what as the headline.
+    const { message: headline, detail } = splitSentence(message.replace(/\.$/, ''));
+    out.push({ code: 'config/invalid', severity: 'error', message: headline, ...(detail ? { detail } : {}), path: doc.path, range: node ? doc.rangeOf(node) : doc.spanRange(0, 0), fixes: [] });
   };
   checkMirrorRegistry(values, report);
   checkLayers(values, nodePath.dirname(doc.path), report);
@@ -40,7 +43,7 @@ function checkMirrorRegistry(values: JsonMap, report: (path: ValuePath, message:
   if (!isMap(mirror) || typeof mirror.registry !== 'string' || mirror.registry.trim() === '') return;
   const registry = mirror.registry;
   if (/<[^<>]*>/.test(registry)) {
-    report(['mirror', 'registry'], `mirror.registry "${registry}" is an unreplaced placeholder: set it to your mirror's host (e.g. harbor.corp:5000 or harbor.corp:5000/project). Until then image rules work as if no mirror were configured.`);
+    report(['mirror', 'registry'], `mirror.registry "${registry}" is an unreplaced placeholder: set it to your mirror's host (e.g. harbor.corp:5000 or harbor.corp:5000/project); until then image rules work as if no mirror were configured`);
     return;
   }
   const parsed = parseMirrorRegistry(registry);

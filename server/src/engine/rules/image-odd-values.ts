@@ -5,7 +5,7 @@
 import { isImageKey } from '../images/discover';
 import type { JsonValue, ValuePath } from '../types';
 import { type FileFacts, pathText } from './image-support';
-import { clip } from './wording';
+import { clip } from '../wording';
 
 type JsonMap = { [k: string]: JsonValue };
 const isMap = (v: JsonValue | undefined): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -19,7 +19,7 @@ import { deployedOnly, imageIdentity } from '../images/discover';
 import { mirrorOverrides, targetDisplay, upstreamOf } from '../images/mirror-plan';
 import { type FileFacts, editableScalar, fieldRange, pathText, registryRange, shorten } from './image-support';
 import type { LintContext } from './types';
-import { clip } from './wording';
+import { clip } from '../wording';
 
 /** An image's identity across layers: its path, and the name of a composed image (several share one path). */
 const key = (path: ValuePath) => pathText(path);

@@ -33,7 +33,7 @@ import {
 import { checkImageLayers } from './images-layers';
 import { checkOddImageValues } from './image-odd-values';
 import type { LintContext, RuleModule } from './types';
-import { clip, firstFitting } from './wording';
+import { clip, firstFitting } from '../wording';
 
 export { isAirgapOverlay, isPublicRegistry, mirrorOverrides };
 

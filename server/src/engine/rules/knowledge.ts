@@ -9,7 +9,7 @@ import { firstLineRange } from '../schema/ranges';
 import type { RelatedLocation } from '../types';
 import { knowledgeOf, type KnowledgeProblem } from '../knowledge';
 import type { LintContext, RuleModule } from './types';
-import { clip } from './wording';
+import { clip } from '../wording';
 
 const MAX_LISTED = 5;
 

@@ -5,7 +5,7 @@
 import * as nodePath from 'node:path';
 import { findStack } from '../layers';
 import { firstLineRange } from '../schema/ranges';
-import { capitalize } from './wording';
+import { capitalize } from '../wording';
 import type { LintContext, RuleModule } from './types';
 
 function why(file: string, ctx: LintContext): string {

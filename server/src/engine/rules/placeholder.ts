@@ -18,7 +18,7 @@ import { replaceInScalarEdit, valuePartRange } from '../edits/scalar';
 import type { Fix, TextEdit, ValuePath } from '../types';
 import { type Convention, type ConventionToken, type KeyRole, findConventionTokens } from './placeholder-conventions';
 import type { LintContext, RuleModule } from './types';
-import { HEADLINE_MAX, clip } from './wording';
+import { HEADLINE_MAX, clip } from '../wording';
 
 
 /** Keys whose values are registries, hosts, URLs or image references (`imageRegistry`, `httpsProxy`, `externalURL`, `apiUrl`). */

@@ -10,7 +10,7 @@ import type { FindingInput } from './types';
 import type { Fix, Range } from '../types';
 import type { ProxyVar } from '../proxy/discover';
 import { setScalarValueEdit, valuePartRange } from '../edits/scalar';
-import { capitalize, clip, quoted } from './wording';
+import { capitalize, clip, quoted } from '../wording';
 
 /** At most this many findings of one rule per NO_PROXY value (a 10,000-entry list stays readable). */
 export const MAX_ENTRY_FINDINGS = 100;

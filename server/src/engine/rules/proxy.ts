@@ -25,7 +25,7 @@ import { setScalarValueEdit, valuePartRange } from '../edits/scalar';
 import type { Fix, Range, RelatedLocation, TextEdit } from '../types';
 export { PROXY_RULE_INFO } from './catalog';
 import type { LintContext, RuleModule } from './types';
-import { HEADLINE_MAX, capitalize, clip, fitList, plural } from './wording';
+import { HEADLINE_MAX, capitalize, clip, fitList, plural } from '../wording';
 
 
 /** The client command that writes the cluster profile (quick pick of a distribution, CIDR input box). */

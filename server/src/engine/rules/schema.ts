@@ -27,7 +27,7 @@ import { describeError, type RefinedError } from '../schema/errors';
 import type { CompiledSchema } from '../schema/compile';
 import type { Fix, JsonValue, ValuePath } from '../types';
 import type { LintContext, RuleModule } from './types';
-import { capitalize, clip, plural, splitSentence } from './wording';
+import { capitalize, clip, plural, splitSentence } from '../wording';
 
 /** Findings per file before the rest is summed up in one `schema/too-many-errors`. */
 export const MAX_SCHEMA_FINDINGS = 100;

@@ -1,6 +1,6 @@
 // yaml/syntax and yaml/duplicate-key: problems the parser (and our one-pass walk) found.
 import type { RuleModule } from './types';
-import { splitSentence } from './wording';
+import { splitSentence } from '../wording';
 
 export const yamlRules: RuleModule = {
   name: 'yaml',
