@@ -115,7 +115,11 @@ describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
     assert.deepEqual(rangeOf(notMirrored), [3, 12, 3, 19]);
     assert.equal(notMirrored.severity, vscode.DiagnosticSeverity.Warning);
     const [unknown] = await diagnosticsWith(base, 'proxy/profile-unknown');
-    assert.equal(unknown.range.start.line, 17);
+    // On the variable's name (`- name: HTTPS_PROXY`), not its URL: the link underline would hide it.
+    assert.equal(unknown.range.start.line, 16);
+    assert.ok(unknown.message.length <= 120, `a headline: ${unknown.message}`);
+    // The why is the first related row, at the finding itself.
+    assert.match(unknown.relatedInformation?.[0]?.message ?? '', /NO_PROXY cannot be checked/);
   });
 
   it('Show Effective Values opens the merged stack in a new YAML editor, each value with its file and line', async () => {
