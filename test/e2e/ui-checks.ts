@@ -146,6 +146,20 @@ export async function runUiChecks(options: { url: string; workspace: string; scr
       await shot('problems-panel');
     });
 
+    await check('Problems panel shows the NO_PROXY headline with the entries to append, its why one row below', async () => {
+      // The k3s profile set above: the base file's NO_PROXY misses the pod and service CIDRs.
+      await openFile(page, 'charts/shop/values.yaml');
+      await palette(page, 'View: Focus Problems');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'NO_PROXY misses 2 required destinations: append 10.42.0.0/16, 10.43.0.0/16' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      // The whole headline is on screen: the row is not cut off before its action.
+      const box = await row.boundingBox();
+      const panel = await page.locator('.markers-panel').first().boundingBox();
+      if (!box || !panel || box.x + box.width > panel.x + panel.width + 1) throw new Error('the NO_PROXY row runs past the Problems panel');
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'requests to them go to the proxy' }).first().waitFor({ timeout: 15_000 });
+      await shot('problems-panel-no-proxy');
+    });
+
     await check('light bulb quick fix replaces the placeholder', async () => {
       // Cursor onto the placeholder (line 3, column 14) with Go to Line/Column; the light bulb shows up.
       await page.locator('.tabs-container .tab.active[aria-label*="values-airgap.yaml"]').first().click();
