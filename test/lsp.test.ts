@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
   IPCMessageReader,
@@ -520,6 +520,25 @@ describe('language server over stdio', function () {
     // Outside a NO_PROXY value there is nothing to hover or complete.
     const none = await lsp.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
     assert.equal(none, null);
+  });
+
+  it('airgapLint/stackStatus: mode, mirror, and the counts of the layers the client does not have open', async () => {
+    await lsp.initialize();
+    const overlay = lsp.open(fixture('images', 'values-airgap.yaml'));
+    await lsp.nextDiagnostics(overlay);
+    type Status = { mode?: string; mirrorRegistry?: string; layers: Array<{ uri: string; errors?: number; warnings?: number }> };
+    const status = await lsp.conn.sendRequest<Status>('airgapLint/stackStatus', { uri: overlay });
+    assert.equal(status.mode, 'air-gap');
+    assert.equal(status.mirrorRegistry, 'harbor.corp:5000');
+    assert.deepEqual(status.layers.map((l) => path.basename(fileURLToPath(l.uri))), ['values.yaml', 'values-airgap.yaml']);
+    // The base is not open: the server lints it (its docker.io worker image is not mirrored); the overlay is the client's to count.
+    assert.ok((status.layers[0].warnings ?? 0) + (status.layers[0].errors ?? 0) > 0, JSON.stringify(status.layers[0]));
+    assert.deepEqual([status.layers[1].errors, status.layers[1].warnings], [undefined, undefined]);
+    // Effective values name the same layers, so that a view of them can follow edits.
+    const effective = await lsp.conn.sendRequest<{ text: string; layers: string[] }>('airgapLint/effectiveValues', { uri: overlay });
+    assert.deepEqual(effective.layers, status.layers.map((l) => l.uri));
+    const bad = await lsp.conn.sendRequest<{ error?: string }>('airgapLint/stackStatus', { uri: 'untitled:Untitled-1' });
+    assert.match(bad.error ?? '', /file on disk/);
   });
 
   it('explains an image field on hover: the reference after layering, where each part is set, the mirror reference', async () => {
