@@ -174,6 +174,8 @@ describe('end to end: code-server with the VSIX installed', function () {
     assert.ok(channel, `an "Air-Gap Lint" output channel log under ${session.userDir}/logs`);
     assert.match(channel, /Sending request 'textDocument\/codeAction/, 'trace.server messages are in the output channel');
     assert.match(channel, /Air-Gap Lint server restarted\./);
+    // At the default log level, one start-up line says which configuration is in effect (issue 15).
+    assert.match(channel, /airgap-lint \d+\.\d+\.\d+ started, node v[\d.]+\. Folder \S+: config files \.airgap-lint\.yaml, site\/\.airgap-lint\.yaml; cluster profile none\./);
   });
 
   it('through the UI in chromium: Problems panel, light bulb fix, palette commands, generators, status bar (screenshots)', async () => {

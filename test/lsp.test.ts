@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
   IPCMessageReader,
@@ -236,6 +236,21 @@ describe('language server over stdio', function () {
     await lsp.nextDiagnostics(uri);
     assert.ok(lsp.configurationRequests >= 1, 'the server asked for workspace/configuration');
     assert.deepEqual(lsp.registrations.sort(), ['workspace/didChangeConfiguration', 'workspace/didChangeWatchedFiles']);
+  });
+
+  it('logs one start-up line at the default level: version, folders, config files, the profile in effect', async () => {
+    const version = (JSON.parse(read(path.join(ROOT, 'package.json'))) as { version: string }).version;
+    // Two folders: one with its own k3s config, one (the fixtures root) with four config files below it.
+    lsp.settings = { validate: { debounceMs: DEBOUNCE_MS }, mirror: { registry: 'robot:s3cret@harbor.corp:5000' } };
+    await lsp.initialize(fixture('proxied'), FIXTURES);
+    const start = () => lsp.logs.filter((l) => l.startsWith(`airgap-lint ${version} started`));
+    for (let i = 0; i < 100 && start().length === 0; i++) await sleep(50);
+    assert.equal(start().length, 1, lsp.logs.join('\n'));
+    const line = start()[0];
+    assert.ok(line.includes(`Folder ${fixture('proxied')}: config files .airgap-lint.yaml; cluster profile k3s (from .airgap-lint.yaml)`), line);
+    assert.ok(line.includes(`folder ${FIXTURES}: config files configured/.airgap-lint.yaml, images/.airgap-lint.yaml, mirrored/.airgap-lint.yaml, proxied/.airgap-lint.yaml; cluster profile none`), line);
+    assert.ok(!line.includes('s3cret') && !line.includes('robot'), 'nothing from the settings but paths and the profile');
+    assert.ok(!line.includes('\n'), 'one line');
   });
 
   it('publishes duplicate-key and syntax diagnostics with exact ranges, source, code and docs link', async () => {
@@ -505,6 +520,25 @@ describe('language server over stdio', function () {
     // Outside a NO_PROXY value there is nothing to hover or complete.
     const none = await lsp.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
     assert.equal(none, null);
+  });
+
+  it('airgapLint/stackStatus: mode, mirror, and the counts of the layers the client does not have open', async () => {
+    await lsp.initialize();
+    const overlay = lsp.open(fixture('images', 'values-airgap.yaml'));
+    await lsp.nextDiagnostics(overlay);
+    type Status = { mode?: string; mirrorRegistry?: string; layers: Array<{ uri: string; errors?: number; warnings?: number }> };
+    const status = await lsp.conn.sendRequest<Status>('airgapLint/stackStatus', { uri: overlay });
+    assert.equal(status.mode, 'air-gap');
+    assert.equal(status.mirrorRegistry, 'harbor.corp:5000');
+    assert.deepEqual(status.layers.map((l) => path.basename(fileURLToPath(l.uri))), ['values.yaml', 'values-airgap.yaml']);
+    // The base is not open: the server lints it (its docker.io worker image is not mirrored); the overlay is the client's to count.
+    assert.ok((status.layers[0].warnings ?? 0) + (status.layers[0].errors ?? 0) > 0, JSON.stringify(status.layers[0]));
+    assert.deepEqual([status.layers[1].errors, status.layers[1].warnings], [undefined, undefined]);
+    // Effective values name the same layers, so that a view of them can follow edits.
+    const effective = await lsp.conn.sendRequest<{ text: string; layers: string[] }>('airgapLint/effectiveValues', { uri: overlay });
+    assert.deepEqual(effective.layers, status.layers.map((l) => l.uri));
+    const bad = await lsp.conn.sendRequest<{ error?: string }>('airgapLint/stackStatus', { uri: 'untitled:Untitled-1' });
+    assert.match(bad.error ?? '', /file on disk/);
   });
 
   it('explains an image field on hover: the reference after layering, where each part is set, the mirror reference', async () => {

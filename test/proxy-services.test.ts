@@ -63,8 +63,10 @@ describe('NO_PROXY hover', () => {
   });
 });
 
+const items = (list: ReturnType<typeof noProxyCompletions>, group: string) => list.filter((i) => i.group === group).map((i) => i.label);
+
 describe('NO_PROXY completion', () => {
-  it('after the trailing comma: missing entries first (with what they cover), then presets, then usual entries', () => {
+  it('after the trailing comma: missing entries first (with what they cover), then usual entries', () => {
     const items = noProxyCompletions(doc, k3s, { line: 6, character: 55 });
     const missing = items.filter((i) => i.group === 'missing').map((i) => i.label);
     assert.deepEqual(missing, ['127.0.0.1', '.cluster.local', '10.42.0.0/16', '169.254.169.254']);
@@ -72,9 +74,60 @@ describe('NO_PROXY completion', () => {
     assert.equal(at(items[0].range), '6:55-6:55');
     const sorted = [...items].sort((a, b) => a.sortText.localeCompare(b.sortText));
     assert.deepEqual(sorted.slice(0, 4).map((i) => i.label), missing);
-    assert.ok(items.some((i) => i.group === 'preset' && i.label === '34.118.224.0/20' && i.detail === 'Google GKE service CIDR'));
-    // Entries already in the value are not offered again.
-    for (const present of ['localhost', '10.43.0.0/16', '.svc']) assert.ok(!items.some((i) => i.label === present), present);
+    // Entries already in the value are not offered again; the apiserver IP is inside 10.43.0.0/16.
+    for (const present of ['localhost', '10.43.0.0/16', '.svc', '10.43.0.1']) assert.ok(!items.some((i) => i.label === present), present);
+  });
+
+  // Issue 15: a k3s profile was offered `10.96.0.0/12 — kubeadm service CIDR` and every other distribution's ranges.
+  const completeAfter = (cluster: Record<string, unknown> | undefined, value: string) => {
+    const text = `env:\n  - name: HTTPS_PROXY\n    value: http://proxy.corp:3128\n  - name: NO_PROXY\n    value: "${value}"\n`;
+    const config = mergeConfig(cluster ? { cluster } : {}, {}, '/w');
+    return noProxyCompletions(parseValuesDocument('/w/values.yaml', text), config, { line: 4, character: 12 + value.length });
+  };
+  const labels = (items: ReturnType<typeof noProxyCompletions>) => items.map((i) => i.label);
+  const OTHER_DISTRIBUTIONS = ['10.96.0.0/12', '10.100.0.0/16', '10.0.0.0/14', '34.118.224.0/20', '10.244.0.0/16', '10.0.0.0/16', '172.30.0.0/16', '10.128.0.0/14'];
+
+  it('with a profile: its own ranges and what the value misses, never another distribution\'s', () => {
+    const items = completeAfter({ distribution: 'k3s' }, 'localhost,');
+    for (const other of OTHER_DISTRIBUTIONS) assert.ok(!labels(items).includes(other), other);
+    assert.ok(!items.some((i) => i.group === 'preset'), 'no distribution defaults beside the profile');
+    const byLabel = new Map(items.map((i) => [i.label, i]));
+    assert.equal(byLabel.get('10.42.0.0/16')?.group, 'missing');
+    assert.equal(byLabel.get('10.43.0.0/16')?.group, 'missing');
+    // The apiserver ClusterIP alone, for a value that should not exempt the whole service CIDR.
+    assert.deepEqual([byLabel.get('10.43.0.1')?.group, byLabel.get('10.43.0.1')?.detail], ['profile', 'k3s apiserver ClusterIP']);
+    // An on-premises profile (no cloud) gets the generic metadata address, not the cloud-specific names.
+    assert.ok(labels(items).includes('169.254.169.254'));
+    for (const cloudOnly of ['metadata.google.internal', '169.254.170.23', '100.100.100.200']) assert.ok(!labels(items).includes(cloudOnly), cloudOnly);
+    // Profile entries come after the missing ones and before the portable ones.
+    const sorted = [...items].sort((a, b) => a.sortText.localeCompare(b.sortText)).map((i) => i.group);
+    assert.deepEqual([...new Set(sorted)], ['missing', 'profile', 'common']);
+  });
+
+  it('with a profile whose ranges the value covers: only what is still missing, and the cloud\'s own metadata names', () => {
+    const gke = completeAfter({ distribution: 'gke' }, 'localhost,127.0.0.1,.cluster.local,10.0.0.0/14,34.118.224.0/20,');
+    assert.ok(!items(gke, 'profile').length, JSON.stringify(items(gke, 'profile')));
+    assert.deepEqual(items(gke, 'missing'), ['169.254.169.254', 'metadata.google.internal']);
+    assert.ok(!labels(gke).includes('169.254.170.23'), 'the EKS agent is no GKE entry');
+    const custom = completeAfter({ podCIDR: '10.1.0.0/16', cloud: 'none', extraNoProxy: ['.corp.example'] }, 'localhost,');
+    assert.ok(labels(custom).includes('10.1.0.0/16') && labels(custom).includes('.corp.example'));
+    for (const meta of ['169.254.169.254', 'metadata.google.internal']) assert.ok(!labels(custom).includes(meta), `cloud: none needs no ${meta}`);
+    for (const other of OTHER_DISTRIBUTIONS) assert.ok(!labels(custom).includes(other), other);
+  });
+
+  it('without a profile: each distribution default once, labelled with the distributions that use it, after the missing entries', () => {
+    const items = completeAfter(undefined, 'localhost,');
+    const presets = items.filter((i) => i.group === 'preset');
+    assert.equal(new Set(presets.map((i) => i.label)).size, presets.length, 'one item per range');
+    const detail = (label: string) => presets.find((i) => i.label === label)?.detail;
+    assert.equal(detail('10.96.0.0/12'), 'service CIDR of kubeadm, minikube');
+    assert.equal(detail('10.43.0.0/16'), 'service CIDR of k3s, rke2');
+    assert.equal(detail('10.244.0.0/16'), 'pod CIDR of aks-kubenet, aks-azure-cni-overlay, kind, minikube');
+    assert.match(presets[0].documentation ?? '', /No cluster network profile is set/);
+    const ranks = [...items].sort((a, b) => a.sortText.localeCompare(b.sortText)).map((i) => i.group);
+    assert.ok(ranks.lastIndexOf('missing') < ranks.indexOf('preset'), ranks.join(' '));
+    // The cloud is unknown too: every metadata endpoint, each saying whose it is.
+    assert.ok(labels(items).includes('metadata.google.internal') && labels(items).includes('169.254.170.23'));
   });
 
   it('inside a partial entry: replaces what was typed', () => {

@@ -64,6 +64,8 @@ function createClient(context: ExtensionContext, outputChannel: LogOutputChannel
 export interface AirgapLintApi {
   /** The status bar text for the active editor ('' when hidden), after a fresh read. */
   clusterProfileStatus(): Promise<string>;
+  /** The status bar tooltip's Markdown as shown now ('' when hidden); it follows diagnostics without a read. */
+  statusTooltip(): string;
 }
 
 export async function activate(context: ExtensionContext): Promise<AirgapLintApi> {
@@ -101,6 +103,9 @@ export async function activate(context: ExtensionContext): Promise<AirgapLintApi
     async clusterProfileStatus() {
       await status.update();
       return status.text;
+    },
+    statusTooltip() {
+      return status.tooltipMarkdown;
     },
   };
 }

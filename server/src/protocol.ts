@@ -11,6 +11,8 @@ export { parseIP } from './engine/noproxy/ip';
 export const Requests = {
   /** `{uri}` → `{text}` | Failure: the annotated effective values of the file's stack. */
   effectiveValues: 'airgapLint/effectiveValues',
+  /** `{uri}` → StackStatusResult | Failure: mode, mirror and problem counts of the file's layer stack. */
+  stackStatus: 'airgapLint/stackStatus',
   /** `{uri}` → ClusterProfileInfo | Failure. */
   clusterProfile: 'airgapLint/clusterProfile',
   /** ClusterProfileEditParams → ClusterProfileEditResult: the edit the client applies as one WorkspaceEdit. */
@@ -49,6 +51,18 @@ export interface UriParams {
 
 export interface EffectiveValuesResult {
   text: string;
+  /** URIs of the stack's layers, base first: a view of the text is stale when one of them (or a config file) changes. */
+  layers?: string[];
+}
+
+/** What the status bar shows beside the cluster profile (engine/services/stack-status.ts says how it is derived). */
+export interface StackStatusResult {
+  /** `proxy`: a layer sets an HTTP(S) proxy; `air-gap`: none does and mirror.registry is set; absent: neither. */
+  mode?: 'proxy' | 'air-gap';
+  /** `mirror.registry` in effect, without credentials. */
+  mirrorRegistry?: string;
+  /** The stack's layers, base first. Counts are absent for documents open in the client (it has their diagnostics). */
+  layers: Array<{ uri: string; errors?: number; warnings?: number }>;
 }
 
 /** The cluster profile as the server resolves it for one file (status bar, profile commands). */

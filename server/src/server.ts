@@ -24,7 +24,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version as serverVersion } from '../../package.json';
-import { clearSchemaCache, configureSchemaCodeCache, DiskHost, isConfigFile, isValuesFile, type Engine } from './engine';
+import { clearSchemaCache, configureSchemaCodeCache, DiskHost, isConfigFile, isValuesFile, resolveConfig, type Engine } from './engine';
 import { fixAllAction, FIX_ALL_KIND, quickFixes, wantsKind } from './lsp/code-actions';
 import { toDiagnostic, type DiagnosticSupport } from './lsp/diagnostics';
 import { Folders } from './lsp/folders';
@@ -34,6 +34,7 @@ import { DEFAULT_DEBOUNCE_MS } from './lsp/settings';
 import { registerProfileRequests } from './lsp/profile-requests';
 import { GENERATE_COMMANDS, registerGenerateCommands } from './lsp/generate-commands';
 import { COMPLETION_TRIGGERS, registerLanguageFeatures } from './lsp/language-features';
+import { findConfigFiles, startupLine, type FolderStartup } from './lsp/startup';
 import { UriMap, uriToPath } from './lsp/uri';
 
 /** Files whose changes on disk matter: configs, values files (layers) and JSON Schemas. */
@@ -156,7 +157,21 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   };
 });
 
+/** One line at the default log level: version, folders, config files, the profile in effect (lsp/startup.ts). */
+async function logStartup(): Promise<void> {
+  const summaries: FolderStartup[] = [];
+  for (const f of workspaceFolderList) {
+    const folder = uriToPath(f.uri);
+    if (!folder) continue;
+    // The folder's settings (airgapLint.cluster …) count: wait for them as a lint would.
+    const state = await folders.stateFor(nodePath.join(folder, 'values.yaml'));
+    summaries.push({ folder, search: await findConfigFiles(folder), config: resolveConfig(folder, host, state.settings.config) });
+  }
+  connection.console.info(startupLine(serverVersion, summaries));
+}
+
 connection.onInitialized(() => {
+  void guardAsync('logging the start-up line', undefined, logStartup);
   if (support.configurationDynamic) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'airgapLint' });
   }

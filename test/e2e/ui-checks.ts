@@ -78,6 +78,53 @@ async function answer(page: Page, title: string, text?: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+type Shot = (name: string) => Promise<void>;
+
+/** The status bar item of Air-Gap Lint shows exactly `text` (issue 15: whose it is, profile, mode, mirror). */
+async function statusBarShows(page: Page, text: string): Promise<void> {
+  // Exactly that text: a transient status bar message ("Air-Gap Lint: cluster profile k3s written to …") is another item.
+  const exact = new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  await page.locator('.statusbar-item', { hasText: exact }).first().waitFor({ timeout: 30_000 });
+}
+
+/** Issue 15: the profile picker opens on the profile in effect, marked (current), not on the first preset. */
+async function profilePickerOnCurrent(page: Page, shot: Shot, current: string): Promise<void> {
+  await palette(page, 'Air-Gap Lint: Set Cluster Network Profile');
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Set Cluster Network Profile (1/4)' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  const focused = page.locator('.quick-input-list .monaco-list-row.focused').first();
+  await focused.waitFor({ timeout: 15_000 });
+  const text = await focused.innerText();
+  if (!text.startsWith(current) || !text.includes('(current)')) throw new Error(`the focused row is "${text.replace(/\s+/g, ' ')}", expected ${current} (current)`);
+  await shot('profile-picker-current');
+  await page.keyboard.press('Escape');
+  await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
+/**
+ * Issue 15: Show Effective Values opens a read-only view (no untitled editor asking to be saved):
+ * typing changes nothing and VS Code says the editor is read-only; closing asks nothing.
+ */
+async function effectiveValuesReadOnly(page: Page, shot: Shot): Promise<void> {
+  await openFile(page, 'charts/shop/values-airgap.yaml');
+  await palette(page, 'Air-Gap Lint: Show Effective Values');
+  const tab = page.locator('.tabs-container .tab.active', { hasText: 'values-airgap.effective.yaml' }).first();
+  await tab.waitFor({ timeout: 15_000 });
+  const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  await page.locator('.monaco-editor .view-lines', { hasText: '# from charts/shop/values-airgap.yaml:3' }).first().waitFor({ timeout: 15_000 });
+  await lines.click();
+  await page.keyboard.type('TYPED');
+  await page.locator('.monaco-editor-overlaymessage', { hasText: 'read-only' }).first().waitFor({ timeout: 15_000 });
+  await shot('effective-values-read-only');
+  if ((await lines.innerText()).includes('TYPED')) throw new Error('the effective values view took the typed text');
+  if (await tab.evaluate((el) => el.classList.contains('dirty'))) throw new Error('the effective values tab is dirty');
+  // Nothing to save: closing asks nothing, and the next steps start from one empty group.
+  await palette(page, 'View: Revert and Close Editor');
+  await page.locator('.tabs-container .tab', { hasText: 'values-airgap.effective.yaml' }).first().waitFor({ state: 'detached', timeout: 15_000 });
+  if (await page.locator('.monaco-dialog-box').count()) throw new Error('closing the view asked something');
+  await palette(page, 'View: Close All Editor Groups');
+  await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
+}
+
 export async function runUiChecks(options: { url: string; workspace: string; screenshots: string }): Promise<UiResult> {
   const result: UiResult = { failed: [], log: [], screenshots: [] };
   const t0 = Date.now();
@@ -108,7 +155,7 @@ export async function runUiChecks(options: { url: string; workspace: string; scr
 
     await check('status bar shows "no profile" for a values file', async () => {
       await openFile(page, 'charts/shop/values.yaml');
-      await page.locator('[aria-label="Air-Gap Lint cluster profile: no profile"]').first().waitFor({ timeout: 30_000 });
+      await statusBarShows(page, 'Air-Gap Lint: no profile · proxy · harbor.corp.example.com:5000');
       await shot('status-bar-no-profile');
     });
 
@@ -120,22 +167,14 @@ export async function runUiChecks(options: { url: string; workspace: string; scr
       await page.locator('.quick-input-widget .quick-input-title', { hasText: '(4/4)' }).first().waitFor({ state: 'visible', timeout: 15_000 });
       await shot('set-profile-apiserver-input');
       await page.keyboard.press('Enter');
-      await page.locator('[aria-label="Air-Gap Lint cluster profile: k3s"]').first().waitFor({ timeout: 30_000 });
+      await statusBarShows(page, 'Air-Gap Lint: k3s · proxy · harbor.corp.example.com:5000');
       await waitFor('distribution: k3s in .airgap-lint.yaml', () => fs.readFileSync(config, 'utf8').endsWith('cluster:\n  distribution: k3s\n'), 15_000);
       await shot('status-bar-k3s');
     });
 
-    await check('palette: Show Effective Values opens the annotated merge', async () => {
-      await openFile(page, 'charts/shop/values-airgap.yaml');
-      await palette(page, 'Air-Gap Lint: Show Effective Values');
-      await page.locator('.tabs-container .tab.active', { hasText: 'values-airgap.effective.yaml' }).first().waitFor({ timeout: 15_000 });
-      await page.locator('.monaco-editor .view-lines', { hasText: '# from charts/shop/values-airgap.yaml:3' }).first().waitFor({ timeout: 15_000 });
-      await shot('effective-values');
-      // Back to one editor group with nothing open: the next steps start from a known layout.
-      await palette(page, 'View: Revert and Close Editor');
-      await palette(page, 'View: Close All Editor Groups');
-      await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
-    });
+    await check('profile picker opens on the current profile (k3s), not the first preset', () => profilePickerOnCurrent(page, shot, 'k3s'));
+
+    await check('palette: Show Effective Values opens the annotated merge, read-only', () => effectiveValuesReadOnly(page, shot));
 
     await check('Problems panel lists the placeholder finding', async () => {
       await openFile(page, 'charts/shop/values-airgap.yaml');

@@ -1,10 +1,12 @@
 // "Air-Gap Lint: Set Cluster Network Profile": a quick pick of the distribution presets (each
-// showing the CIDRs it implies), input boxes for the pod CIDR, service CIDR and apiserver IP
+// showing the CIDRs it implies; the profile in effect is marked "(current)" and is the active
+// item, so Enter keeps it), input boxes for the pod CIDR, service CIDR and apiserver IP
 // prefilled from the preset, then one undoable edit of `.airgap-lint.yaml`.
 //
 // Also run by the `proxy/profile-unknown` quick fixes with `{distribution, configPath, valuesPath}`:
 // a distribution given skips the quick pick.
 import { window, type QuickPickItem } from 'vscode';
+import type { ClusterProfileInfo } from '../../../server/src/protocol';
 import { PRESETS, parseCidr, parseIP, presetFor, type DistributionPreset } from '../../../server/src/protocol';
 import { clusterProfileFor, isFailure, targetUri, type CommandContext } from './context';
 import { writeProfile, type ProfileValues, type WriteResult } from './write-profile';
@@ -36,6 +38,39 @@ function distributionItems(current: string | undefined): DistributionItem[] {
   }));
   items.push({ id: 'custom', label: 'custom', description: 'No preset' + (current === 'custom' ? ' (current)' : ''), detail: 'Enter the pod CIDR, service CIDR and apiserver IP yourself' });
   return items;
+}
+
+/** The item of the profile in effect: its distribution, `custom` for explicit CIDRs alone, none without a profile. */
+export function currentDistribution(info: Pick<ClusterProfileInfo, 'distribution' | 'known'>): string | undefined {
+  return info.distribution ?? (info.known ? 'custom' : undefined);
+}
+
+/**
+ * showQuickPick always highlights the first item; a QuickPick lets the current profile be the
+ * active one, so that the list opens where the user stands and Enter keeps it.
+ */
+function pickDistribution(items: DistributionItem[], current: string | undefined): Promise<DistributionItem | undefined> {
+  return new Promise((resolve) => {
+    const pick = window.createQuickPick<DistributionItem>();
+    pick.title = 'Air-Gap Lint: Set Cluster Network Profile (1/4)';
+    pick.placeholder = 'Distribution of the target cluster: its defaults tell NO_PROXY what to exempt';
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    pick.ignoreFocusOut = true;
+    pick.items = items;
+    const active = items.find((i) => i.id === current);
+    if (active) pick.activeItems = [active];
+    let chosen: DistributionItem | undefined;
+    pick.onDidAccept(() => {
+      chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(chosen);
+    });
+    pick.show();
+  });
 }
 
 function splitList(s: string): string[] {
@@ -74,14 +109,8 @@ export async function setClusterProfile(ctx: CommandContext, rawArgs?: unknown):
 
   let distribution = typeof args.distribution === 'string' && (presetFor(args.distribution) || args.distribution === 'custom') ? args.distribution : undefined;
   if (!distribution) {
-    const items = distributionItems(info.distribution);
-    const picked = await window.showQuickPick(items, {
-      title: 'Air-Gap Lint: Set Cluster Network Profile (1/4)',
-      placeHolder: 'Distribution of the target cluster: its defaults tell NO_PROXY what to exempt',
-      matchOnDescription: true,
-      matchOnDetail: true,
-      ignoreFocusOut: true,
-    });
+    const current = currentDistribution(info);
+    const picked = await pickDistribution(distributionItems(current), current);
     if (!picked) return undefined;
     distribution = picked.id;
   }

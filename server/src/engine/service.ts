@@ -7,6 +7,7 @@ import type { FileHost, Position } from './types';
 import { noProxyCompletions, type NoProxyCompletion } from './services/completion';
 import { effectiveValuesFor, type EffectiveValuesOptions, type EffectiveValuesResult } from './services/effective-values';
 import { noProxyHover, type HoverResult } from './services/hover';
+import { stackStatus, type StackStatus } from './services/stack-status';
 import { imageHover } from './services/image-hover';
 import { collectAllowlist } from './allowlist/collect';
 import { ALLOWLIST_FORMAT_INFO, formatAllowlist, validateFormatOptions } from './allowlist/formats';
@@ -111,6 +112,11 @@ export class LanguageService extends Engine {
   }
 
   /** The merged values of the file's layer stack as YAML, each value annotated with where it comes from. */
+  /** The status bar's facts about `path`'s stack: mode, mirror registry, problems of the layers `countProblems` accepts. */
+  stackStatus(path: string, countProblems?: (layer: string) => boolean): StackStatus {
+    return this.withReadSnapshot(() => stackStatus(this, path, countProblems));
+  }
+
   effectiveValues(path: string, options: EffectiveValuesOptions = {}): EffectiveValuesResult {
     return effectiveValuesFor(path, this, options);
   }
@@ -120,4 +126,4 @@ export function createLanguageService(host: FileHost, options: EngineOptions = {
   return new LanguageService(host, options);
 }
 
-export type { HoverResult, NoProxyCompletion, EffectiveValuesOptions, EffectiveValuesResult };
+export type { HoverResult, NoProxyCompletion, EffectiveValuesOptions, EffectiveValuesResult, StackStatus };

@@ -6,10 +6,9 @@
 import * as nodePath from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { CONFIG_FILE_NAMES, clusterProfileEdit, resolveConfig, type ClusterProfileEdit, type ClusterProfileInput, type DiskHost } from '../engine';
-import { Requests, type ClusterProfileInfo, type EffectiveValuesResult, type Failure, type UriParams } from '../protocol';
+import { Requests, type ClusterProfileInfo, type EffectiveValuesResult, type Failure, type StackStatusResult, type UriParams } from '../protocol';
 import type { Folders } from './folders';
-import { uriToPath } from './uri';
-
+import { pathToUri, uriToPath } from './uri';
 
 export type { ClusterProfileInfo };
 
@@ -20,6 +19,8 @@ export function registerProfileRequests(
   guard: <T>(what: string, fallback: T, run: () => Promise<T>) => Promise<T>,
 ): void {
   const pathOf = (uri: unknown): string | undefined => (typeof uri === 'string' ? uriToPath(uri) : undefined);
+  // The client compares these by file system path, so the plain encoding is enough.
+  const uriOf = (path: string): string => pathToUri(path);
 
   connection.onRequest(Requests.effectiveValues, (params: Partial<UriParams>) =>
     guard<EffectiveValuesResult | Failure>('computing effective values', { error: 'Internal error; see the Air-Gap Lint log.' }, async () => {
@@ -31,7 +32,23 @@ export function registerProfileRequests(
         const rel = nodePath.relative(base, p);
         return (rel.startsWith('..') || nodePath.isAbsolute(rel) ? p : rel).split(nodePath.sep).join('/');
       };
-      return { text: state.engine.effectiveValues(path, { displayPath }).text };
+      const result = state.engine.effectiveValues(path, { displayPath });
+      return { text: result.text, layers: result.stack.files.map(uriOf) };
+    }),
+  );
+
+  connection.onRequest(Requests.stackStatus, (params: Partial<UriParams>) =>
+    guard<StackStatusResult | Failure>('reading the stack status', { error: 'Internal error; see the Air-Gap Lint log.' }, async () => {
+      const path = pathOf(params?.uri);
+      if (!path) return { error: 'The stack status belongs to a file on disk.' };
+      const state = await folders.stateFor(path);
+      // Open documents have live diagnostics on the client: only the other layers are linted here.
+      const status = state.engine.stackStatus(path, (layer) => !host.isOpen(layer));
+      return {
+        mode: status.mode,
+        mirrorRegistry: status.mirrorRegistry,
+        layers: status.layers.map((l) => ({ uri: uriOf(l.path), errors: l.errors, warnings: l.warnings })),
+      };
     }),
   );
 

@@ -122,13 +122,15 @@ describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
     assert.match(unknown.relatedInformation?.[0]?.message ?? '', /NO_PROXY cannot be checked/);
   });
 
-  it('Show Effective Values opens the merged stack in a new YAML editor, each value with its file and line', async () => {
+  it('Show Effective Values opens the merged stack in a read-only YAML view, each value with its file and line', async () => {
     await open(overlay);
     const result = await vscode.commands.executeCommand<{ text: string; uri: string }>('airgapLint.showEffectiveValues');
     assert.ok(result, 'the command returned the document');
     const editor = vscode.window.activeTextEditor!;
     assert.equal(editor.document.uri.toString(), result.uri);
-    assert.equal(editor.document.uri.toString(), 'untitled:values-airgap.effective.yaml');
+    // A virtual document of our own scheme, named after the file: nothing to save, nothing asked on close.
+    assert.equal(editor.document.uri.scheme, 'airgap-lint-effective');
+    assert.equal(path.posix.basename(editor.document.uri.path), 'values-airgap.effective.yaml');
     assert.equal(editor.document.languageId, 'yaml');
     assert.equal(editor.document.getText(), result.text);
     assert.deepEqual(result.text.split('\n'), [
@@ -157,12 +159,29 @@ describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
       '  port: 8080 # from charts/shop/values.yaml:24',
       '',
     ]);
-    // Run again: the same editor, refreshed in place.
+    // Nothing to save (the UI checks show that typing into it is refused).
+    assert.equal(editor.document.isDirty, false);
+    // Run again: the same view, no untitled editor anywhere.
     await open(overlay);
     const again = await vscode.commands.executeCommand<{ text: string; uri: string }>('airgapLint.showEffectiveValues');
     assert.deepEqual(again, result);
-    assert.equal(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled').length, 1);
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    assert.equal(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'untitled').length, 0);
+    assert.equal(vscode.workspace.textDocuments.filter((d) => d.uri.toString() === result.uri).length, 1);
+  });
+
+  it('the effective values view follows an unsaved edit of a lower layer, and the revert', async () => {
+    const baseDoc = await open(base);
+    const view = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'airgap-lint-effective');
+    assert.ok(view, 'the view of the previous test is still open');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(base, baseDoc.lineAt(0).range, 'replicaCount: 5');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await waitFor('the view to show the edited base', () => view.getText().includes('replicaCount: 5 # from charts/shop/values.yaml:1'), 15_000);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitFor('the view to follow the revert', () => view.getText().includes('replicaCount: 2 # from charts/shop/values.yaml:1'), 15_000);
+    // Closing the view asks nothing (it is not a document to save).
+    await vscode.window.showTextDocument(view, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('a quick fix from the light bulb edits the text as expected and the diagnostic goes away', async () => {
@@ -181,9 +200,27 @@ describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
     assert.ok(await doc.save());
   });
 
-  it('the status bar shows "no profile" while none is set', async () => {
+  it('the status bar says whose it is, "no profile" while none is set, the mode and the mirror', async () => {
     await open(base);
-    assert.equal(await api.clusterProfileStatus(), '$(cloud) no profile');
+    // The base sets HTTPS_PROXY; .airgap-lint.yaml names the mirror.
+    assert.equal(await api.clusterProfileStatus(), 'Air-Gap Lint: no profile · proxy · harbor.corp.example.com:5000');
+  });
+
+  it('the status bar tooltip counts the errors and warnings of the whole layer stack', async () => {
+    await open(base);
+    await diagnosticsWith(base, 'image/not-mirrored');
+    await open(overlay);
+    await waitFor('the status bar on the overlay', async () => (await api.clusterProfileStatus()) !== '');
+    const ours = (uri: vscode.Uri, severity: vscode.DiagnosticSeverity) =>
+      vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'airgap-lint' && d.severity === severity).length;
+    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    const expected = () => {
+      const errors = ours(base, vscode.DiagnosticSeverity.Error) + ours(overlay, vscode.DiagnosticSeverity.Error);
+      const warnings = ours(base, vscode.DiagnosticSeverity.Warning) + ours(overlay, vscode.DiagnosticSeverity.Warning);
+      return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in the 2 files of this layer stack`;
+    };
+    await waitFor(`the tooltip to say "${expected()}"`, () => api.statusTooltip().includes(expected()), 15_000);
+    assert.ok(!expected().startsWith('0 errors, 0 warnings'), 'the stack has problems to count');
   });
 
   it('the profile-unknown quick fix runs "Set Cluster Network Profile": quick pick and input boxes answered, config written', async () => {
@@ -196,7 +233,7 @@ describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
     const result = await answeringPrompts(vscode.commands.executeCommand<{ ok: boolean; configPath: string; changed: boolean }>(action.command.command, ...(action.command.arguments ?? [])));
     assert.deepEqual(result, { ok: true, configPath: config.fsPath, changed: true, created: false });
     assert.equal(configText(), `${configBefore}cluster:\n  distribution: kubeadm\n`);
-    await waitFor('status bar: kubeadm', async () => (await api.clusterProfileStatus()) === '$(cloud) kubeadm');
+    await waitFor('status bar: kubeadm', async () => (await api.clusterProfileStatus()) === 'Air-Gap Lint: kubeadm · proxy · harbor.corp.example.com:5000');
     await waitFor('profile-unknown to go', () => !vscode.languages.getDiagnostics(base).some((d) => codeOf(d) === 'proxy/profile-unknown'));
   });
 
@@ -205,7 +242,7 @@ describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
     const result = await answeringPrompts(vscode.commands.executeCommand('airgapLint.setClusterProfile', { distribution: 'k3s' }));
     assert.deepEqual(result, { ok: true, configPath: config.fsPath, changed: true, created: false });
     assert.equal(configText(), `${configBefore}cluster:\n  distribution: k3s\n`);
-    await waitFor('status bar: k3s', async () => (await api.clusterProfileStatus()) === '$(cloud) k3s');
+    await waitFor('status bar: k3s', async () => (await api.clusterProfileStatus()) === 'Air-Gap Lint: k3s · proxy · harbor.corp.example.com:5000');
     // The same again changes nothing.
     const again = await answeringPrompts(vscode.commands.executeCommand('airgapLint.setClusterProfile', { distribution: 'k3s' }));
     assert.deepEqual(again, { ok: true, configPath: config.fsPath, changed: false, created: false });
@@ -252,7 +289,7 @@ describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
     assert.equal(result.status, 'written', JSON.stringify(result));
     assert.equal(configText(), `${configBefore}cluster:\n  distribution: k3s\n  podCIDR: 10.52.0.0/16\n  serviceCIDR: 10.53.0.0/16\n  apiServerIP: 10.53.0.1\n`);
     assert.equal(fs.readFileSync(path.join(path.dirname(params.settingKubectl), 'calls.log'), 'utf8').trim().split('\n').length, 4);
-    await waitFor('status bar: k3s', async () => (await api.clusterProfileStatus()) === '$(cloud) k3s');
+    await waitFor('status bar: k3s', async () => (await api.clusterProfileStatus()) === 'Air-Gap Lint: k3s · proxy · harbor.corp.example.com:5000');
   });
 
   it('lints a file named only by a `files:` pattern in a nested .airgap-lint.yaml, and leaves other YAML alone', async () => {
