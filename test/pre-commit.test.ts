@@ -3,6 +3,8 @@
 // error is blocked and its finding shown, a clean one passes, `args: [--fail-on, warning]` (the
 // README's snippet) blocks a warning-only file the default lets through, an overlay passed alone
 // is linted on top of the values.yaml beside it, and files that are not values files are left out.
+// Newer pre-commit (4.6.1 and later) installs the hook with `npm install -g git+file://…`
+// instead; that install is run here too, with npm alone.
 //
 // The hook repository is a snapshot of this checkout (tracked files with their working-tree
 // content, the same as `pre-commit try-repo` takes from a dirty tree), committed in a temp folder,
@@ -117,6 +119,48 @@ const SCRATCH_FILES: Record<string, string> = {
   'chart/templates/deployment.yaml': 'image: <mirror-registry>/nginx\n',
 };
 
+function isGitCheckout(): boolean {
+  return spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: ROOT }).status === 0;
+}
+
+function skipNotGit(ctx: Mocha.Context): never {
+  // A copy without .git has no tracked files to snapshot: nothing to install the hook from.
+  console.log('      skipped: not a git checkout');
+  return ctx.skip();
+}
+
+/** A temp folder with the snapshot of this checkout (the hook repository) and the scratch repository. */
+function makeRepos(): { work: string; hookRepo: string; rev: string; scratch: string } {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'airgap-pre-commit-'));
+  const hookRepo = path.join(work, 'airgap-lint');
+  fs.mkdirSync(hookRepo);
+  const rev = snapshotCheckout(hookRepo);
+  const scratch = path.join(work, 'scratch');
+  for (const [rel, text] of Object.entries(SCRATCH_FILES)) {
+    fs.mkdirSync(path.dirname(path.join(scratch, rel)), { recursive: true });
+    fs.writeFileSync(path.join(scratch, rel), text);
+  }
+  git(scratch, 'init', '-q');
+  git(scratch, 'add', '-A');
+  return { work, hookRepo, rev, scratch };
+}
+
+/** The environment of an install: the npm cache first, no colours, no git state of a caller. */
+function installEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Users' machines reach the registry when pre-commit installs the hook; here the cache
+    // makes the install fast and mostly offline.
+    npm_config_prefer_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    NO_COLOR: '1',
+  };
+  for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) delete env[k];
+  return env;
+}
+
 describe('pre-commit hook', function () {
   it('runs `airgap-lint check` on the values files pre-commit passes, failing on errors by default', () => {
     const hook = readHook();
@@ -157,6 +201,42 @@ describe('pre-commit hook', function () {
     assert.deepEqual(repo.hooks[0].args, ['--fail-on', 'warning']);
   });
 
+  describe('installed the way pre-commit 4.6.1 and later install it', function () {
+    // `npm install --allow-git=root --install-links -g git+file://<hook clone>`, as in
+    // pre-commit's languages/node.py; npm 11 prepares the git package without its
+    // devDependencies unless scripts/prepare.mjs installs them. Runs without pre-commit.
+    this.timeout(10 * 60 * 1000);
+    let repos: ReturnType<typeof makeRepos> | undefined;
+
+    before(function () {
+      if (!isGitCheckout()) return skipNotGit(this);
+      repos = makeRepos();
+    });
+
+    after(() => {
+      if (repos) fs.rmSync(repos.work, { recursive: true, force: true });
+    });
+
+    it('builds the CLI on the way and installs a working airgap-lint command', () => {
+      const { work, hookRepo, scratch } = repos!;
+      const prefix = path.join(work, 'node_env');
+      const env = { ...installEnv(), npm_config_prefix: prefix, NPM_CONFIG_PREFIX: prefix };
+      const install = spawnSync('npm', ['install', '--allow-git=root', '--install-links', '-g', `git+file://${hookRepo}`], {
+        cwd: hookRepo,
+        env,
+        encoding: 'utf8',
+        timeout: 9 * 60 * 1000,
+      });
+      assert.equal(install.status, 0, `${install.stdout}${install.stderr}`);
+
+      const bin = path.join(prefix, 'bin', 'airgap-lint');
+      const lint = spawnSync(bin, ['check', '--fail-on', 'error', 'chart/values-good.yaml', 'chart/values-placeholder.yaml'], { cwd: scratch, env, encoding: 'utf8' });
+      assert.equal(lint.status, 1, `${lint.stdout}${lint.stderr}`);
+      assert.match(lint.stdout, /chart\/values-placeholder\.yaml:\d+:\d+/);
+      assert.match(lint.stdout, /values\/placeholder/);
+    });
+  });
+
   describe('run by pre-commit', function () {
     // Two installs of the hook (try-repo's own store, then the store of the config runs), each
     // an `npm install` of the devDependencies and a build; a minute each when the cache is warm.
@@ -189,36 +269,10 @@ describe('pre-commit hook', function () {
 
     before(function () {
       if (!preCommit) return skipOrFail(this, 'pre-commit is not installed (apt-get install -y pre-commit)');
-      if (spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: ROOT }).status !== 0) {
-        // A copy without .git (no tracked files to snapshot): nothing to install the hook from.
-        console.log('      skipped: not a git checkout');
-        return this.skip();
-      }
-      work = fs.mkdtempSync(path.join(os.tmpdir(), 'airgap-pre-commit-'));
-      hookRepo = path.join(work, 'airgap-lint');
-      fs.mkdirSync(hookRepo);
-      rev = snapshotCheckout(hookRepo);
-
-      scratch = path.join(work, 'scratch');
-      for (const [rel, text] of Object.entries(SCRATCH_FILES)) {
-        fs.mkdirSync(path.dirname(path.join(scratch, rel)), { recursive: true });
-        fs.writeFileSync(path.join(scratch, rel), text);
-      }
-      git(scratch, 'init', '-q');
-      git(scratch, 'add', '-A');
-
-      env = {
-        ...process.env,
-        PRE_COMMIT_HOME: path.join(work, 'store'),
-        // The npm cache first (users' machines reach the registry when pre-commit installs the
-        // hook; here it makes the install fast and mostly offline).
-        npm_config_prefer_offline: 'true',
-        npm_config_audit: 'false',
-        npm_config_fund: 'false',
-        npm_config_update_notifier: 'false',
-        NO_COLOR: '1',
-      };
-      for (const k of ['PRE_COMMIT', 'PRE_COMMIT_CONFIG', 'SKIP', 'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE']) delete env[k];
+      if (!isGitCheckout()) return skipNotGit(this);
+      ({ work, hookRepo, rev, scratch } = makeRepos());
+      env = { ...installEnv(), PRE_COMMIT_HOME: path.join(work, 'store') };
+      for (const k of ['PRE_COMMIT', 'PRE_COMMIT_CONFIG', 'SKIP']) delete env[k];
     });
 
     after(() => {
