@@ -239,7 +239,7 @@ describe('npm package', function () {
   before(() => {
     packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'airgap-lint-pack-'));
     installDir = fs.mkdtempSync(path.join(os.tmpdir(), 'airgap-lint-install-'));
-    // `prepack` runs `npm run build`: the tarball gets the current bundle.
+    // `prepare` (run by `npm pack` too) runs `npm run build`: the tarball gets the current bundle.
     execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: ROOT, stdio: 'pipe', timeout: 100000 });
     tarball = path.join(packDir, `airgap-lint-${version}.tgz`);
     names = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
