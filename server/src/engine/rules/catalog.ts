@@ -78,7 +78,7 @@ export const DOCS_BASE = 'https://github.com/airgap-lint/airgap-lint/blob/main/R
  */
 export function ruleDocsAnchor(id: string): string {
   // Registered schema/* IDs (unresolved-ref, invalid-schema …) have their own section.
-  const key = id.startsWith('schema/') && !byId.has(id) ? 'schema/keyword' : id;
+  const key = id.startsWith('schema/') && (!byId.has(id) || id === 'schema/*') ? 'schema/keyword' : id;
   return key.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 }
 
