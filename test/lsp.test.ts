@@ -17,10 +17,10 @@ import {
   type MessageConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
-import { fixAllAction, nonOverlapping, quickFixes, wantsKind } from '../server/src/lsp/code-actions';
+import { fixAllAction, fixAllQuickFix, nonOverlapping, quickFixes, ruleActions, wantsKind } from '../server/src/lsp/code-actions';
 import { toDiagnostic, type DiagnosticSupport } from '../server/src/lsp/diagnostics';
 import { readSettings } from '../server/src/lsp/settings';
-import { applyEdits, DiskHost, LanguageService, type Finding } from '../server/src/engine';
+import { applyEdits, DiskHost, LanguageService, parseValuesDocument, type Finding } from '../server/src/engine';
 import { ALLOWLIST_FORMAT_INFO } from '../server/src/engine/allowlist/formats';
 import { ALLOWLIST_FORMATS, IMAGE_LIST_FORMATS } from '../server/src/engine';
 import { ALLOWLIST_FORMAT_CHOICES, Commands, IMAGE_LIST_FORMAT_CHOICES, type Failure, type GenerateResult } from '../server/src/protocol';
@@ -985,6 +985,31 @@ describe('lsp adapter: fix-all', () => {
     const breaking = finding({ path: '/v.yaml', fixes: [{ title: 'break', edits: [at(1, 2, 2, '- [')], safe: true }] });
     assert.equal(fixAllAction([breaking], '/v.yaml', 'file:///v.yaml', text), undefined);
     assert.equal(fixAllAction([unsafe], '/v.yaml', 'file:///v.yaml', text), undefined);
+  });
+
+  it('the quick-fix fix-all carries the same edits as source.fixAll, as a quickfix', () => {
+    const safe = finding({ path: '/v.yaml', fixes: [{ title: 'dedupe', edits: [at(1, 20, 30, '')], safe: true }] });
+    assert.deepEqual(fixAllQuickFix([safe], '/v.yaml', 'file:///v.yaml', text), {
+      title: 'Fix all airgap-lint problems in this file',
+      kind: 'quickfix',
+      edit: fixAllAction([safe], '/v.yaml', 'file:///v.yaml', text)!.edit,
+    });
+    assert.equal(fixAllQuickFix([], '/v.yaml', 'file:///v.yaml', text), undefined);
+  });
+
+  it('rule actions: our diagnostics only, one per title, docs only where comments mean nothing or for yaml/syntax', () => {
+    const diag = (code: string, line: number, source = 'airgap-lint'): Diagnostic => ({ range: { start: { line, character: 2 }, end: { line, character: 9 } }, source, code, message: 'm' });
+    const doc = parseValuesDocument('/v.yaml', text);
+    const titles = (ds: Diagnostic[], d: typeof doc | undefined = doc) => ruleActions(ds, d, 'file:///v.yaml').map((a) => a.title);
+    assert.deepEqual(titles([diag('proxy/no-proxy-redundant', 1), diag('proxy/no-proxy-redundant', 1), diag('proxy/no-proxy-redundant', 1, 'yaml')]), [
+      'Suppress proxy/no-proxy-redundant for this line',
+      'Suppress proxy/no-proxy-redundant for this file',
+      'Show documentation for proxy/no-proxy-redundant',
+    ]);
+    assert.deepEqual(titles([diag('config/invalid', 1)], undefined), ['Show documentation for config/invalid']);
+    assert.deepEqual(titles([diag('yaml/syntax', 1)]), ['Show documentation for yaml/syntax']);
+    // No page for an internal error: nothing to show.
+    assert.deepEqual(titles([diag('internal/error', 1)]), ['Suppress internal/error for this line', 'Suppress internal/error for this file']);
   });
 
   it('matches code action kinds hierarchically', () => {

@@ -76,7 +76,7 @@ const published = new Set<string>();
  * The findings last published per URI with the version they were computed on: the quick-fix
  * menu's "Fix all … in this file" reads them instead of linting on every light-bulb request.
  */
-const lastFindings = new Map<string, { version: number; findings: Finding[] }>();
+const lastFindings = new Map<string, { version: number; findings: Finding[]; fixAll?: CodeAction | null }>();
 
 let support: ClientSupport = {
   configuration: false,
@@ -403,8 +403,9 @@ async function menuActions(uri: string, path: string, doc: TextDocument, diagnos
   const text = doc.getText();
   const last = lastFindings.get(uri);
   if (last?.version === doc.version) {
-    const fixAll = fixAllQuickFix(last.findings, path, uri, text);
-    if (fixAll) actions.push(fixAll);
+    // Checking that the fixed text still parses costs two parses: once per version, not per cursor move.
+    if (last.fixAll === undefined) last.fixAll = fixAllQuickFix(last.findings, path, uri, text) ?? null;
+    if (last.fixAll) actions.push(last.fixAll);
   }
   // The config file is linted as a config, not as values: suppression comments mean nothing there.
   let values: ValuesDocument | undefined;
