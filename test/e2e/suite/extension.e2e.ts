@@ -194,10 +194,15 @@ describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
     const previews = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
     await waitFor('the Markdown preview tab', () => previews().some((t) => t.label.includes('image-not-mirrored.md')));
     // From the palette, without a rule: a quick pick of the catalog (its first item: yaml/syntax).
-    const picked = await answeringPrompts(vscode.commands.executeCommand<{ uri: string }>('airgapLint.showRuleDocumentation'));
+    const asking = vscode.commands.executeCommand<{ uri: string } | undefined>('airgapLint.showRuleDocumentation');
+    // Accepting before the pick has its active item would cancel it.
+    await sleep(1000);
+    const picked = await answeringPrompts(asking);
+    assert.ok(picked, 'a rule was picked');
     assert.equal(path.basename(vscode.Uri.parse(picked.uri).fsPath), 'yaml-syntax.md');
     await waitFor('the second preview', () => previews().some((t) => t.label.includes('yaml-syntax.md')));
     await vscode.window.tabGroups.close(previews());
+    await open(base);
   });
 
   it('the status bar shows "no profile" while none is set', async () => {
