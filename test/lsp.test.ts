@@ -1000,16 +1000,16 @@ describe('lsp adapter: fix-all', () => {
   it('rule actions: our diagnostics only, one per title, docs only where comments mean nothing or for yaml/syntax', () => {
     const diag = (code: string, line: number, source = 'airgap-lint'): Diagnostic => ({ range: { start: { line, character: 2 }, end: { line, character: 9 } }, source, code, message: 'm' });
     const doc = parseValuesDocument('/v.yaml', text);
-    const titles = (ds: Diagnostic[], d: typeof doc | undefined = doc) => ruleActions(ds, d, 'file:///v.yaml').map((a) => a.title);
-    assert.deepEqual(titles([diag('proxy/no-proxy-redundant', 1), diag('proxy/no-proxy-redundant', 1), diag('proxy/no-proxy-redundant', 1, 'yaml')]), [
+    const titles = (ds: Diagnostic[], d: typeof doc | undefined) => ruleActions(ds, d, 'file:///v.yaml').map((a) => a.title);
+    assert.deepEqual(titles([diag('proxy/no-proxy-redundant', 1), diag('proxy/no-proxy-redundant', 1), diag('proxy/no-proxy-redundant', 1, 'yaml')], doc), [
       'Suppress proxy/no-proxy-redundant for this line',
       'Suppress proxy/no-proxy-redundant for this file',
       'Show documentation for proxy/no-proxy-redundant',
     ]);
     assert.deepEqual(titles([diag('config/invalid', 1)], undefined), ['Show documentation for config/invalid']);
-    assert.deepEqual(titles([diag('yaml/syntax', 1)]), ['Show documentation for yaml/syntax']);
+    assert.deepEqual(titles([diag('yaml/syntax', 1)], doc), ['Show documentation for yaml/syntax']);
     // No page for an internal error: nothing to show.
-    assert.deepEqual(titles([diag('internal/error', 1)]), ['Suppress internal/error for this line', 'Suppress internal/error for this file']);
+    assert.deepEqual(titles([diag('internal/error', 1)], doc), ['Suppress internal/error for this line', 'Suppress internal/error for this file']);
   });
 
   it('matches code action kinds hierarchically', () => {

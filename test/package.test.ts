@@ -174,6 +174,7 @@ describe('extension manifest', () => {
       'airgapLint.setClusterProfile',
       'airgapLint.showEffectiveValues',
       'airgapLint.showOutput',
+      'airgapLint.showRuleDocumentation',
     ]);
     // Running kubectl: hidden from the palette and disabled in untrusted workspaces.
     const detect = manifest.contributes.commands.find((c: { command: string }) => c.command === 'airgapLint.detectClusterNetwork');
