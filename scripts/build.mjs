@@ -1,8 +1,9 @@
 // Bundles the extension client, the language server and the CLI into dist/ so that the
 // VSIX ships no node_modules. `vscode` is provided by the editor at run time.
 import { build } from 'esbuild';
-import { mkdirSync, cpSync } from 'node:fs';
+import { mkdirSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { bundleOptions } from './bundle-options.mjs';
+import { ruleDocPages } from './rule-docs.mjs';
 
 const common = { ...bundleOptions, sourcemap: true };
 
@@ -12,3 +13,9 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
+
+// The rule pages "Show documentation for RULE" opens offline, from the README's Rules section.
+const RULE_DOCS = 'dist/docs/rules';
+rmSync(RULE_DOCS, { recursive: true, force: true });
+mkdirSync(RULE_DOCS, { recursive: true });
+for (const [name, text] of ruleDocPages(readFileSync('README.md', 'utf8'))) writeFileSync(`${RULE_DOCS}/${name}`, text);

@@ -17,10 +17,10 @@ import {
   type MessageConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
-import { fixAllAction, nonOverlapping, quickFixes, wantsKind } from '../server/src/lsp/code-actions';
+import { fixAllAction, fixAllQuickFix, nonOverlapping, quickFixes, ruleActions, wantsKind } from '../server/src/lsp/code-actions';
 import { toDiagnostic, type DiagnosticSupport } from '../server/src/lsp/diagnostics';
 import { readSettings } from '../server/src/lsp/settings';
-import { DiskHost, LanguageService, type Finding } from '../server/src/engine';
+import { applyEdits, DiskHost, LanguageService, parseValuesDocument, type Finding } from '../server/src/engine';
 import { ALLOWLIST_FORMAT_INFO } from '../server/src/engine/allowlist/formats';
 import { ALLOWLIST_FORMATS, IMAGE_LIST_FORMATS } from '../server/src/engine';
 import { ALLOWLIST_FORMAT_CHOICES, Commands, IMAGE_LIST_FORMAT_CHOICES, type Failure, type GenerateResult } from '../server/src/protocol';
@@ -463,7 +463,14 @@ describe('language server over stdio', function () {
     };
     const foreign: Diagnostic = { ...diagnostic, source: 'yaml' };
     const actions = await lsp.codeActions(uri, [diagnostic, foreign], ['quickfix']);
-    assert.deepEqual(actions, [
+    // The menu's own actions follow the carried fixes (tested in 'the quick-fix menu …' below).
+    assert.deepEqual(actions.slice(3).map((a) => a.title), [
+      'Fix all airgap-lint problems in this file',
+      'Suppress schema/additionalProperties for this line',
+      'Suppress schema/additionalProperties for this file',
+      'Show documentation for schema/additionalProperties',
+    ]);
+    assert.deepEqual(actions.slice(0, 3), [
       { title: 'Rename to "pullPolicy"', kind: 'quickfix', diagnostics: [diagnostic], isPreferred: true, edit: { changes: { [uri]: [{ range, newText: 'pullPolicy' }] } } },
       {
         title: 'Add it to values-prod.yaml',
@@ -473,9 +480,14 @@ describe('language server over stdio', function () {
       },
       { title: 'Pick a profile', kind: 'quickfix', diagnostics: [diagnostic], command: { title: 'Pick a profile', command: 'airgapLint.setProfile' } },
     ]);
-    // After an edit the carried ranges may be wrong: nothing is offered until fresh diagnostics arrive.
+    // After an edit the carried ranges may be wrong: no carried fix and no fix-all is offered until
+    // fresh diagnostics arrive. Suppressing and the docs are computed on the current text.
     lsp.change(uri, 2, read(file) + '\n');
-    assert.deepEqual(await lsp.codeActions(uri, [diagnostic], ['quickfix']), []);
+    assert.deepEqual((await lsp.codeActions(uri, [diagnostic], ['quickfix'])).map((a) => a.title), [
+      'Suppress schema/additionalProperties for this line',
+      'Suppress schema/additionalProperties for this file',
+      'Show documentation for schema/additionalProperties',
+    ]);
   });
 
   it('renames an unknown key close to a known one ("did you mean")', async () => {
@@ -599,6 +611,10 @@ describe('language server over stdio', function () {
     assert.deepEqual(quick.map((a) => [a.title, a.isPreferred ?? false]), [
       [`Replace <mirror-registry> with ${mirror}`, true],
       [`Replace all 2 <mirror-registry> in this file with ${mirror}`, false],
+      ['Fix all airgap-lint problems in this file', false],
+      ['Suppress values/placeholder for this line', false],
+      ['Suppress values/placeholder for this file', false],
+      ['Show documentation for values/placeholder', false],
     ]);
     // Not offered on a light-bulb request (no `only`, automatic trigger): it would cost a lint per cursor move.
     const auto = await lsp.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
@@ -630,12 +646,100 @@ describe('language server over stdio', function () {
     assert.deepEqual(await lsp.codeActions(uri, [], ['source.fixAll']), []);
   });
 
+  it('the quick-fix menu of every diagnostic: its fixes, fix-all (when safe fixes exist), suppress for line and file, show docs', async () => {
+    await lsp.initialize();
+    let checked = 0;
+    const rules = new Set<string>();
+    for (const file of [fixture('menu', 'values.yaml'), fixture('proxied', 'values.yaml'), fixture('mirrored', 'values.yaml'), fixture('images', 'values-airgap.yaml'), fixture('chart', 'values.yaml')]) {
+      const uri = lsp.open(file);
+      const { diagnostics } = await lsp.nextDiagnostics(uri);
+      assert.ok(diagnostics.length, `${file} has diagnostics`);
+      const [sourceFixAll] = await lsp.codeActions(uri, [], ['source.fixAll']);
+      for (const d of diagnostics) {
+        const rule = String(d.code);
+        const actions = await lsp.codeActions(uri, [d], ['quickfix']);
+        const titles = actions.map((a) => a.title);
+        const carried = ((d.data as { fixes?: Array<{ title: string }> } | undefined)?.fixes ?? []).map((f) => f.title);
+        assert.deepEqual(titles.slice(0, carried.length), carried, `${rule}: its own fixes first`);
+        const fixAll = actions.find((a) => a.title === 'Fix all airgap-lint problems in this file');
+        // The same safe edits as source.fixAll.airgapLint, and only when there are some.
+        assert.deepEqual(fixAll?.edit, sourceFixAll?.edit, `${rule}: fix-all`);
+        assert.deepEqual(titles.slice(carried.length + (fixAll ? 1 : 0)), [
+          `Suppress ${rule} for this line`,
+          `Suppress ${rule} for this file`,
+          `Show documentation for ${rule}`,
+        ]);
+        assert.deepEqual(actions.at(-1)!.command, { title: `Show documentation for ${rule}`, command: 'airgapLint.showRuleDocumentation', arguments: [rule] });
+        assert.equal(actions.at(-1)!.edit, undefined);
+        for (const a of actions.slice(-3)) assert.deepEqual(a.diagnostics, [d]);
+        checked++;
+        rules.add(rule);
+      }
+      lsp.close(uri);
+      await lsp.nextDiagnostics(uri); // the clearing publish
+    }
+    assert.ok(checked >= 8 && rules.size >= 5, `${checked} diagnostics of ${[...rules].join(', ')}`);
+  });
+
+  it('"Suppress RULE for this line" silences exactly that finding, and is not offered twice', async () => {
+    await lsp.initialize();
+    const file = fixture('menu', 'values.yaml'); // three rules on the NO_PROXY line, a list item
+    const text = read(file);
+    const uri = lsp.open(file);
+    const before = (await lsp.nextDiagnostics(uri)).diagnostics;
+    const key = (d: Diagnostic, shiftFrom = Infinity) => `${d.code}@${d.range.start.line + (d.range.start.line >= shiftFrom ? 1 : 0)}:${d.range.start.character}`;
+    let version = 1;
+    for (const target of before) {
+      const actions = await lsp.codeActions(uri, [target], ['quickfix']);
+      const suppress = actions.find((a) => a.title === `Suppress ${target.code} for this line`)!;
+      const edits = suppress.edit!.changes![uri];
+      assert.equal(edits.length, 1);
+      const at = edits[0].range.start.line;
+      assert.ok(edits[0].newText.startsWith(`${' '.repeat(read(file).split('\n')[target.range.start.line].search(/\S/))}# airgap-lint-disable-next-line ${target.code}`));
+      const edited = applyEdits(text, edits).text;
+      lsp.change(uri, ++version, edited);
+      const after = (await lsp.diagnosticsOf(uri, version)).diagnostics;
+      // Only the suppressed rule's findings on that line go; every other one stays, one line lower below the comment.
+      assert.deepEqual(
+        after.map((d) => key(d)),
+        before.filter((d) => !(d.code === target.code && d.range.start.line === target.range.start.line)).map((d) => key(d, at)),
+        `suppressing ${key(target)}`,
+      );
+      // The same finding, where the client would now keep it: applying again is not offered.
+      const moved = { ...target, range: { start: { ...target.range.start, line: target.range.start.line + 1 }, end: { ...target.range.end, line: target.range.end.line + 1 } } };
+      const again = await lsp.codeActions(uri, [moved], ['quickfix']);
+      assert.ok(!again.some((a) => a.title === `Suppress ${target.code} for this line`), 'offered twice');
+      lsp.change(uri, ++version, text);
+      assert.deepEqual((await lsp.diagnosticsOf(uri, version)).diagnostics.map((d) => key(d)), before.map((d) => key(d)));
+    }
+    assert.ok(before.length >= 6, 'neighbouring findings to keep');
+  });
+
+  it('"Suppress RULE for this file" silences that rule only, through the header comment', async () => {
+    await lsp.initialize();
+    const file = fixture('images', 'values-airgap.yaml');
+    const text = read(file);
+    const uri = lsp.open(file);
+    const before = (await lsp.nextDiagnostics(uri)).diagnostics;
+    const target = before[0];
+    const actions = await lsp.codeActions(uri, [target], ['quickfix']);
+    const suppress = actions.find((a) => a.title === `Suppress ${target.code} for this file`)!;
+    assert.deepEqual(suppress.edit!.changes![uri], [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `# airgap-lint-disable ${target.code}\n` }]);
+    lsp.change(uri, 2, applyEdits(text, suppress.edit!.changes![uri]).text);
+    const after = (await lsp.diagnosticsOf(uri, 2)).diagnostics;
+    assert.deepEqual(after.map((d) => `${d.code}@${d.range.start.line - 1}`), before.filter((d) => d.code !== target.code).map((d) => `${d.code}@${d.range.start.line}`));
+  });
+
   it('returns source.fixAll.airgapLint only when asked, and nothing when no fix is safe', async () => {
     await lsp.initialize();
     const uri = lsp.open(fixture('broken', 'values-fixall.yaml'), 'replicaCount: 1\nreplicaCount: 2\n');
     const { diagnostics } = await lsp.nextDiagnostics(uri);
     assert.deepEqual(diagnostics.map((d) => d.code), ['yaml/duplicate-key']);
-    assert.deepEqual(await lsp.codeActions(uri, diagnostics, ['quickfix']), []);
+    assert.deepEqual((await lsp.codeActions(uri, diagnostics, ['quickfix'])).map((a) => a.title), [
+      'Suppress yaml/duplicate-key for this line',
+      'Suppress yaml/duplicate-key for this file',
+      'Show documentation for yaml/duplicate-key',
+    ]);
     // A duplicate key has no safe fix (which value wins is the author's call): no empty fix-all action.
     assert.deepEqual(await lsp.codeActions(uri, [], ['source.fixAll']), []);
     assert.deepEqual(await lsp.codeActions(uri, [], ['source']), []);
@@ -915,6 +1019,31 @@ describe('lsp adapter: fix-all', () => {
     const breaking = finding({ path: '/v.yaml', fixes: [{ title: 'break', edits: [at(1, 2, 2, '- [')], safe: true }] });
     assert.equal(fixAllAction([breaking], '/v.yaml', 'file:///v.yaml', text), undefined);
     assert.equal(fixAllAction([unsafe], '/v.yaml', 'file:///v.yaml', text), undefined);
+  });
+
+  it('the quick-fix fix-all carries the same edits as source.fixAll, as a quickfix', () => {
+    const safe = finding({ path: '/v.yaml', fixes: [{ title: 'dedupe', edits: [at(1, 20, 30, '')], safe: true }] });
+    assert.deepEqual(fixAllQuickFix([safe], '/v.yaml', 'file:///v.yaml', text), {
+      title: 'Fix all airgap-lint problems in this file',
+      kind: 'quickfix',
+      edit: fixAllAction([safe], '/v.yaml', 'file:///v.yaml', text)!.edit,
+    });
+    assert.equal(fixAllQuickFix([], '/v.yaml', 'file:///v.yaml', text), undefined);
+  });
+
+  it('rule actions: our diagnostics only, one per title, docs only where comments mean nothing or for yaml/syntax', () => {
+    const diag = (code: string, line: number, source = 'airgap-lint'): Diagnostic => ({ range: { start: { line, character: 2 }, end: { line, character: 9 } }, source, code, message: 'm' });
+    const doc = parseValuesDocument('/v.yaml', text);
+    const titles = (ds: Diagnostic[], d: typeof doc | undefined) => ruleActions(ds, d, 'file:///v.yaml').map((a) => a.title);
+    assert.deepEqual(titles([diag('proxy/no-proxy-redundant', 1), diag('proxy/no-proxy-redundant', 1), diag('proxy/no-proxy-redundant', 1, 'yaml')], doc), [
+      'Suppress proxy/no-proxy-redundant for this line',
+      'Suppress proxy/no-proxy-redundant for this file',
+      'Show documentation for proxy/no-proxy-redundant',
+    ]);
+    assert.deepEqual(titles([diag('config/invalid', 1)], undefined), ['Show documentation for config/invalid']);
+    assert.deepEqual(titles([diag('yaml/syntax', 1)], doc), ['Show documentation for yaml/syntax']);
+    // No page for an internal error: nothing to show.
+    assert.deepEqual(titles([diag('internal/error', 1)], doc), ['Suppress internal/error for this line', 'Suppress internal/error for this file']);
   });
 
   it('matches code action kinds hierarchically', () => {

@@ -10,11 +10,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { CONFIG_FILE_NAMES, DEFAULT_VALUES_PATTERNS, documentPatterns, serverDocumentPatterns } from '../client/src/selector';
-import { DEFAULT_FILE_PATTERNS } from '../server/src/engine';
+import { allRules, DEFAULT_FILE_PATTERNS, ruleDocsAnchor } from '../server/src/engine';
 
 const ROOT = path.resolve(__dirname, '..');
 const VSIX = path.join(ROOT, 'dist', 'airgap-lint.vsix');
 const MAX_VSIX_BYTES = 2 * 1024 * 1024;
+/** One page per rule of the catalog (schema/* keywords share one). */
+const RULE_PAGES = [...new Set(allRules().map((r) => `${ruleDocsAnchor(r.id)}.md`))].sort();
 
 interface ZipEntry {
   name: string;
@@ -80,7 +82,7 @@ describe('VSIX package', function () {
     assert.ok(buf.length < MAX_VSIX_BYTES, `VSIX is ${buf.length} bytes, limit ${MAX_VSIX_BYTES}`);
   });
 
-  it('holds the three bundles, the config schema and any bundled chart schemas, the readme and the licence', () => {
+  it('holds the three bundles, the config schema and any bundled chart schemas, the readme, the rule pages and the licence', () => {
     const bundled = fs.existsSync(path.join(ROOT, 'schemas', 'charts'))
       ? fs.readdirSync(path.join(ROOT, 'schemas', 'charts')).filter((f) => f.endsWith('.json'))
       : [];
@@ -93,6 +95,9 @@ describe('VSIX package', function () {
       'extension/schemas/airgap-lint.schema.json',
       'extension/readme.md',
       'extension/LICENSE.txt',
+      // The rule pages "Show documentation" opens with no network: every rule's, and the index.
+      'extension/dist/docs/rules/index.md',
+      ...RULE_PAGES.map((page) => `extension/dist/docs/rules/${page}`),
     ]) {
       assert.ok(names.includes(required), `${required} missing from ${names.join(', ')}`);
     }
@@ -103,7 +108,7 @@ describe('VSIX package', function () {
       (n) => /(^|\/)node_modules\//.test(n) || /\.(ts|map|vsix|tgz)$/.test(n) || /^extension\/(test|server|client|scripts|bench|examples)\//.test(n),
     );
     assert.deepEqual(offending, []);
-    const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(client|server|cli)\.js|schemas\/.+\.json|syntaxes\/.+\.json))$/;
+    const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(client|server|cli)\.js|dist\/docs\/rules\/[a-z0-9-]+\.md|schemas\/.+\.json|syntaxes\/.+\.json))$/;
     assert.deepEqual(names.filter((n) => !allowed.test(n)), []);
   });
 
@@ -169,6 +174,7 @@ describe('extension manifest', () => {
       'airgapLint.setClusterProfile',
       'airgapLint.showEffectiveValues',
       'airgapLint.showOutput',
+      'airgapLint.showRuleDocumentation',
     ]);
     // Running kubectl: hidden from the palette and disabled in untrusted workspaces.
     const detect = manifest.contributes.commands.find((c: { command: string }) => c.command === 'airgapLint.detectClusterNetwork');
@@ -259,11 +265,12 @@ describe('npm package', function () {
     for (const dir of [packDir, installDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('holds the CLI bundle, its bin script, the schemas and the docs, and nothing else', () => {
+  it('holds the CLI bundle, its bin script, the schemas and the docs (README, rule pages), and nothing else', () => {
     const schemas = fs.readdirSync(path.join(ROOT, 'schemas'), { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => path.posix.join('package', path.relative(ROOT, path.join(e.parentPath, e.name)).split(path.sep).join('/')));
-    assert.deepEqual(names, ['package/LICENSE', 'package/README.md', 'package/bin/airgap-lint.js', 'package/dist/cli.js', 'package/package.json', ...schemas].sort());
+    const pages = ['index.md', ...RULE_PAGES].map((page) => `package/dist/docs/rules/${page}`);
+    assert.deepEqual(names, ['package/LICENSE', 'package/README.md', 'package/bin/airgap-lint.js', 'package/dist/cli.js', 'package/package.json', ...pages, ...schemas].sort());
     const offending = names.filter((n) => /(^|\/)node_modules\//.test(n) || /\.(ts|map|vsix|tgz)$/.test(n) || /^package\/(test|server|client|scripts|bench|examples)\//.test(n));
     assert.deepEqual(offending, []);
     const size = fs.statSync(tarball).size;

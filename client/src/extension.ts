@@ -11,6 +11,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
+import { registerShowRuleDocumentation } from './commands/rule-docs';
 import type { CommandContext } from './commands/context';
 import { documentPatterns, serverDocumentPatterns } from './selector';
 import { ProfileStatus } from './status-bar';
@@ -76,6 +77,7 @@ export async function activate(context: ExtensionContext): Promise<AirgapLintApi
   const status = new ProfileStatus({ client: () => client, output: outputChannel }, documentSelector);
   const commandContext: CommandContext = { client: () => client, output: outputChannel, refreshStatus: () => status.refresh() };
   context.subscriptions.push(status, ...registerCommands(commandContext));
+  context.subscriptions.push(registerShowRuleDocumentation(context.extensionUri));
 
   const restart = async () => {
     const previous = client;

@@ -6,6 +6,7 @@
 export { combineDetection, KUBECTL_QUERIES, ClusterInfoDumpScanner, KUBECTL_REQUEST_TIMEOUT, parseCidr, type DetectedNetwork, type KubectlOutputs } from './engine/services/kubectl-parse';
 export { PRESETS, presetFor, type DistributionPreset } from './engine/config/presets';
 export { parseIP } from './engine/noproxy/ip';
+export { allRules, ruleDocsAnchor, type RuleInfo } from './engine/rules/catalog';
 
 /** Custom requests (client → server). */
 export const Requests = {
@@ -37,6 +38,12 @@ export const Commands = {
   generateImageMirrorList: 'airgapLint.generateImageMirrorList',
   /** Client: the `overlay` image list written beside the chart as values-airgap.yaml. */
   generateAirgapOverlay: 'airgapLint.generateAirgapOverlay',
+  /**
+   * Client (code actions, palette): `(ruleId?)` opens the rule's page bundled in the extension
+   * (dist/docs/rules/<ruleDocsAnchor>.md) in a Markdown preview, no network needed; without a
+   * rule it asks with a quick pick. Clients other than VS Code may ignore it.
+   */
+  showRuleDocumentation: 'airgapLint.showRuleDocumentation',
 } as const;
 
 export type Failure = { error: string };

@@ -18,15 +18,16 @@ import {
   type CodeAction,
   type CodeActionParams,
   type Connection,
+  type Diagnostic,
   type DiagnosticTag,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version as serverVersion } from '../../package.json';
-import { clearSchemaCache, configureSchemaCodeCache, DiskHost, isConfigFile, isValuesFile, resolveConfig, type Engine } from './engine';
-import { fixAllAction, FIX_ALL_KIND, quickFixes, wantsKind } from './lsp/code-actions';
-import { toDiagnostic, type DiagnosticSupport } from './lsp/diagnostics';
+import { clearSchemaCache, configureSchemaCodeCache, DiskHost, isConfigFile, isValuesFile, parseValuesDocument, resolveConfig, type Engine, type Finding, type ValuesDocument } from './engine';
+import { fixAllAction, fixAllQuickFix, FIX_ALL_KIND, quickFixes, ruleActions, wantsKind } from './lsp/code-actions';
+import { DIAGNOSTIC_SOURCE, toDiagnostic, type DiagnosticSupport } from './lsp/diagnostics';
 import { Folders } from './lsp/folders';
 import { describeError } from './lsp/log';
 import { DebounceScheduler, editDelay } from './lsp/scheduler';
@@ -72,6 +73,11 @@ const scheduler = new DebounceScheduler<string>();
 const justOpened = new Set<string>();
 /** URIs with non-empty diagnostics on the client, so that they can be cleared later. */
 const published = new Set<string>();
+/**
+ * The findings last published per URI with the version they were computed on: the quick-fix
+ * menu's "Fix all … in this file" reads them instead of linting on every light-bulb request.
+ */
+const lastFindings = new Map<string, { version: number; findings: Finding[]; fixAll?: CodeAction | null }>();
 
 let support: ClientSupport = {
   configuration: false,
@@ -235,6 +241,7 @@ function shouldLint(engine: Engine, path: string): boolean {
 }
 
 function clearDiagnostics(uri: string): void {
+  lastFindings.delete(uri);
   if (!published.delete(uri)) return;
   void connection.sendDiagnostics({ uri, diagnostics: [] });
 }
@@ -263,6 +270,7 @@ async function validate(uri: string): Promise<void> {
       .map((f) => toDiagnostic(f, version, support.diagnostics, (p) => uris.uriFor(p)));
     if (diagnostics.length) published.add(uri);
     else published.delete(uri);
+    lastFindings.set(uri, { version, findings: result.findings });
     void connection.sendDiagnostics({ uri, version: support.diagnosticVersion ? version : undefined, diagnostics });
   });
 }
@@ -301,6 +309,7 @@ documents.onDidClose((event) =>
     lintDurations.delete(uri);
     justOpened.delete(uri);
     published.delete(uri);
+    lastFindings.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
     const path = uriToPath(uri);
     if (!path) return;
@@ -380,7 +389,9 @@ connection.onCodeAction((params: CodeActionParams) =>
     const only = params.context.only;
     const actions: CodeAction[] = [];
     if (wantsKind(only, CodeActionKind.QuickFix)) {
-      actions.push(...quickFixes(params.context.diagnostics ?? [], uri, doc.version, (p) => uris.uriFor(p)));
+      const diagnostics = params.context.diagnostics ?? [];
+      actions.push(...quickFixes(diagnostics, uri, doc.version, (p) => uris.uriFor(p)));
+      if (diagnostics.some((d) => d.source === DIAGNOSTIC_SOURCE)) actions.push(...(await menuActions(uri, path, doc, diagnostics)));
     }
     // Fix-all needs a lint of the current text: only when asked for explicitly (on save,
     // or from a source-action menu), not on every cursor move that shows the light bulb.
@@ -397,6 +408,28 @@ connection.onCodeAction((params: CodeActionParams) =>
     return actions;
   }),
 );
+
+/**
+ * What the quick-fix menu adds to a diagnostic's own fixes: fix-all from the findings last
+ * published for this version (none while a newer lint is pending), suppress and show-docs.
+ */
+async function menuActions(uri: string, path: string, doc: TextDocument, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
+  const actions: CodeAction[] = [];
+  const text = doc.getText();
+  const last = lastFindings.get(uri);
+  if (last?.version === doc.version) {
+    // Checking that the fixed text still parses costs two parses: once per version, not per cursor move.
+    if (last.fixAll === undefined) last.fixAll = fixAllQuickFix(last.findings, path, uri, text) ?? null;
+    if (last.fixAll) actions.push(last.fixAll);
+  }
+  // The config file is linted as a config, not as values: suppression comments mean nothing there.
+  let values: ValuesDocument | undefined;
+  if (!isConfigFile(path)) {
+    const cached = (await folders.stateFor(path)).engine.getDocument(path);
+    values = cached?.text === text ? cached : parseValuesDocument(path, text);
+  }
+  return [...actions, ...ruleActions(diagnostics, values, uri)];
+}
 
 // ---------------------------------------------------------------------------- client commands
 

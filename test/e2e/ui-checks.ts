@@ -125,6 +125,62 @@ async function effectiveValuesReadOnly(page: Page, shot: Shot): Promise<void> {
   await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 15_000 });
 }
 
+/**
+ * Blocks every request the browser makes to anything but the code-server on localhost, and
+ * records what it blocked: the air-gapped user's view.
+ */
+async function blockNetwork(page: Page): Promise<{ blocked: string[]; restore(): Promise<void> }> {
+  const blocked: string[] = [];
+  const handler = async (route: import('playwright-core').Route) => {
+    const url = new URL(route.request().url());
+    const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || !/^(https?|wss?):$/.test(url.protocol);
+    if (local) await route.continue();
+    else {
+      blocked.push(url.href);
+      await route.abort('internetdisconnected');
+    }
+  };
+  await page.context().route('**/*', handler);
+  return { blocked, restore: () => page.context().unroute('**/*', handler) };
+}
+
+/**
+ * The quick-fix menu of a finding offers "Show documentation for RULE"; picking it opens the
+ * rule's page bundled in the extension in a Markdown preview, with the network blocked.
+ */
+async function checkRuleDocumentationOffline(page: Page, shot: (name: string) => Promise<void>, note: (s: string) => void): Promise<void> {
+  const network = await blockNetwork(page);
+  try {
+    await openFile(page, 'charts/shop/values.yaml');
+    // `registry: quay.io` of the shop image (line 4): image/not-mirrored.
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.quick-input-widget input').fill(':4:13');
+    await page.keyboard.press('Enter');
+    await page.locator('.statusbar-item', { hasText: 'Ln 4, Col 13' }).first().waitFor({ timeout: 15_000 });
+    const title = 'Show documentation for image/not-mirrored';
+    const item = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+    await withRetry(page, async () => {
+      await page.keyboard.press('Control+.');
+      await item.waitFor({ timeout: 15_000 });
+    });
+    for (const other of ['Suppress image/not-mirrored for this line', 'Suppress image/not-mirrored for this file']) {
+      await page.locator('.action-widget .monaco-list-row', { hasText: other }).first().waitFor({ timeout: 5_000 });
+    }
+    await shot('quick-fix-menu-show-documentation');
+    await item.click();
+    await page.locator('.tabs-container .tab', { hasText: 'image-not-mirrored.md' }).first().waitFor({ timeout: 30_000 });
+    // The preview is a webview: its content sits two iframes down.
+    const preview = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await preview.locator('h1', { hasText: 'image/not-mirrored' }).first().waitFor({ timeout: 30_000 });
+    await preview.locator('p', { hasText: 'The image pulls from a registry other than' }).first().waitFor({ timeout: 5_000 });
+    await shot('rule-documentation-offline');
+    note(`rule documentation: ${network.blocked.length} non-local request(s) blocked${network.blocked.length ? `: ${network.blocked.slice(0, 5).join(', ')}` : ''}`);
+  } finally {
+    await network.restore();
+  }
+}
+
 export async function runUiChecks(options: { url: string; workspace: string; screenshots: string }): Promise<UiResult> {
   const result: UiResult = { failed: [], log: [], screenshots: [] };
   const t0 = Date.now();
@@ -274,6 +330,10 @@ export async function runUiChecks(options: { url: string; workspace: string; scr
       if (left.length) throw new Error(`the overlay still has ${left.join(', ')}: ${text.slice(0, 500)}`);
       await shot('overlay-written');
     });
+
+    await check('quick-fix menu: Show documentation opens the bundled rule page with the network blocked', () =>
+      checkRuleDocumentationOffline(page, shot, note),
+    );
   } catch (err) {
     result.failed.push('workbench');
     note(`FAIL workbench: ${(err as Error).message.split('\n')[0]}`);

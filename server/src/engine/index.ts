@@ -7,7 +7,8 @@ export * from './report';
 export * from './config';
 export * from './document';
 export * from './fixes';
-export { ruleDocsUrl, ruleInfo, allRules } from './rules/catalog';
+export { ruleDocsAnchor, ruleDocsUrl, ruleInfo, allRules } from './rules/catalog';
+export { isSuppressible, suppressFileEdit, suppressLineEdit } from './suppression-edits';
 export type { RuleModule, LintContext } from './rules/types';
 export * from './node-host';
 // Layering: the server re-lints a file's overlays (dependentsOf) when that file changes.

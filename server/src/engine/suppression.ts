@@ -10,10 +10,23 @@ export interface Suppressions {
   byLine: Map<number, string[]>;
 }
 
-const MARKER = 'airgap-lint-disable';
-const COMMENT = /#\s*airgap-lint-disable(-next-line)?(?:\s+(.*))?$/;
+/** Text every suppression comment contains (a cheap pre-check before the regex). */
+export const SUPPRESSION_MARKER = 'airgap-lint-disable';
+const MARKER = SUPPRESSION_MARKER;
+/** A suppression comment: group 1 is `-next-line` (or undefined), group 2 the rule list. */
+export const SUPPRESSION_COMMENT = /#\s*airgap-lint-disable(-next-line)?(?:\s+(.*))?$/;
+const COMMENT = SUPPRESSION_COMMENT;
 
-function parseIds(list: string | undefined): string[] {
+/** The lines of a text, all suppression needs (a ValuesDocument or a bare TextBase). */
+export type SuppressionText = Pick<ValuesDocument, 'text' | 'lineCount' | 'lineText'>;
+
+/** Whether a line still belongs to the header where file-wide comments count (blank, comment, `---`). */
+export function isHeaderLine(text: string): boolean {
+  const trimmed = text.trim();
+  return !trimmed || trimmed.startsWith('#') || trimmed === '---';
+}
+
+export function parseIds(list: string | undefined): string[] {
   if (!list) return ['*'];
   const ids = list
     .replace(/\s+--.*$/, '') // allow a trailing "-- reason"
@@ -23,7 +36,7 @@ function parseIds(list: string | undefined): string[] {
   return ids.length ? ids : ['*'];
 }
 
-export function collectSuppressions(doc: ValuesDocument): Suppressions {
+export function collectSuppressions(doc: SuppressionText): Suppressions {
   const result: Suppressions = { fileWide: [], byLine: new Map() };
   if (!doc.text.includes(MARKER)) return result;
   let inHeader = true;
@@ -31,7 +44,7 @@ export function collectSuppressions(doc: ValuesDocument): Suppressions {
     const text = doc.lineText(line);
     const trimmed = text.trim();
     const isCommentLine = trimmed.startsWith('#');
-    if (trimmed && !isCommentLine && trimmed !== '---') inHeader = false;
+    if (!isHeaderLine(text)) inHeader = false;
     if (!text.includes(MARKER)) continue;
     const m = COMMENT.exec(text);
     if (!m) continue;

@@ -1,9 +1,24 @@
-// Code actions: one `quickfix` per fix carried in a diagnostic's data, and
+// Code actions, as ESLint offers them: for each airgap-lint diagnostic the fixes carried in its
+// data, "Fix all airgap-lint problems in this file" (the safe fixes, when there are any),
+// "Suppress RULE for this line" / "… for this file" (comment edits from the engine) and
+// "Show documentation for RULE" (a client command that opens the bundled rule page); plus
 // `source.fixAll.airgapLint` with every safe fix of the current version as minimal edits.
 // A fix that carries a credential (`sensitive`) is offered as a quick fix, with its real text,
 // and never in fix-all (safeEditsFor skips it).
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver/node';
-import { applyEdits, parseValuesDocument, safeEditsFor, type Finding, type Position, type TextEdit } from '../engine';
+import {
+  applyEdits,
+  parseValuesDocument,
+  ruleInfo,
+  safeEditsFor,
+  suppressFileEdit,
+  suppressLineEdit,
+  type Finding,
+  type Position,
+  type TextEdit,
+  type ValuesDocument,
+} from '../engine';
+import { Commands } from '../protocol';
 import { DIAGNOSTIC_SOURCE, diagnosticData } from './diagnostics';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.airgapLint`;
@@ -62,19 +77,73 @@ export function nonOverlapping(edits: TextEdit[]): TextEdit[] {
 }
 
 /**
- * The fix-all action for findings freshly computed on `text`, or undefined when there is
- * nothing safe to fix. Edits that would turn valid YAML into invalid YAML are not offered.
+ * The safe fixes of findings freshly computed on `text` as non-overlapping edits, or undefined
+ * when there is nothing safe to fix. Edits that would turn valid YAML into invalid YAML are not offered.
  */
-export function fixAllAction(findings: Finding[], path: string, uri: string, text: string): CodeAction | undefined {
+export function fixAllEdits(findings: Finding[], path: string, text: string): TextEdit[] | undefined {
   const edits = nonOverlapping(safeEditsFor(findings, path));
   if (!edits.length) return undefined;
   const hasSyntaxError = (t: string) => parseValuesDocument(path, t).problems.some((p) => p.kind === 'syntax');
   const fixed = applyEdits(text, edits).text;
   if (fixed === text) return undefined;
   if (hasSyntaxError(fixed) && !hasSyntaxError(text)) return undefined;
+  return edits;
+}
+
+/** `source.fixAll.airgapLint` (on save, source action menu) for findings freshly computed on `text`. */
+export function fixAllAction(findings: Finding[], path: string, uri: string, text: string): CodeAction | undefined {
+  const edits = fixAllEdits(findings, path, text);
+  if (!edits) return undefined;
   return {
     title: 'Fix all auto-fixable airgap-lint problems',
     kind: FIX_ALL_KIND,
     edit: { changes: { [uri]: edits } },
   };
+}
+
+export const FIX_ALL_QUICKFIX_TITLE = 'Fix all airgap-lint problems in this file';
+
+/** The same safe edits as a quick fix, so that the light bulb menu offers them next to a diagnostic's own fixes. */
+export function fixAllQuickFix(findings: Finding[], path: string, uri: string, text: string): CodeAction | undefined {
+  const edits = fixAllEdits(findings, path, text);
+  if (!edits) return undefined;
+  return { title: FIX_ALL_QUICKFIX_TITLE, kind: CodeActionKind.QuickFix, edit: { changes: { [uri]: edits } } };
+}
+
+function ruleOf(diagnostic: Diagnostic): string | undefined {
+  return diagnostic.source === DIAGNOSTIC_SOURCE && typeof diagnostic.code === 'string' ? diagnostic.code : undefined;
+}
+
+/**
+ * For each airgap-lint diagnostic: suppress its rule for its line, for the file, and show the
+ * rule's documentation. One action per title: two findings of a rule on one line share them.
+ * `doc` is the document's current text (the edits are computed on it, not on the diagnostic);
+ * without one (a config file, where suppression comments mean nothing) only the docs are offered.
+ */
+export function ruleActions(diagnostics: Diagnostic[], doc: ValuesDocument | undefined, uri: string): CodeAction[] {
+  const suppressions: CodeAction[] = [];
+  const docs: CodeAction[] = [];
+  const seen = new Set<string>();
+  const add = (list: CodeAction[], action: CodeAction) => {
+    if (seen.has(action.title)) return;
+    seen.add(action.title);
+    list.push(action);
+  };
+  for (const diagnostic of diagnostics) {
+    const rule = ruleOf(diagnostic);
+    if (!rule) continue;
+    const line = doc && suppressLineEdit(doc, rule, diagnostic.range.start.line);
+    if (line) {
+      add(suppressions, { title: `Suppress ${rule} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [uri]: [line] } } });
+    }
+    const file = doc && suppressFileEdit(doc, rule);
+    if (file) {
+      add(suppressions, { title: `Suppress ${rule} for this file`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: { changes: { [uri]: [file] } } });
+    }
+    // Only rules with a page (not internal/error).
+    if (!ruleInfo(rule)) continue;
+    const title = `Show documentation for ${rule}`;
+    add(docs, { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: Commands.showRuleDocumentation, arguments: [rule] } });
+  }
+  return [...suppressions, ...docs];
 }

@@ -200,6 +200,34 @@ describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
     assert.ok(await doc.save());
   });
 
+  it('"Show documentation for RULE" opens the rule page bundled in the VSIX in a Markdown preview; the palette asks for the rule', async () => {
+    await open(base);
+    const [notMirrored] = await diagnosticsWith(base, 'image/not-mirrored');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', base, notMirrored.range, vscode.CodeActionKind.QuickFix.value);
+    const titles = actions.map((a) => a.title);
+    for (const title of ['Suppress image/not-mirrored for this line', 'Suppress image/not-mirrored for this file', 'Show documentation for image/not-mirrored']) {
+      assert.ok(titles.includes(title), `${title} offered: ${titles.join(' | ')}`);
+    }
+    const docs = actions.find((a) => a.title === 'Show documentation for image/not-mirrored')!;
+    assert.equal(docs.edit, undefined);
+    const shown = await vscode.commands.executeCommand<{ uri: string }>(docs.command!.command, ...(docs.command!.arguments ?? []));
+    const page = path.join(params.installedExtensionDir, 'dist/docs/rules/image-not-mirrored.md');
+    assert.equal(vscode.Uri.parse(shown.uri).fsPath, page);
+    assert.match(fs.readFileSync(page, 'utf8'), /^# `image\/not-mirrored` — warning/);
+    const previews = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
+    await waitFor('the Markdown preview tab', () => previews().some((t) => t.label.includes('image-not-mirrored.md')));
+    // From the palette, without a rule: a quick pick of the catalog (its first item: yaml/syntax).
+    const asking = vscode.commands.executeCommand<{ uri: string } | undefined>('airgapLint.showRuleDocumentation');
+    // Accepting before the pick has its active item would cancel it.
+    await sleep(1000);
+    const picked = await answeringPrompts(asking);
+    assert.ok(picked, 'a rule was picked');
+    assert.equal(path.basename(vscode.Uri.parse(picked.uri).fsPath), 'yaml-syntax.md');
+    await waitFor('the second preview', () => previews().some((t) => t.label.includes('yaml-syntax.md')));
+    await vscode.window.tabGroups.close(previews());
+    await open(base);
+  });
+
   it('the status bar says whose it is, "no profile" while none is set, the mode and the mirror', async () => {
     await open(base);
     // The base sets HTTPS_PROXY; .airgap-lint.yaml names the mirror.

@@ -73,9 +73,16 @@ export function allRules(): readonly RuleInfo[] {
 
 export const DOCS_BASE = 'https://github.com/airgap-lint/airgap-lint/blob/main/README.md';
 
-/** The README anchor for a rule: `schema/type` → `#schema-type`; all schema keywords share `#schema-keyword`. */
-export function ruleDocsUrl(id: string): string {
+/**
+ * The README anchor of a rule's section, also the name of its bundled page (dist/docs/rules/ANCHOR.md):
+ * `proxy/no-proxy-missing` → `proxy-no-proxy-missing`; all schema keywords share `schema-keyword`.
+ */
+export function ruleDocsAnchor(id: string): string {
   // Registered schema/* IDs (unresolved-ref, invalid-schema …) have their own section.
-  const key = id.startsWith('schema/') && !byId.has(id) ? 'schema/keyword' : id;
-  return `${DOCS_BASE}#${key.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
+  const key = id.startsWith('schema/') && (!byId.has(id) || id === 'schema/*') ? 'schema/keyword' : id;
+  return key.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+}
+
+export function ruleDocsUrl(id: string): string {
+  return `${DOCS_BASE}#${ruleDocsAnchor(id)}`;
 }
