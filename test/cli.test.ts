@@ -300,7 +300,7 @@ describe('cli', function () {
       const detailLines = lines.slice(1, lines.indexOf(''));
       assert.ok(detailLines.length >= 1, full.stdout);
       for (const l of detailLines) assert.match(l, /^ {4}\S/);
-      assert.match(detailLines.map((l) => l.trim()).join(' '), /^Helm installs it literally: .*Set mirror\.registry in \.airgap-lint\.yaml to get a quick fix\.$/);
+      assert.match(detailLines.map((l) => l.trim()).join(' '), /^global\.imageRegistry is <mirror-registry>\. Helm installs it literally: .*Set mirror\.registry in \.airgap-lint\.yaml to get a quick fix\.$/);
       assert.ok(full.stdout.endsWith(`\n\n${summary}\n`), full.stdout);
       for (const flag of ['--quiet', '-q']) {
         const quiet = run(['check', flag, '.'], dir);
@@ -310,7 +310,7 @@ describe('cli', function () {
       }
       // --quiet changes only the text format.
       const json = JSON.parse(run(['check', '--quiet', '--format', 'json', '.'], dir).stdout);
-      assert.match(json.files[0].diagnostics[0].detail, /^Helm installs it literally/);
+      assert.match(json.files[0].diagnostics[0].detail, /^global\.imageRegistry is <mirror-registry>\. Helm installs it literally/);
     });
 
     it('sarif: the fields GitHub code scanning requires, regions matching the JSON ranges', () => {

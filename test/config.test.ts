@@ -7,7 +7,7 @@ import configSchema from '../schemas/airgap-lint.schema.json';
 import { Engine } from '../server/src/engine/lint';
 import { isValuesFile, resolveConfig } from '../server/src/engine/config';
 import { builtInValidator } from '../server/src/engine/schema/compile';
-import { MemoryHost, prng, range } from './helpers';
+import { MemoryHost, findingText, prng, range } from './helpers';
 
 describe('config', () => {
   it('finds .airgap-lint.yaml in the nearest ancestor and fills in the distribution preset', () => {
@@ -89,18 +89,19 @@ describe('config', () => {
   });
 
   it('reports a mirror.registry that runtimes would not read as a registry host, on its value', () => {
+    // Headline, a line break, then the explanation (findingText).
     const cases: Array<[string, RegExp]> = [
-      ['registry/team', /^mirror\.registry "registry\/team": "registry" has no "\." or ":" and is not "localhost", so container runtimes read it as a Docker Hub namespace \(docker\.io\/registry\/team\/\.\.\.\)\. Until it is fixed, image rules work as if no mirror were configured\.$/],
-      ['https://harbor.corp', /^mirror\.registry "https:\/\/harbor\.corp" has a URL scheme; image references name the host only \(e\.g\. harbor\.corp:5000\)\./],
-      ['<mirror-registry>', /^mirror\.registry "<mirror-registry>" is an unreplaced placeholder: set it to your mirror's host/],
-      ['harbor.corp:5000/Team', /^mirror\.registry "harbor\.corp:5000\/Team" is not a registry host with an optional path: the path prefix must be lowercase\./],
+      ['registry/team', /^mirror\.registry "registry\/team"\n"registry" has no "\." or ":" and is not "localhost", so container runtimes read it as a Docker Hub namespace \(docker\.io\/registry\/team\/\.\.\.\)\. Until it is fixed, image rules work as if no mirror were configured\.?$/],
+      ['https://harbor.corp', /^mirror\.registry "https:\/\/harbor\.corp" has a URL scheme\nImage references name the host only \(e\.g\. harbor\.corp:5000\)\./],
+      ['<mirror-registry>', /^mirror\.registry "<mirror-registry>" is an unreplaced placeholder\nSet it to your mirror's host/],
+      ['harbor.corp:5000/Team', /^mirror\.registry "harbor\.corp:5000\/Team" is not a registry host with an optional path\nThe path prefix must be lowercase\./],
     ];
     for (const [value, message] of cases) {
       const text = `# the internal registry\nmirror:\n  registry: "${value}"\n  layout: nested\n`;
       const host = new MemoryHost({ '/m/.airgap-lint.yaml': text, '/m/values.yaml': 'image: nginx:1.27\n' });
       const config = resolveConfig('/m', host);
       assert.deepEqual(config.problems.map((p) => [p.code, p.range]), [['config/invalid', range(2, 12, 2, 14 + value.length)]], value);
-      assert.match(config.problems[0].message, message);
+      assert.match(findingText(config.problems[0]), message);
       // The config file itself shows it; values files get the summary finding.
       const findings = new Engine(host).lint('/m/values.yaml').findings.filter((f) => f.code === 'config/invalid');
       assert.equal(findings.length, 1);

@@ -131,8 +131,8 @@ const available = fs.existsSync(CORPUS);
       ['schema/anyOf', 283],
       ['schema/anyOf', 305],
     ]);
-    assert.equal(base[0].message, 'aianalysis.policies matches none of the accepted forms (got a map)');
-    assert.equal(base[0].detail, '(1) content must have at least 1 character; (2) existingConfigMap must have at least 1 character.');
+    assert.equal(base[0].message, 'aianalysis.policies matches none of the accepted forms (got a map): (1) content must have at least 1 character');
+    assert.equal(base[0].detail, '(2) existingConfigMap must have at least 1 character.');
     assert.deepEqual(airgap, []);
   });
 });

@@ -47,11 +47,15 @@ describe('layers: bad input', () => {
       ['config/invalid', 6, 5, 6, 18],
       ['config/invalid', 6, 20, 6, 33],
     ]);
-    const [twice, itself, b, a] = resolved.problems.map((p) => p.message);
-    assert.equal(twice, '"values.yaml" is listed twice in layers[0] (at [0] and [2]): a file has one place in a stack, so this entry is ignored. To make its values win over the files between, move the first one here.');
-    assert.equal(itself, 'layers[1][0] ".airgap-lint.yaml" is an airgap-lint configuration file, not a values file; it is not merged.');
-    assert.equal(b, '"values-b.yaml" is layered on values-a.yaml in layers[2] and on nothing here: a file is linted in the first stack that lists it, so this order is not used for it.');
-    assert.equal(a, '"values-a.yaml" is layered on nothing in layers[2] and on values-b.yaml here: a file is linted in the first stack that lists it, so this order is not used for it.');
+    const [twice, itself, b, a] = resolved.problems;
+    assert.equal(twice.message, '"values.yaml" is listed twice in layers[0] (at [0] and [2])');
+    assert.match(twice.detail!, /^A file has one place in a stack, so this entry is ignored\. To make its values win over the files between, move the first one here\.?$/);
+    assert.equal(itself.message, 'layers[1][0] ".airgap-lint.yaml" is an airgap-lint configuration file, not a values file; it is not merged');
+    assert.equal(itself.detail, undefined);
+    assert.equal(b.message, '"values-b.yaml" is layered on values-a.yaml in layers[2] and on nothing here');
+    assert.match(b.detail!, /^A file is linted in the first stack that lists it, so this order is not used for it\.?$/);
+    assert.equal(a.message, '"values-a.yaml" is layered on nothing in layers[2] and on values-b.yaml here');
+    assert.match(a.detail!, /^A file is linted in the first stack that lists it, so this order is not used for it\.?$/);
     // What the stacks become: the duplicate ignored, the config file never merged, the first order wins.
     assert.deepEqual(findStack('/mem/w/values-airgap.yaml', resolved, host).files, ['/mem/w/values.yaml', '/mem/w/values-airgap.yaml']);
     assert.deepEqual(findStack('/mem/w/values-ocp.yaml', resolved, host).files, ['/mem/w/values-ocp.yaml']);
@@ -81,7 +85,8 @@ describe('layers: bad input', () => {
     assert.equal(config.problems.length, 1);
     const at = 'layers:\n  - ['.length + ['values.yaml', ...names.slice(0, 99)].join(', ').length + 2;
     assert.deepEqual(config.problems[0].range, range(1, at - 'layers:\n'.length, 1, at - 'layers:\n'.length + 16));
-    assert.equal(config.problems[0].message, 'layers[0] lists 1001 files; only the first 100 are used as a stack (a Helm install takes a handful of -f files).');
+    assert.equal(config.problems[0].message, 'layers[0] lists 1001 files; only the first 100 are used as a stack (a Helm install takes a handful of -f files)');
+    assert.equal(config.problems[0].detail, undefined);
     const engine = new Engine(host);
     const t0 = performance.now();
     const top = engine.lint('/mem/big/values-0098.yaml').findings; // the top of the capped stack

@@ -240,7 +240,7 @@ describe('language server over stdio', function () {
 
   it('logs one start-up line at the default level: version, folders, config files, the profile in effect', async () => {
     const version = (JSON.parse(read(path.join(ROOT, 'package.json'))) as { version: string }).version;
-    // Two folders: one with its own k3s config, one (the fixtures root) with four config files below it.
+    // Two folders: one with its own k3s config, one (the fixtures root) with five config files below it.
     lsp.settings = { validate: { debounceMs: DEBOUNCE_MS }, mirror: { registry: 'robot:s3cret@harbor.corp:5000' } };
     await lsp.initialize(fixture('proxied'), FIXTURES);
     const start = () => lsp.logs.filter((l) => l.startsWith(`airgap-lint ${version} started`));
@@ -248,7 +248,7 @@ describe('language server over stdio', function () {
     assert.equal(start().length, 1, lsp.logs.join('\n'));
     const line = start()[0];
     assert.ok(line.includes(`Folder ${fixture('proxied')}: config files .airgap-lint.yaml; cluster profile k3s (from .airgap-lint.yaml)`), line);
-    assert.ok(line.includes(`folder ${FIXTURES}: config files configured/.airgap-lint.yaml, images/.airgap-lint.yaml, mirrored/.airgap-lint.yaml, proxied/.airgap-lint.yaml; cluster profile none`), line);
+    assert.ok(line.includes(`folder ${FIXTURES}: config files configured/.airgap-lint.yaml, images/.airgap-lint.yaml, menu/.airgap-lint.yaml, mirrored/.airgap-lint.yaml, proxied/.airgap-lint.yaml; cluster profile none`), line);
     assert.ok(!line.includes('s3cret') && !line.includes('robot'), 'nothing from the settings but paths and the profile');
     assert.ok(!line.includes('\n'), 'one line');
   });

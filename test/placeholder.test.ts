@@ -35,7 +35,7 @@ describe('values/placeholder', () => {
     assert.equal(findings[0].message, 'Unreplaced placeholder <mirror-registry> in global.image.registry: replace it with your registry host');
     assert.match(findings[0].detail!, /not a valid host name.*Set mirror\.registry in \.airgap-lint\.yaml to get a quick fix/);
     assert.equal(findings[1].message, 'Unreplaced placeholder <mirror-registry> in postgresql.image: replace it with your registry host');
-    assert.match(findings[1].detail!, /^The value is "<mirror-registry>\/rhel10\/postgresql-16"\. .*the image reference is not valid/);
+    assert.match(findings[1].detail!, /^postgresql\.image is "<mirror-registry>\/rhel10\/postgresql-16"\. .*the image reference is not valid/);
   });
 
   it('a0781038 values-airgap.yaml: five placeholders; with mirror.registry, one fix each and a "replace all" fix; fix-all leaves none', () => {
@@ -160,10 +160,10 @@ describe('values/placeholder', () => {
       assert.match(url.detail!, /an ALL-CAPS name standing for the value.*Helm installs it literally: the URL has no valid host, so every connection to it fails\./);
       // The key the placeholder is in is named (the headline leaves it out when it does not fit).
       assert.match(findingText(url), /communications\.default-group\.mattermost\.url/);
-      assert.match(webhook.message, /^Unreplaced placeholder WEBHOOK_URL /);
+      assert.match(webhook.message, /^Unreplaced placeholder WEBHOOK_URL\b/);
       assert.match(findingText(webhook), /communications\.default-group\.webhook\.url/);
       assert.match(webhook.detail!, /the URL has no valid host/);
-      assert.match(server.message, /^Unreplaced placeholder ELASTICSEARCH_ADDRESS /);
+      assert.match(server.message, /^Unreplaced placeholder ELASTICSEARCH_ADDRESS\b/);
       assert.match(findingText(server), /communications\.default-group\.elasticsearch\.server/);
       assert.match(server.detail!, /not a valid host name/);
       for (const f of [token, password]) {
@@ -249,7 +249,7 @@ describe('values/placeholder', () => {
         [2, 16, 2, 19],
         [3, 10, 3, 22],
       ]);
-      const label = (line: number) => findings.find((f) => f.range.start.line === line - 1)!.detail!.match(/ follows the (.*?)\. Helm installs/)![1];
+      const label = (line: number) => findings.find((f) => f.range.start.line === line - 1)!.detail!.match(/ is a placeholder \((.*?)\)\. Helm installs/)![1];
       assert.deepEqual([2, 3, 4, 5, 6, 13].map(label), [
         'CHANGEME convention',
         'xxx convention',

@@ -10,7 +10,7 @@ import { mergeConfig } from '../server/src/engine/config';
 import { parseValuesDocument } from '../server/src/engine/document';
 import { proxyRules } from '../server/src/engine/rules/proxy';
 import type { Finding } from '../server/src/engine/types';
-import { CORPUS } from './helpers';
+import { CORPUS, findingText } from './helpers';
 import { applyFix, at, lintProxy, one, only, summary } from './proxy-helpers';
 
 function lintCorpus(rel: string, settings: ConfigInput = {}): Finding[] {
@@ -29,22 +29,34 @@ function valuesFiles(dir: string, out: string[] = []): string[] {
 describe('proxy rules on the corpus', () => {
   it('prometheus-blackbox-exporter ci/extraenv-values.yaml: HTTP_PROXY upper only, NO_PROXY without the cluster domain and metadata', () => {
     const findings = lintCorpus('prometheus-community__helm-charts/charts/prometheus-blackbox-exporter/ci/extraenv-values.yaml');
-    assert.deepEqual(summary(findings), ['1:10-1:20 warning proxy/env-case', '2:11-2:39 info proxy/profile-unknown', '4:11-4:32 warning proxy/no-proxy-missing']);
+    // On the variables' names: `HTTP_PROXY` (L2) and `NO_PROXY` (L4).
+    assert.deepEqual(summary(findings), ['1:10-1:20 warning proxy/env-case', '1:10-1:20 info proxy/profile-unknown', '3:10-3:18 warning proxy/no-proxy-missing']);
     const missing = one(findings, 'proxy/no-proxy-missing');
-    assert.match(missing.message, /^NO_PROXY in `extraEnv` does not cover 2 required destinations, so requests to them go to the proxy: cluster domain cluster\.local \(kubernetes\.default\.svc\.cluster\.local\) \(Services are reached by names under it\); instance metadata 169\.254\.169\.254/);
-    assert.ok(missing.message.endsWith('Append `.cluster.local`, `169.254.169.254`.'), missing.message);
+    assert.equal(missing.message, 'NO_PROXY misses 2 required destinations: append .cluster.local, 169.254.169.254');
+    assert.match(missing.detail!, /^NO_PROXY in extraEnv: requests to them go to the proxy\. /);
+    assert.match(missing.detail!, /cluster domain cluster\.local \(kubernetes\.default\.svc\.cluster\.local\): Services are reached by names under it/i);
+    assert.match(missing.detail!, /instance metadata 169\.254\.169\.254/i);
+    // One related row per missed destination, on the value (no entry looks as if it covered them).
+    assert.deepEqual(missing.related!.map((r) => at(r.range)), ['4:11-4:32', '4:11-4:32']);
     // With a k3s profile the CIDRs join the list; the profile finding goes away.
     const k3s = lintCorpus('prometheus-community__helm-charts/charts/prometheus-blackbox-exporter/ci/extraenv-values.yaml', { cluster: { distribution: 'k3s' } });
-    assert.deepEqual(summary(k3s), ['1:10-1:20 warning proxy/env-case', '4:11-4:32 warning proxy/no-proxy-missing']);
-    assert.ok(one(k3s, 'proxy/no-proxy-missing').message.endsWith('Append `.cluster.local`, `10.43.0.0/16`, `10.42.0.0/16`, `169.254.169.254`.'));
+    assert.deepEqual(summary(k3s), ['1:10-1:20 warning proxy/env-case', '3:10-3:18 warning proxy/no-proxy-missing']);
+    assert.ok(one(k3s, 'proxy/no-proxy-missing').message.endsWith(': append .cluster.local, 10.43.0.0/16, 10.42.0.0/16, 169.254.169.254'), one(k3s, 'proxy/no-proxy-missing').message);
   });
 
   it('k8s-monitoring proxies example: both env sets (list and map form) miss loopback for curl/Python, the cluster domain and metadata', () => {
     const findings = lintCorpus('grafana__k8s-monitoring-helm/charts/k8s-monitoring/docs/examples/proxies/values.yaml');
-    assert.deepEqual(summary(findings), ['107:17-107:49 info proxy/profile-unknown', '109:17-109:39 warning proxy/no-proxy-missing', '128:20-128:42 warning proxy/no-proxy-missing']);
-    for (const f of only(findings, 'proxy/no-proxy-missing')) {
-      assert.ok(f.message.includes('`kubernetes.default.svc` matches only kubernetes.default.svc and names ending in .kubernetes.default.svc'), f.message);
-      assert.ok(f.message.endsWith('Append `localhost`, `127.0.0.1`, `.cluster.local`, `169.254.169.254`.'), f.message);
+    // On the names: `- name: HTTPS_PROXY` (L107), `- name: NO_PROXY` (L109), the `NO_PROXY:` key (L129).
+    assert.deepEqual(summary(findings), ['106:16-106:27 info proxy/profile-unknown', '108:16-108:24 warning proxy/no-proxy-missing', '128:10-128:18 warning proxy/no-proxy-missing']);
+    const values = ['109:17-109:39', '128:20-128:42'];
+    for (const [i, f] of only(findings, 'proxy/no-proxy-missing').entries()) {
+      assert.ok(f.detail!.includes('kubernetes.default.svc matches only kubernetes.default.svc and names ending in .kubernetes.default.svc'), f.detail);
+      assert.ok(f.message.endsWith(': append localhost, 127.0.0.1, .cluster.local, 169.254.169.254'), f.message);
+      // The entry that looks as if it covered the cluster domain carries why it does not.
+      const nearMiss = f.related!.find((r) => r.message.startsWith('kubernetes.default.svc matches only kubernetes.default.svc'));
+      assert.ok(nearMiss, JSON.stringify(f.related));
+      assert.equal(at(nearMiss.range), values[i]);
+      assert.match(nearMiss.message, /cluster domain cluster\.local/);
     }
     // The per-destination proxyURL / noProxy (Alloy client settings) are not env sets; the https:// proxy is valid.
     assert.deepEqual(only(findings, 'proxy/url-invalid'), []);
@@ -58,27 +70,28 @@ describe('proxy rules on the corpus', () => {
     const findings = lintCorpus('signalfx__splunk-otel-collector-chart/examples/use-proxy/use-proxy-values.yaml');
     assert.deepEqual(summary(findings), [
       '7:12-7:23 warning proxy/no-proxy-absent',
+      '7:12-7:23 info proxy/profile-unknown', // on the name HTTPS_PROXY
       '8:13-8:27 warning proxy/url-invalid',
-      '8:13-8:27 info proxy/profile-unknown',
       '11:12-11:23 warning proxy/no-proxy-absent',
       '12:13-12:27 warning proxy/url-invalid',
     ]);
-    assert.match(findings[1].message, /curl connects to the proxy on port 1080, Go and Python requests on port 80/);
+    assert.equal(findings[2].message, 'HTTPS_PROXY has no scheme and no port: write it, e.g. http://192.168.0.10:3128');
+    assert.match(findings[2].detail!, /curl connects to the proxy on port 1080, Go and Python requests on port 80/);
     // Both fixes applied, the file is clean but for the proxy URL and the profile.
     const text = readFileSync(nodePath.join(CORPUS, 'signalfx__splunk-otel-collector-chart/examples/use-proxy/use-proxy-values.yaml'), 'utf8');
     const fixed = applyFix(text, findings[3]);
     const again = lintProxy(applyFix(fixed, lintProxy(fixed)[0]));
-    assert.deepEqual(summary(again).map((s) => s.split(' ').slice(1).join(' ')), ['warning proxy/url-invalid', 'info proxy/profile-unknown', 'warning proxy/url-invalid']);
+    assert.deepEqual(summary(again).map((s) => s.split(' ').slice(1).join(' ')), ['info proxy/profile-unknown', 'warning proxy/url-invalid', 'warning proxy/url-invalid']);
   });
 
   it('CloudZero schema test defaults.env: HTTPS_PROXY without NO_PROXY; the item is inserted with the quoted names of its siblings', () => {
     const rel = 'Cloudzero__cloudzero-agent/tests/helm/schema/defaults.env.valid.pass.yaml';
     const findings = lintCorpus(rel);
-    assert.deepEqual(summary(findings), ['3:12-3:25 warning proxy/no-proxy-absent', '4:13-4:44 info proxy/profile-unknown']);
+    assert.deepEqual(summary(findings), ['3:12-3:25 warning proxy/no-proxy-absent', '3:12-3:25 info proxy/profile-unknown']);
     const text = readFileSync(nodePath.join(CORPUS, rel), 'utf8');
     const fixed = applyFix(text, findings[0]);
     assert.ok(fixed.includes('      value: "http://proxy.example.com:8080"\n    - name: "NO_PROXY"\n      value: "localhost,127.0.0.1,.cluster.local,169.254.169.254"\n    - name: "MY_SECRET"'), fixed);
-    assert.deepEqual(summary(lintProxy(fixed)), ['4:13-4:44 info proxy/profile-unknown']);
+    assert.deepEqual(summary(lintProxy(fixed)), ['3:12-3:25 info proxy/profile-unknown']);
   });
 
   it('chart defaults that name proxy keys but set no proxy (harbor, trivy-operator, rancher, cert-manager) and files without proxies: nothing', () => {
@@ -102,16 +115,18 @@ describe('proxy rules on the corpus', () => {
     const rke2 = { cluster: { distribution: 'rke2' as const } };
     // cert-manager: `no_proxy: 127.0.0.1,localhost` is its documented example.
     const cm = lintProxy(fixture('cert-manager-proxy-values.yaml'), { settings: rke2 });
-    assert.deepEqual(summary(cm), ['4:10-4:29 warning proxy/no-proxy-missing']);
-    assert.match(cm[0].message, /^no_proxy in the top-level keys does not cover 5 required destinations/);
+    assert.deepEqual(summary(cm), ['4:0-4:8 warning proxy/no-proxy-missing']); // the key no_proxy
+    assert.equal(cm[0].message, 'no_proxy misses 5 required destinations: append .cluster.local, 10.43.0.0/16, 10.42.0.0/16, 169.254.169.254');
+    assert.match(cm[0].detail!, /^no_proxy in the top-level keys: /);
+    assert.deepEqual(cm[0].related!.map((r) => at(r.range)), Array(5).fill('4:10-4:29'));
     assert.deepEqual(summary(lintProxy(applyFix(fixture('cert-manager-proxy-values.yaml'), cm[0]), { settings: rke2 })), []);
     // trivy-operator: the operator has a noProxy without the CIDRs, the scanner none at all.
     const trivy = lintProxy(fixture('trivy-operator-proxy-values.yaml'), { settings: rke2 });
-    assert.deepEqual(summary(trivy), ['4:11-4:74 warning proxy/no-proxy-missing', '6:2-6:12 warning proxy/no-proxy-absent']);
+    assert.deepEqual(summary(trivy), ['4:2-4:9 warning proxy/no-proxy-missing', '6:2-6:12 warning proxy/no-proxy-absent']);
     // rancher: its default noProxy (10/8 and friends) covers the CIDRs, not localhost for curl/Python, nor metadata.
     const rancher = lintProxy(fixture('rancher-proxy-values.yaml'), { settings: rke2 });
-    assert.deepEqual(summary(rancher), ['3:9-3:80 warning proxy/no-proxy-missing']);
-    assert.ok(rancher[0].message.endsWith('Append `localhost`, `169.254.169.254`.'), rancher[0].message);
+    assert.deepEqual(summary(rancher), ['3:0-3:7 warning proxy/no-proxy-missing']);
+    assert.ok(rancher[0].message.endsWith(': append localhost, 169.254.169.254'), rancher[0].message);
     // robusta: the docs' runner/holmes example with holmes forgotten.
     const robusta = lintProxy(fixture('robusta-proxy-values.yaml'), { settings: rke2 });
     assert.deepEqual(summary(robusta), ['6:12-6:22 warning proxy/env-case', '13:2-13:19 warning proxy/component-missing']);
@@ -154,11 +169,10 @@ describe('CloudZero proxy guide worked examples', () => {
 
   it('EKS: only the Pod Identity agent 169.254.170.23, which rules.md requires on AWS and the guide leaves out', () => {
     const f = one(lintProxy(eks, { settings: { cluster: own.eks, runtimes: ['go'] } }), 'proxy/no-proxy-missing');
-    assert.equal(at(f.range), '7:13-7:89');
-    assert.equal(
-      f.message,
-      'NO_PROXY in `defaults.env` does not cover 1 required destination, so requests to it go to the proxy: EKS Pod Identity agent 169.254.170.23 (AWS credentials of pods using EKS Pod Identity). Append `169.254.170.23`.',
-    );
+    assert.equal(at(f.range), '6:12-6:20'); // `- name: NO_PROXY`
+    assert.equal(f.message, 'NO_PROXY misses 1 required destination: append 169.254.170.23');
+    assert.equal(f.detail, 'NO_PROXY in defaults.env: requests to it go to the proxy. EKS Pod Identity agent 169.254.170.23: AWS credentials of pods using EKS Pod Identity. Append 169.254.170.23.');
+    assert.deepEqual(f.related!.map((r) => [at(r.range), r.message]), [['7:13-7:89', 'missing: EKS Pod Identity agent 169.254.170.23: AWS credentials of pods using EKS Pod Identity']]);
     assert.deepEqual(missingOf(eks, own.eks), ['Append 169.254.170.23 to NO_PROXY']);
   });
 
@@ -186,10 +200,14 @@ describe('hostile NO_PROXY values', () => {
     const ms = performance.now() - t;
     assert.ok(ms < 5000, `${ms} ms`);
     const missing = one(findings, 'proxy/no-proxy-missing');
-    assert.ok(missing.message.endsWith('Append `169.254.169.254`.'), missing.message);
-    assert.deepEqual(only(findings, 'proxy/no-proxy-redundant').map((f) => f.message), [
-      'NO_PROXY entry `10.43.0.1` is already covered by `10.43.0.0/16` under Go, Python requests and curl; remove it.',
-      'NO_PROXY entry `host5.corp.example` is listed twice (entry 6 is the same); remove this one.',
+    assert.equal(missing.message, 'NO_PROXY misses 1 required destination: append 169.254.169.254');
+    assert.deepEqual(only(findings, 'proxy/no-proxy-redundant').map((f) => [f.message, f.detail, f.related?.map((r) => r.message)]), [
+      [
+        'NO_PROXY entry 10.43.0.1 is already covered by 10.43.0.0/16: remove it',
+        'Under Go, Python requests and curl, everything 10.43.0.1 matches is matched by 10.43.0.0/16 too.',
+        ['10.43.0.0/16 covers it'],
+      ],
+      ['NO_PROXY entry host5.corp.example is listed twice: remove this one', 'Entry 6 is the same.', ['host5.corp.example covers it']],
     ]);
     // Every redundant entry of a list of duplicates: capped at 100 findings.
     const dupes = lintProxy(withNoProxy(Array.from({ length: 10_000 }, () => 'localhost').join(',')), { settings: k3s });
@@ -201,7 +219,7 @@ describe('hostile NO_PROXY values', () => {
     const findings = lintProxy(withNoProxy('localhost,' + 'a'.repeat(1_000_000)), { settings: k3s });
     assert.ok(performance.now() - t < 5000);
     const f = one(findings, 'proxy/no-proxy-ineffective');
-    assert.ok(f.message.length < 600, `${f.message.length} chars`);
+    assert.ok(findingText(f).length < 600, `${findingText(f).length} chars`);
     assert.equal(at(f.range), '4:22-4:1000022');
   });
 

@@ -301,15 +301,18 @@ describe('proxy URLs', () => {
   });
 
   it('judges per runtime', () => {
-    const msgs = (v: string, d: Array<'go' | 'curl' | 'python' | 'node'>) => checkProxyUrl(v, d).map((p) => `${p.severity}: ${p.message}`);
+    // The headline (after the variable's name) | the detail.
+    const msgs = (v: string, d: Array<'go' | 'curl' | 'python' | 'node'>) => checkProxyUrl(v, d).map((p) => `${p.severity}: ${p.message} | ${p.detail}`);
     assert.deepEqual(msgs('http://proxy:3128', ['go', 'curl', 'python', 'node']), []);
     assert.deepEqual(msgs('socks5h://proxy:1080', ['go', 'curl']), []);
-    assert.deepEqual(msgs('socks5://proxy:1080', ['go', 'node']), ['warning: `socks5://proxy:1080` uses the scheme "socks5", which Node.js undici cannot use for a proxy']);
-    assert.deepEqual(msgs('http://proxy', ['go', 'curl']), ['warning: `http://proxy` has no port: curl connects to the proxy on port 1080, Go on port 80; write the port (e.g. http://proxy:3128)']);
+    assert.deepEqual(msgs('socks5://proxy:1080', ['go', 'node']), ['warning: uses the scheme "socks5", which Node.js undici cannot use for a proxy | Requests of Node.js undici through "socks5://proxy:1080" fail; the other runtimes of this container can use it.']);
+    assert.deepEqual(msgs('http://proxy', ['go', 'curl']), ['warning: has no port: write it, e.g. http://proxy:3128 | Without a port, curl connects to the proxy on port 1080, Go on port 80.']);
     assert.deepEqual(msgs('https://proxy', ['go', 'curl']), []);
-    assert.deepEqual(msgs('http://pro xy:80', ['go']), ['error: `http://pro xy:80` is not a proxy URL: "pro xy" is no valid host name or IP address']);
+    assert.deepEqual(msgs('http://pro xy:80', ['go']), ['error: has an invalid host "pro xy": write a host name or IP address | "http://pro xy:80" is not a proxy URL, so every request through it fails.']);
     assert.deepEqual(msgs('http://u:changeme@proxy:3128', ['go']), []);
-    assert.deepEqual(msgs('http://CHANGEME:3128', ['go']), ['error: `http://CHANGEME:3128` is still a placeholder ("CHANGEME"): put the real proxy URL here, e.g. http://proxy.corp.example:3128']);
+    assert.deepEqual(msgs('http://CHANGEME:3128', ['go']), [
+      'error: is still a placeholder ("CHANGEME"): put the real proxy URL here | Helm installs "http://CHANGEME:3128" literally, and every request through the proxy fails. A proxy URL looks like http://proxy.corp.example:3128.',
+    ]);
     assert.deepEqual(msgs('http://bücher.example:3128', ['go']), []);
   });
 });

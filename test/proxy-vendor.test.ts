@@ -128,15 +128,20 @@ describe('vendor proxy variables: rules', () => {
   it('Datadog: missing entries found in the space-separated DD_PROXY_NO_PROXY, appended with a space; fixed, nothing left', () => {
     const text = fixture('datadog-proxy-values.yaml');
     const findings = lintProxy(text, { settings: K3S });
-    assert.deepEqual(summary(findings), ['18:13-18:65 warning proxy/no-proxy-missing']);
+    assert.deepEqual(summary(findings), ['17:12-17:29 warning proxy/no-proxy-missing']); // the name DD_PROXY_NO_PROXY
     const f = one(findings, 'proxy/no-proxy-missing');
-    assert.equal(
-      f.message,
-      'DD_PROXY_NO_PROXY (read by the Datadog Agent, which matches it as Go does) in `datadog.env` does not cover 3 required destinations, so requests to them go to the proxy: ' +
-        'apiserver ClusterIP 10.43.0.1 (client-go connects to the IP in KUBERNETES_SERVICE_HOST, not a name); ' +
-        'pod CIDR 10.42.0.0/16 (Prometheus scrapes pod IPs, not Service names; webhooks and peers connect to pod IPs); ' +
-        'service CIDR 10.43.0.0/16 (clients that connect to Service ClusterIPs). Append `10.43.0.0/16`, `10.42.0.0/16`.',
+    assert.equal(f.message, 'DD_PROXY_NO_PROXY misses 3 required destinations: append 10.43.0.0/16, 10.42.0.0/16');
+    assert.ok(
+      f.detail!.startsWith('DD_PROXY_NO_PROXY (read by the Datadog Agent, which matches it as Go does) in datadog.env: requests to them go to the proxy. '),
+      f.detail,
     );
+    const parts = [
+      'apiserver ClusterIP 10.43.0.1: client-go connects to the IP in KUBERNETES_SERVICE_HOST, not a name',
+      'pod CIDR 10.42.0.0/16: Prometheus scrapes pod IPs, not Service names; webhooks and peers connect to pod IPs',
+      'service CIDR 10.43.0.0/16: clients that connect to Service ClusterIPs',
+    ];
+    for (const part of parts) assert.ok(f.detail!.toLowerCase().includes(part.toLowerCase()), `${part}\n${f.detail}`);
+    assert.deepEqual(f.related?.map((r) => [at(r.range), r.message]), parts.map((p) => ['18:13-18:65', `missing: ${p}`]));
     assert.equal(f.fixes[0].title, 'Append 10.43.0.0/16 10.42.0.0/16 to DD_PROXY_NO_PROXY');
     assert.equal(f.fixes[0].safe, true);
     const fixed = applyFix(text, f);
@@ -155,25 +160,28 @@ describe('vendor proxy variables: rules', () => {
       '',
     ].join('\n');
     const findings = lintProxy(text, { settings: { ...K3S, runtimes: ['node', 'python'] } });
-    assert.deepEqual(summary(findings), ['5:13-5:98 warning proxy/no-proxy-missing', '5:23-5:27 warning proxy/no-proxy-ineffective', '5:54-5:82 warning proxy/no-proxy-ineffective']);
+    assert.deepEqual(summary(findings), ['4:12-4:29 warning proxy/no-proxy-missing', '5:23-5:27 warning proxy/no-proxy-ineffective', '5:54-5:82 warning proxy/no-proxy-ineffective']);
     const missing = one(findings, 'proxy/no-proxy-missing');
-    assert.equal(
-      missing.message,
-      'DD_PROXY_NO_PROXY (read by the Datadog Agent, which matches it as Go does) in `datadog.env` does not cover 1 required destination, so requests to it go to the proxy: ' +
-        'cluster domain cluster.local (kubernetes.default.svc.cluster.local) (Services are reached by names under it): `.svc` matches only names ending in .svc; kubernetes.default.svc.cluster.local goes on past "svc" and ends in .cluster.local. Append `.cluster.local`.',
+    assert.equal(missing.message, 'DD_PROXY_NO_PROXY misses 1 required destination: append .cluster.local');
+    assert.ok(
+      missing.detail!.startsWith('DD_PROXY_NO_PROXY (read by the Datadog Agent, which matches it as Go does) in datadog.env: requests to it go to the proxy. '),
+      missing.detail,
     );
+    assert.match(missing.detail!, /cluster domain cluster\.local \(kubernetes\.default\.svc\.cluster\.local\): Services are reached by names under it\W+\.svc matches only names ending in \.svc; kubernetes\.default\.svc\.cluster\.local goes on past "svc" and ends in \.cluster\.local\./i);
+    // The related row sits on `.svc`, the entry that looks as if it covered the cluster domain.
+    assert.deepEqual(missing.related?.map((r) => at(r.range)), ['5:23-5:27']);
+    assert.match(missing.related![0].message, /^\.svc matches only names ending in \.svc; .*\(cluster domain cluster\.local/);
     assert.equal(applyFix(text, missing).split('\n')[5], '      value: localhost .svc 10.42.0.0/16 10.43.0.0/16 http://registry.corp.example 169.254.169.254 .cluster.local');
     const [svc, url] = only(findings, 'proxy/no-proxy-ineffective');
+    assert.equal(svc.message, 'NO_PROXY entry .svc misses Service names under cluster.local: add .cluster.local');
     assert.equal(
-      svc.message,
-      '`.svc` matches only names ending in .svc (foo.ns.svc), not the names cluster DNS gives Services (foo.ns.svc.cluster.local), and no other entry covers the cluster domain: add .cluster.local.',
+      svc.detail,
+      '.svc matches only names ending in .svc (foo.ns.svc), not the names cluster DNS gives Services (foo.ns.svc.cluster.local), and no other entry covers the cluster domain.',
     );
     // The rewrite that adds an entry keeps the list space-separated.
     assert.equal(applyFix(text, svc).split('\n')[5], '      value: localhost .svc .cluster.local 10.42.0.0/16 10.43.0.0/16 http://registry.corp.example 169.254.169.254');
-    assert.equal(
-      url.message,
-      'NO_PROXY entry `http://registry.corp.example` does not do what it looks like: under Go it matches nothing: a URL is compared as a host name, which it never equals (write "registry.corp.example"). Write `registry.corp.example`.',
-    );
+    assert.equal(url.message, 'NO_PROXY entry "http://registry.corp.example" does not work as written under Go: write registry.corp.example');
+    assert.equal(url.detail, 'Under Go it matches nothing: a URL is compared as a host name, which it never equals (write "registry.corp.example"). Write registry.corp.example.');
     assert.equal(applyFix(text, url).split('\n')[5], '      value: localhost .svc 10.42.0.0/16 10.43.0.0/16 registry.corp.example 169.254.169.254');
   });
 
@@ -190,10 +198,11 @@ describe('vendor proxy variables: rules', () => {
     ].join('\n');
     const f = one(lintProxy(text, { settings: K3S }), 'proxy/no-proxy-absent');
     assert.equal(at(f.range), '3:12-3:26');
+    assert.equal(f.message, 'DD_PROXY_HTTPS is set with no DD_PROXY_NO_PROXY or NO_PROXY: add DD_PROXY_NO_PROXY with .cluster.local and 3 more');
     assert.equal(
-      f.message,
-      'DD_PROXY_HTTPS is set in env set `datadog.env` but there is no DD_PROXY_NO_PROXY or NO_PROXY: every request, in-cluster ones included, goes to the proxy (Services, the API server, pod IPs, the metadata endpoint). ' +
-        'Add DD_PROXY_NO_PROXY: `.cluster.local 10.43.0.0/16 10.42.0.0/16 169.254.169.254` (space-separated: the Datadog Agent splits it on spaces).',
+      f.detail,
+      'In env set datadog.env, every request, in-cluster ones included, goes to the proxy (Services, the API server, pod IPs, the metadata endpoint). ' +
+        'Add DD_PROXY_NO_PROXY: .cluster.local 10.43.0.0/16 10.42.0.0/16 169.254.169.254 (space-separated: the Datadog Agent splits it on spaces).',
     );
     assert.equal(f.fixes[0].title, 'Add DD_PROXY_NO_PROXY with the required destinations');
     assert.equal(f.fixes[0].safe, true);
@@ -236,14 +245,17 @@ describe('vendor proxy variables: rules', () => {
     assert.deepEqual(summary(lintProxy(text)), []);
     // Their URLs are still checked.
     const bad = text.replace('STS_PROXY_HTTPS: http://proxy.corp.example:3128', 'STS_PROXY_HTTPS: http://alice:s3cret@proxy.corp.example:3128');
-    assert.deepEqual(summary(lintProxy(bad, { settings: K3S })), ['12:30-12:42 warning proxy/credentials-inline']);
+    const inline = lintProxy(bad, { settings: K3S });
+    assert.deepEqual(summary(inline), ['12:6-12:21 warning proxy/credentials-inline']); // the key STS_PROXY_HTTPS
+    assert.deepEqual(inline[0].related?.map((r) => at(r.range)), ['12:30-12:42']); // alice:s3cret
   });
 
   it('SUSE Observability agent: STS_PROXY_HTTPS beside a standard HTTPS_PROXY: the standard one still needs NO_PROXY', () => {
     const text = ['global:', '  extraEnv:', '    open:', '      STS_PROXY_HTTPS: http://proxy.corp.example:3128', '      HTTPS_PROXY: http://proxy.corp.example:3128', ''].join('\n');
     const f = one(lintProxy(text, { settings: K3S }), 'proxy/no-proxy-absent');
     assert.equal(at(f.range), '4:6-4:17');
-    assert.match(f.message, /^HTTPS_PROXY is set in env set `global\.extraEnv\.open` but there is no NO_PROXY: /);
+    assert.match(f.message, /^HTTPS_PROXY is set with no NO_PROXY: add NO_PROXY with /);
+    assert.match(f.detail!, /^In env set global\.extraEnv\.open, every request/);
   });
 });
 
@@ -254,7 +266,8 @@ describe('in-cluster hop: rules', () => {
     // The hop's host is a required destination of the gateway's NO_PROXY.
     const narrow = text.replace('localhost,127.0.0.1,.cluster.local,', 'localhost,127.0.0.1,');
     const f = one(lintProxy(narrow, { settings: K3S }), 'proxy/no-proxy-missing');
-    assert.match(f.message, /telemetry-gateway\.observability\.svc\.cluster\.local:4318/);
+    assert.equal(f.message, 'NO_PROXY misses 2 required destinations: append .cluster.local');
+    assert.match(f.detail!, /in-cluster host telemetry-gateway\.observability\.svc\.cluster\.local:4318 \(agent\.proxy\.url\)/i);
   });
 
   it('a real external `global.proxy.url` (SUSE Observability agent) is still an egress proxy', () => {
@@ -266,7 +279,7 @@ describe('in-cluster hop: rules', () => {
     const text = recognised.replace('  cluster:\n    name: prod-eu-1\n', '');
     assert.notEqual(text, recognised);
     assert.deepEqual(summary(lintProxy(text, { settings: K3S })), ['8:4-8:7 warning proxy/no-proxy-absent']);
-    assert.deepEqual(summary(lintProxy(text)), ['8:4-8:7 warning proxy/no-proxy-absent', '8:9-8:39 info proxy/profile-unknown']);
+    assert.deepEqual(summary(lintProxy(text)), ['8:4-8:7 warning proxy/no-proxy-absent', '8:4-8:7 info proxy/profile-unknown']);
     // The same block pointing at a Service in the cluster is a hop: nothing.
     const hop = text.replace('http://proxy.corp.example:3128', 'http://receiver-gateway.observability.svc.cluster.local:7077');
     assert.deepEqual(summary(lintProxy(hop, { settings: K3S })), []);

@@ -427,3 +427,99 @@ describe('report: codeclimate', () => {
     assert.notEqual(twice[0], twice[1]);
   });
 });
+
+describe('report: the headline and its detail', () => {
+  // A finding with an explanation (detail) and a related location; the detail holds a URL
+  // password that every format must redact, and is long enough for the text format to wrap.
+  const explained = finding({
+    code: 'proxy/credentials-inline',
+    severity: 'warning',
+    message: 'HTTPS_PROXY has a password in the values file: keep the URL in a Secret (valueFrom.secretKeyRef)',
+    detail:
+      'Anyone who can read the file or the release (helm get values) can read it: http://alice:s3cr3t@proxy.corp:3128. ' +
+      'The explanation goes on for a while, so that the text format has to wrap it over more than one line below the finding.',
+    path: OVERLAY,
+    range: range(4, 10, 4, 21),
+    related: [{ path: OVERLAY, range: range(5, 18, 5, 33), message: 'the user name and password in the URL' }],
+  });
+  const REDACTED_DETAIL =
+    'Anyone who can read the file or the release (helm get values) can read it: http://alice:***@proxy.corp:3128. ' +
+    'The explanation goes on for a while, so that the text format has to wrap it over more than one line below the finding.';
+  // `pinned` (line 21) has no detail.
+  const withDetail: FileResult[] = [{ path: OVERLAY, findings: [explained, pinned] }];
+
+  it('json: detail and related beside the headline, only on a finding that has them', () => {
+    const [a, b] = JSON.parse(formatJson(withDetail, { cwd: CWD })).files[0].diagnostics;
+    assert.deepEqual(a, {
+      code: 'proxy/credentials-inline',
+      severity: 'warning',
+      message: explained.message,
+      detail: REDACTED_DETAIL,
+      range: range(4, 10, 4, 21),
+      related: [{ path: 'charts/agent/values-airgap.yaml', range: range(5, 18, 5, 33), message: 'the user name and password in the URL' }],
+      fixes: [],
+    });
+    assert.equal(b.code, 'image/pinned-tag');
+    assert.ok(!('detail' in b) && !('related' in b), JSON.stringify(b));
+  });
+
+  it('sarif: the detail in properties.detail, the headline in message.text', () => {
+    const [a, b] = toSarif(withDetail, { cwd: CWD, toolVersion: '0' }).runs[0].results;
+    assert.equal(a.message.text, explained.message);
+    assert.deepEqual(a.properties, { detail: REDACTED_DETAIL });
+    assert.equal(a.relatedLocations?.length, 1);
+    assert.equal(b.properties, undefined);
+    assert.ok(!formatSarif(withDetail, { cwd: CWD, toolVersion: '0' }).includes('s3cr3t'));
+  });
+
+  it('codeclimate: the detail in content.body, the headline in description', () => {
+    const report = toCodeClimate(withDetail, { cwd: CWD });
+    assert.equal(report[0].description, explained.message);
+    assert.deepEqual(report[0].content, { body: REDACTED_DETAIL });
+    assert.equal(report[1].content, undefined);
+    assert.ok(!formatCodeClimate(withDetail, { cwd: CWD }).includes('s3cr3t'));
+  });
+
+  it('github: the detail follows the headline after a blank line (%0A%0A), on the one command line', () => {
+    const out = formatGithub(withDetail, { cwd: CWD });
+    const lines = out.slice(0, -1).split('\n');
+    assert.equal(lines.length, 2, 'one command line per finding');
+    const [a, b] = lines.map((l) => GITHUB_LINE.exec(l)?.[8]);
+    assert.equal(a, `${escapeGithubData(explained.message)}%0A%0A${escapeGithubData(REDACTED_DETAIL)}`);
+    assert.equal(unescapeGithub(a!), `${explained.message}\n\n${REDACTED_DETAIL}`);
+    assert.equal(b, 'Pinned tag.');
+  });
+
+  it('text: the detail wrapped and indented 4 spaces under its finding line; quiet leaves it out', () => {
+    const headline = `charts/agent/values-airgap.yaml:5:11  warning  ${explained.message}  proxy/credentials-inline`;
+    const lines = formatText(withDetail, { cwd: CWD }).split('\n');
+    assert.equal(lines[0], headline);
+    const pinnedAt = lines.findIndex((l) => l.startsWith('charts/agent/values-airgap.yaml:21:7'));
+    const detailLines = lines.slice(1, pinnedAt);
+    assert.ok(detailLines.length >= 2, 'wrapped over several lines');
+    for (const l of detailLines) {
+      assert.match(l, /^ {4}\S/);
+      assert.ok(l.length <= 100, `${l.length} columns: ${l}`);
+    }
+    assert.equal(detailLines.map((l) => l.slice(4)).join(' '), REDACTED_DETAIL);
+    // A finding without a detail is followed directly by the next block.
+    assert.equal(lines[pinnedAt + 1], '');
+    // A narrower width wraps into more lines.
+    const narrow = formatText(withDetail, { cwd: CWD, width: 60 }).split('\n');
+    const narrowDetail = narrow.slice(1, narrow.findIndex((l) => l.startsWith('charts/agent/values-airgap.yaml:21:7')));
+    assert.ok(narrowDetail.length > detailLines.length);
+    for (const l of narrowDetail) assert.ok(l.length <= 60, l);
+
+    const quiet = formatText(withDetail, { cwd: CWD, quiet: true });
+    assert.equal(
+      quiet,
+      [
+        headline,
+        'charts/agent/values-airgap.yaml:21:7  warning  Pinned tag.  image/pinned-tag',
+        '',
+        '2 problems (0 errors, 2 warnings) in 1 file linted.',
+        '',
+      ].join('\n'),
+    );
+  });
+});

@@ -24,9 +24,11 @@ export function fitList(lead: string, items: readonly string[], max = HEADLINE_M
   return `${lead}${tail}`;
 }
 
-/** Shortens a headline that would still run past `max` (a long key path or value in it). */
+/** Shortens a headline that would still run past `max` (a long key path or value in it), at a word break when there is one near the end. */
 export function clip(text: string, max = HEADLINE_MAX): string {
-  return text.length <= max ? text : text.slice(0, max - 1) + '…';
+  if (text.length <= max) return text;
+  const cut = text.lastIndexOf(' ', max - 1);
+  return (cut > max - 30 ? text.slice(0, cut) : text.slice(0, max - 1)) + '…';
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {
@@ -35,6 +37,14 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 
 export function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * The start of a sentence: "pod CIDR …" → "Pod CIDR …". A first word that is a name (a host,
+ * a key path, airgap-lint) keeps its case.
+ */
+export function sentence(s: string): string {
+  return /^[a-z]+(\s|$)/.test(s) ? capitalize(s) : s;
 }
 
 /**
@@ -48,21 +58,17 @@ export function plainText(s: string): string {
 
 /**
  * A headline and a detail from one sentence written as "what: why" (parser and schema
- * messages): the text as is when it fits, else split at the first ": " or "; " that leaves a
+ * messages): the text as is when it fits, else split at the last ": " or "; " that leaves a
  * headline that fits, else clipped with the whole text as the detail.
  */
 export function splitSentence(text: string, max = HEADLINE_MAX): { message: string; detail?: string } {
   const t = text.trim();
   if (t.length <= max) return { message: t };
+  // The longest headline that fits: it keeps as much of the what as the panel shows.
   const cut = /[:;] /g;
   let best = -1;
-  for (let m = cut.exec(t); m && m.index <= max; m = cut.exec(t)) {
-    if (m.index > 20) {
-      best = m.index;
-      break;
-    }
-  }
-  if (best > 20) return { message: t.slice(0, best), detail: capitalize(t.slice(best + 2)) };
+  for (let m = cut.exec(t); m && m.index <= max; m = cut.exec(t)) if (m.index > 20) best = m.index;
+  if (best > 20) return { message: t.slice(0, best), detail: sentence(t.slice(best + 2)) };
   return { message: clip(t, max), detail: t };
 }
 

@@ -30,7 +30,9 @@ export function checkConfigValues(doc: ValuesDocument): Finding[] {
     const loc = doc.locate(path);
     const node = loc?.node ?? loc?.key;
     // Written as "what: why" sentences; the editor shows the what as the headline.
-    const { message: headline, detail } = splitSentence(message.replace(/\.$/, ''));
+    const split = splitSentence(message);
+    const headline = split.message.replace(/\.$/, '');
+    const detail = split.detail;
     out.push({ code: 'config/invalid', severity: 'error', message: headline, ...(detail ? { detail } : {}), path: doc.path, range: node ? doc.rangeOf(node) : doc.spanRange(0, 0), fixes: [] });
   };
   checkMirrorRegistry(values, report);

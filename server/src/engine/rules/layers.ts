@@ -5,7 +5,7 @@
 import * as nodePath from 'node:path';
 import { findStack } from '../layers';
 import { firstLineRange } from '../schema/ranges';
-import { capitalize } from '../wording';
+import { sentence } from '../wording';
 import type { LintContext, RuleModule } from './types';
 
 function why(file: string, ctx: LintContext): string {
@@ -24,7 +24,7 @@ export const layerRules: RuleModule = {
       ctx.report({
         code: 'config/invalid',
         message: `The layer ${nodePath.basename(file)} listed before this file in layers: cannot be read: the stack is merged without it`,
-        detail: `${capitalize(why(file, ctx))}.`,
+        detail: `${sentence(why(file, ctx))}.`,
         range: firstLineRange(ctx.doc),
       });
     }

@@ -186,7 +186,7 @@ export const placeholderRules: RuleModule = {
       ctx.report({
         code: 'values/placeholder',
         message: placeholderHeadline(h, action),
-        detail: `${shown !== h.token ? `The value is "${shown}". ` : ''}Helm installs it literally: ${CONSEQUENCE[h.context]}.${how ? ` ${how}` : ''}`,
+        detail: `${pathText(h.path)}${shown !== h.token ? ` is "${shown}"` : ` is ${h.token}`}. Helm installs it literally: ${CONSEQUENCE[h.context]}.${how ? ` ${how}` : ''}`,
         range: valuePartRange(doc, h.node, h.start, h.start + h.token.length),
         fixes,
       });
@@ -225,7 +225,7 @@ function reportConvention(ctx: LintContext, h: PlaceholderHit, replacement: stri
   ctx.report({
     code: 'values/placeholder',
     message: placeholderHeadline(h, action),
-    detail: `${h.token} follows the ${CONVENTION_LABEL[h.convention!]}. Helm installs it literally: ${CONSEQUENCE[h.context]}.${how ? ` ${how}` : ''}`,
+    detail: `${h.token} in ${pathText(h.path)} is a placeholder (${CONVENTION_LABEL[h.convention!]}). Helm installs it literally: ${CONSEQUENCE[h.context]}.${how ? ` ${how}` : ''}`,
     range: valuePartRange(doc, h.node, h.start, h.start + h.token.length),
     fixes,
   });

@@ -25,7 +25,7 @@ import { setScalarValueEdit, valuePartRange } from '../edits/scalar';
 import type { Fix, Range, RelatedLocation, TextEdit } from '../types';
 export { PROXY_RULE_INFO } from './catalog';
 import type { LintContext, RuleModule } from './types';
-import { HEADLINE_MAX, capitalize, clip, fitList, plural } from '../wording';
+import { HEADLINE_MAX, clip, fitList, plural, sentence } from '../wording';
 
 
 /** The client command that writes the cluster profile (quick pick of a distribution, CIDR input box). */
@@ -319,7 +319,8 @@ function missingFinding(
   const message = entries.length ? fitList(`${lead}: append `, entries.map(code), HEADLINE_MAX) : clip(`${lead}, and no entry can cover ${n === 1 ? 'it' : 'them'}`);
   // One sentence per destination: what it is, why it must bypass the proxy, and why an entry
   // that looks as if it covered it does not.
-  let detail = `${where}: requests to ${n === 1 ? 'it go' : 'them go'} to the proxy. ${items.map((i) => `${capitalize(i.text)}.`).join(' ')}`;
+  let detail = `${where}: requests to ${n === 1 ? 'it go' : 'them go'} to the proxy. ${items.map((i) => `${sentence(i.text)}.`).join(' ')}`;
+  if (entries.length) detail += ` Append ${entries.join(', ')}.`;
   if (notes.length) detail += ` No entry can fix: ${notes.slice(0, 3).join('; ')}.`;
   const related: RelatedLocation[] = [];
   for (const item of items.slice(0, 20)) {
@@ -588,7 +589,7 @@ function noProxyDiffers(ctx: LintContext, analysis: ProxyAnalysis): void {
     ctx.report({
       code: 'proxy/no-proxy-differs',
       message: fitList(`${row.v.name} in ${setLabel(row.sa.set)} lacks entries other env sets have: `, lacks.map(code), HEADLINE_MAX),
-      detail: `It differs from the NO_PROXY of ${others.map((o) => setLabel(o.sa.set)).join(', ')}. Components of one install usually need the same exceptions; make them equal.`,
+      detail: `It differs from the NO_PROXY of ${others.map((o) => setLabel(o.sa.set)).join(', ')}: it lacks ${lacks.slice(0, 50).map(code).join(', ')}${lacks.length > 50 ? ` and ${lacks.length - 50} more` : ''}. Components of one install usually need the same exceptions; make them equal.`,
       range: doc.rangeOf(row.v.nameNode),
       related: others.map((o) => ({ path: doc.path, range: rangeOfVar(doc, o.v), message: `${o.v.name} of ${o.sa.set.pathText}` })),
       fixes: [{ title: 'Make NO_PROXY the union of all env sets', edits, safe: false }],

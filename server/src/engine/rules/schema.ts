@@ -27,7 +27,7 @@ import { describeError, type RefinedError } from '../schema/errors';
 import type { CompiledSchema } from '../schema/compile';
 import type { Fix, JsonValue, ValuePath } from '../types';
 import type { LintContext, RuleModule } from './types';
-import { capitalize, clip, plural, splitSentence } from '../wording';
+import { clip, plural, sentence, splitSentence } from '../wording';
 
 /** Findings per file before the rest is summed up in one `schema/too-many-errors`. */
 export const MAX_SCHEMA_FINDINGS = 100;
@@ -49,7 +49,7 @@ export const schemaRules: RuleModule = {
       ctx.report({
         code: 'schema/invalid-schema',
         message: clip(`The schema ${name} cannot be used: ${compiled.error}`),
-        detail: `${compiled.error}. Values are not checked against it (Helm would reject it too).`,
+        detail: `${sentence(compiled.error)}. Values are not checked against it (Helm would reject it too).`,
         range: anchor,
       });
       return;
@@ -59,7 +59,7 @@ export const schemaRules: RuleModule = {
         code: 'schema/invalid-schema',
         severity: 'warning',
         message: clip(`The schema ${name} is not a valid ${compiled.dialect} schema: it is applied as far as it can be`),
-        detail: `${capitalize(compiled.metaProblem)}.`,
+        detail: `${sentence(compiled.metaProblem)}.`,
         range: anchor,
       });
     }

@@ -15,7 +15,8 @@ export const yamlRules: RuleModule = {
         });
       } else {
         const severity = p.kind === 'multi-document' ? 'warning' : undefined;
-        ctx.report({ code: 'yaml/syntax', ...splitSentence(p.message), range: p.range, severity });
+        const { message, detail } = splitSentence(p.message);
+        ctx.report({ code: 'yaml/syntax', message: message.replace(/\.$/, ''), ...(detail ? { detail } : {}), range: p.range, severity });
       }
     }
   },
