@@ -204,9 +204,19 @@ export function setScalarValueEdit(doc: ValuesDocument, node: ScalarNode, next: 
   const style = node.type === 'PLAIN' && (current === undefined || current === '') ? undefined : node.type;
   if (!node.range) return { range: doc.spanRange(0, 0), newText: formatValue(next, style, inFlow) };
   const [from, to] = node.range;
-  // `key:` with no value: the new scalar needs a space after the colon.
-  const glue = from === to && from > 0 && !/\s/.test(doc.text[from - 1]) ? ' ' : '';
-  return { range: doc.spanRange(from, to), newText: glue + formatValue(next, style, inFlow) };
+  return { range: doc.spanRange(from, to), newText: intoEmptyValue(doc, from, to, formatValue(next, style, inFlow)) };
+}
+
+/**
+ * `text` as it must be written where a scalar spans [from, to). An empty one (`key:` with no
+ * value) needs a space after the colon, and one before a comment that followed it: `key: # c`
+ * must not become `key: value# c`, a plain scalar that swallows the comment.
+ */
+function intoEmptyValue(doc: ValuesDocument, from: number, to: number, text: string): string {
+  if (from !== to) return text;
+  const before = from > 0 && !/\s/.test(doc.text[from - 1]) ? ' ' : '';
+  const after = doc.text[to] === '#' ? ' ' : '';
+  return before + text + after;
 }
 
 /** The source text for `value` in the quoting style of an existing scalar (plain only when it reads back the same). */
@@ -216,7 +226,8 @@ export function formatLike(node: ScalarNode | undefined, value: string): string 
 
 /** Replaces a scalar's whole text with `value`, keeping its quoting style. */
 export function replaceScalarEdit(doc: ValuesDocument, node: ScalarNode, value: string): TextEdit {
-  return { range: doc.rangeOf(node), newText: formatLike(node, value) };
+  const text = formatLike(node, value);
+  return { range: doc.rangeOf(node), newText: node.range ? intoEmptyValue(doc, node.range[0], node.range[1], text) : text };
 }
 
 /**
