@@ -15,7 +15,9 @@ export type Mutation =
   | { kind: 'insert-line'; at: number; text: string }
   | { kind: 'delete-span'; at: number; length: number }
   | { kind: 'huge-scalar'; at: number; shape: 'plain' | 'quoted' | 'no-proxy' | 'block' | 'image' | 'flow'; size: number }
-  | { kind: 'truncate'; at: number };
+  | { kind: 'truncate'; at: number }
+  | { kind: 'replace-value'; at: number; value: string }
+  | { kind: 'rename-key'; at: number; key: string };
 
 /** Lines with their breaks (the last one may have none), so that joining gives the text back. */
 function splitLines(text: string): string[] {
@@ -135,8 +137,25 @@ export function applyMutation(text: string, m: Mutation): string {
     }
     case 'truncate':
       return text.slice(0, offset(m.at));
+    case 'replace-value':
+    case 'rename-key': {
+      // The first `key: value` line from `at` on (wrapping around): rules read values by key.
+      for (let k = 0; k < n; k++) {
+        const i = (lineAt(m.at) + k) % n;
+        const parts = KEY_VALUE_LINE.exec(withoutBreak(lines[i]));
+        if (!parts) continue;
+        const [, lead, key, sep, value] = parts;
+        const out = [...lines];
+        out[i] = (m.kind === 'rename-key' ? lead + m.key + sep + value : lead + key + (sep === ':' ? ': ' : sep) + m.value) + lineBreakOf(lines[i]);
+        return out.join('');
+      }
+      return text;
+    }
   }
 }
+
+/** `  - key: value` split into indentation and dash, key, separator, value (with any comment). */
+const KEY_VALUE_LINE = /^(\s*(?:-\s+)?)([^\s#:'"{}[\],][^:#]*?)(:(?:\s+|$))(.*)$/;
 
 export function applyMutations(text: string, mutations: Mutation[]): string {
   return mutations.reduce(applyMutation, text);
@@ -190,6 +209,22 @@ const snippet = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
 );
 
+/** Keys the proxy and image rules look for. */
+const KEYS = ['NO_PROXY', 'no_proxy', 'HTTP_PROXY', 'https_proxy', 'noProxy', 'httpProxy', 'httpsProxy', 'proxy', 'env', 'name', 'value', 'image', 'registry', 'repository', 'tag', 'digest', 'imagePullSecrets', 'pullSecrets', 'global', 'imageRegistry', 'enabled', 'separator', '<<'];
+
+/** Values the rules parse: NO_PROXY lists, proxy URLs, image references, placeholders, odd scalars. */
+const NO_PROXY_ENTRIES = ['localhost', '127.0.0.1', '::1', '[::1]', '.svc', '*.cluster.local', '*', '.', '..', '10.0.0.0/8', '10.0.0.0/33', '0.0.0.0/0', 'fd00::/8', 'fd00:10:96::/112', 'host:8080', '.corp.example.com', '169.254.169.254', 'xn--bcher-kva.example', 'bücher.example', ' ', '', '1.2.3', '256.1.1.1', '10.0.0.1/8', '::ffff:10.0.0.1', '*.', '.*', 'a..b', '-host', 'host-'];
+const VALUE_PARTS = [
+  'http://proxy.corp:3128', 'http://user:p%40ss@proxy:8080', 'https://[::1]:3128', 'socks5://p:1080', 'http://', 'http://:0', 'proxy.corp:3128', 'http://%zz', 'http://host:99999',
+  'docker.io/library/nginx:1.25', 'nginx', 'quay.io/org/app@sha256:6e2cdb22d6ab7264ea198c717f555e30536b54029d26c8781b9f25f78951b564', 'registry:5000/a/b/c:tag', 'UPPER/Case:Tag', 'a/b:c:d', ':tag', '@sha256:', 'harbor.corp:5000/quay.io/org/app',
+  '<mirror-registry>', '<registry>/app', 'REPLACE_ME', '${REGISTRY}', '{{ .Values.registry }}', 'changeme', '~', 'null', 'yes', 'no', '0x1F', '1e3', '.inf', '-', '|', '>', '[]', '{}', '[a, b]', '{a: 1}', '"', "''", '&anchor', '*alias', '!!str', '!custom',
+];
+const valueArb = fc.oneof(
+  fc.array(fc.constantFrom(...NO_PROXY_ENTRIES), { minLength: 1, maxLength: 8 }).chain((entries) => fc.constantFrom(',', ', ', ' ', ';').map((sep) => entries.join(sep))),
+  fc.constantFrom(...VALUE_PARTS),
+  fc.tuple(fc.constantFrom('"', "'", ''), fc.constantFrom(...VALUE_PARTS, ...NO_PROXY_ENTRIES)).map(([q, v]) => q + v + q),
+);
+
 const lineIndex = fc.nat({ max: 100_000 });
 const charIndex = fc.nat({ max: 1_000_000 });
 
@@ -214,6 +249,8 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: charIndex }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('replace-value' as const), at: lineIndex, value: valueArb }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('rename-key' as const), at: lineIndex, key: fc.constantFrom(...KEYS) }) },
 );
 
 /** A composition of mutations, applied in order. */

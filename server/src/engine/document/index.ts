@@ -614,7 +614,7 @@ function convertValues(root: YamlNode | null, aliasTarget: (a: Alias) => YamlNod
       }
       for (const pair of node.items) {
         if (hasMerge && isMergeKey(pair.key)) continue;
-        const k = isScalar(pair.key) ? keyText(pair.key) : stringifyComplexKey(pair.key);
+        const k = isScalar(pair.key) ? keyText(pair.key) : stringifyComplexKey(pair.key, () => convert(pair.key as YamlNode, depth + 1));
         if (k === undefined) continue;
         obj[k] = convert(pair.value as YamlNode, depth + 1);
       }
@@ -635,9 +635,15 @@ function convertValues(root: YamlNode | null, aliasTarget: (a: Alias) => YamlNod
   return { value: convert(root, 0), problem };
 }
 
-function stringifyComplexKey(key: unknown): string | undefined {
+function stringifyComplexKey(key: unknown, converted: () => JsonValue): string | undefined {
   if (key === null || key === undefined) return 'null';
-  return String((key as { toString(): string }).toString());
+  try {
+    return String((key as { toString(): string }).toString());
+  } catch {
+    // yaml's own conversion throws on what a broken file may hold inside a key (a scalar merge
+    // source, too many aliases): the key is then named by our bounded conversion.
+    return JSON.stringify(converted());
+  }
 }
 
 function scalarValue(node: Scalar): JsonValue {

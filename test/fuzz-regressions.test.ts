@@ -1,0 +1,86 @@
+// Bugs the fuzzer (test/fuzz/, `npm run fuzz`) found, each pinned by its shrunk counterexample
+// so that it stays fixed whatever seed later runs use.
+import { strict as assert } from 'node:assert';
+import { parseValuesDocument, isMap, isScalar, type Scalar } from '../server/src/engine/document';
+import { replaceScalarEdit, setScalarValueEdit } from '../server/src/engine/edits/scalar';
+import { applyEdits } from '../server/src/engine/fixes';
+import { LanguageService } from '../server/src/engine/service';
+import { commentsOf } from './fuzz/checks';
+import { SETTINGS } from './fuzz/engine-properties';
+import { applyMutations } from './fuzz/mutations';
+import { hostFor, memPathOf, seedByLabel } from './fuzz/seeds';
+
+/** The value scalar of a top-level key. */
+function valueOf(text: string, key: string) {
+  const doc = parseValuesDocument('/mem/values.yaml', text);
+  assert.ok(isMap(doc.root));
+  const pair = doc.root.items.find((p) => isScalar(p.key) && p.key.value === key)!;
+  return { doc, node: pair.value as Scalar };
+}
+
+describe('bugs found by fuzzing', () => {
+  describe('a value written into an empty scalar followed by a comment', () => {
+    // Counterexample: ["test/fixtures/charts/datadog/values.yaml", [huge-scalar at 0], settings 1]:
+    // "Point registry at the mirror" on `registry:  # gcr.io/datadoghq` gave
+    // `registry:  harbor.corp:5000# gcr.io/datadoghq`: the comment became part of the value.
+    const text = 'registry:  # gcr.io/datadoghq\nother: 1\n';
+
+    for (const [name, edit] of [
+      ['replaceScalarEdit', (doc: ReturnType<typeof valueOf>['doc'], node: Scalar) => replaceScalarEdit(doc, node, 'harbor.corp:5000')],
+      ['setScalarValueEdit', (doc: ReturnType<typeof valueOf>['doc'], node: Scalar) => setScalarValueEdit(doc, node, 'harbor.corp:5000')],
+    ] as const) {
+      it(`${name} keeps the comment a comment`, () => {
+        const { doc, node } = valueOf(text, 'registry');
+        const out = applyEdits(text, [edit(doc, node)]).text;
+        assert.equal(out, 'registry:  harbor.corp:5000 # gcr.io/datadoghq\nother: 1\n');
+        assert.equal(valueOf(out, 'registry').node.value, 'harbor.corp:5000');
+        assert.deepEqual(commentsOf(out), ['# gcr.io/datadoghq']);
+      });
+    }
+
+    it('still glues a value to a bare `key:` with one space', () => {
+      const bare = 'registry:\nother: 1\n';
+      const { doc, node } = valueOf(bare, 'registry');
+      assert.equal(applyEdits(bare, [replaceScalarEdit(doc, node, 'x')]).text, 'registry: x\nother: 1\n');
+    });
+
+    it('the mirror fix on the datadog chart keeps every comment', () => {
+      const seed = seedByLabel('test/fixtures/charts/datadog/values.yaml');
+      const text = applyMutations(seed.text, [{ kind: 'huge-scalar', at: 0, shape: 'plain', size: 1000 }]);
+      const service = new LanguageService(hostFor(seed, text), { settings: SETTINGS[1] });
+      const finding = service.lint(memPathOf(seed)).findings.find((f) => f.code === 'image/not-mirrored' && /Point registry at/.test(f.fixes[0]?.title ?? ''));
+      assert.ok(finding, 'the registry finding');
+      const out = applyEdits(text, finding.fixes[0].edits).text;
+      assert.deepEqual(commentsOf(out), commentsOf(text));
+      assert.match(out, /\nregistry: {2}harbor\.corp:5000 # gcr\.io\/datadoghq\n/);
+    });
+  });
+
+  describe('a complex key holding a merge of a scalar', () => {
+    // Counterexample: ["test/fixtures/proxy/datadog-proxy-values.yaml", [delete-lines 0 2, indent
+    // 2696 4 +1, rename-key 1093 "<<"], settings 0]: a mis-indented `- <<: DD_PROXY_HTTP` became
+    // part of a block sequence used as a key, and parsing threw yaml's "Merge sources must be
+    // maps or map aliases" out of the engine (lint, hover and the generators all failed).
+    it('parses, naming the key by the engine\'s own conversion', () => {
+      for (const text of ['[{<<: x}]: v\n', '? - <<: x\n: v\n']) {
+        const doc = parseValuesDocument('/mem/values.yaml', text);
+        assert.deepEqual(doc.values, { '[{}]': 'v' }, text);
+      }
+    });
+
+    it('lints the shrunk counterexample', () => {
+      const seed = seedByLabel('test/fixtures/proxy/datadog-proxy-values.yaml');
+      const text = applyMutations(seed.text, [
+        { kind: 'delete-lines', at: 0, count: 2 },
+        { kind: 'indent', at: 2696, count: 4, delta: 1 },
+        { kind: 'rename-key', at: 1093, key: '<<' },
+      ]);
+      assert.match(text, /\n {4}- <<: DD_PROXY_HTTP\n/);
+      const service = new LanguageService(hostFor(seed, text), { settings: SETTINGS[0] });
+      const findings = service.lint(memPathOf(seed)).findings;
+      assert.ok(findings.some((f) => f.code === 'yaml/syntax'));
+      assert.ok(!findings.some((f) => f.code.startsWith('internal/')));
+      assert.ok(service.effectiveValues(memPathOf(seed)).text.length > 0);
+    });
+  });
+});
