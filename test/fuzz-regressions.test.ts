@@ -9,6 +9,7 @@ import { commentsOf } from './fuzz/checks';
 import { SETTINGS } from './fuzz/engine-properties';
 import { applyMutations } from './fuzz/mutations';
 import { hostFor, memPathOf, seedByLabel } from './fuzz/seeds';
+import { MemoryHost } from './helpers';
 
 /** The value scalar of a top-level key. */
 function valueOf(text: string, key: string) {
@@ -82,5 +83,32 @@ describe('bugs found by fuzzing', () => {
       assert.ok(!findings.some((f) => f.code.startsWith('internal/')));
       assert.ok(service.effectiveValues(memPathOf(seed)).text.length > 0);
     });
+  });
+
+  describe('a fix that rewrites a block scalar as a quoted one', () => {
+    // Counterexample: ["test/fixtures/proxy/rancher-proxy-values.yaml", [duplicate-lines 0 1,
+    // replace-value 3144 ">", duplicate-lines 0 5], settings 1]: "Append … to noProxy" replaced
+    // `>` and the line break after it, so the next line joined the new value's line and the
+    // YAML no longer parsed. Any `key: >` or `key: |` value had that problem.
+    const lint = (text: string) => {
+      const host = new MemoryHost({ '/mem/r/values.yaml': text });
+      return new LanguageService(host, { settings: SETTINGS[1] }).lint('/mem/r/values.yaml').findings;
+    };
+    const appended = '"localhost,127.0.0.1,.cluster.local,10.43.0.0/16,10.42.0.0/16,169.254.169.254';
+
+    for (const [name, text, expected] of [
+      ['an empty folded scalar', 'proxy: http://p:3128\nnoProxy: >\nother: 1\n', `proxy: http://p:3128\nnoProxy: ${appended}"\nother: 1\n`],
+      ['a folded scalar', 'proxy: http://p:3128\nnoProxy: >\n  localhost\nother: 1\n', `proxy: http://p:3128\nnoProxy: ${appended}\\n"\nother: 1\n`],
+      ['a literal scalar with a blank line after it', 'proxy: http://p:3128\nnoProxy: |-\n  localhost\n\nother: 1\n', `proxy: http://p:3128\nnoProxy: ${appended}"\n\nother: 1\n`],
+      ['a block scalar with a comment on its header', 'proxy: http://p:3128\nnoProxy: |- # keep me\n  localhost\nother: 1\n', `proxy: http://p:3128\nnoProxy: ${appended}" # keep me\nother: 1\n`],
+    ] as const) {
+      it(`keeps the line break after ${name}`, () => {
+        const finding = lint(text).find((f) => f.code === 'proxy/no-proxy-missing');
+        assert.ok(finding?.fixes[0], 'the append fix');
+        const out = applyEdits(text, finding.fixes[0].edits).text;
+        assert.equal(out, expected);
+        assert.deepEqual(parseValuesDocument('/mem/r/values.yaml', out).problems, []);
+      });
+    }
   });
 });

@@ -203,8 +203,23 @@ export function setScalarValueEdit(doc: ValuesDocument, node: ScalarNode, next: 
   }
   const style = node.type === 'PLAIN' && (current === undefined || current === '') ? undefined : node.type;
   if (!node.range) return { range: doc.spanRange(0, 0), newText: formatValue(next, style, inFlow) };
-  const [from, to] = node.range;
-  return { range: doc.spanRange(from, to), newText: intoEmptyValue(doc, from, to, formatValue(next, style, inFlow)) };
+  const { from, to, after } = rewrittenSpan(doc, node.range, node.type);
+  return { range: doc.spanRange(from, to), newText: intoEmptyValue(doc, from, to, formatValue(next, style, inFlow)) + after };
+}
+
+/**
+ * The source span that a rewritten scalar replaces, and text to write after the new one. A
+ * block scalar's range runs over its last line break: written as a flow scalar, that break
+ * must stay (else the next key joins the value's line), and a comment on its header line
+ * (`key: > # note`) is kept after the new value.
+ */
+function rewrittenSpan(doc: ValuesDocument, range: [number, number, number], type: string | undefined): { from: number; to: number; after: string } {
+  const [from, to] = range;
+  if (type !== 'BLOCK_FOLDED' && type !== 'BLOCK_LITERAL') return { from, to, after: '' };
+  const source = doc.text.slice(from, to);
+  const header = /^[^\r\n]*/.exec(source)![0];
+  const comment = /[ \t]+#.*$/.exec(header)?.[0] ?? '';
+  return { from, to: from + source.replace(/\s+$/, '').length, after: comment };
 }
 
 /**
@@ -227,7 +242,9 @@ export function formatLike(node: ScalarNode | undefined, value: string): string 
 /** Replaces a scalar's whole text with `value`, keeping its quoting style. */
 export function replaceScalarEdit(doc: ValuesDocument, node: ScalarNode, value: string): TextEdit {
   const text = formatLike(node, value);
-  return { range: doc.rangeOf(node), newText: node.range ? intoEmptyValue(doc, node.range[0], node.range[1], text) : text };
+  if (!node.range) return { range: doc.rangeOf(node), newText: text };
+  const { from, to, after } = rewrittenSpan(doc, node.range, node.type);
+  return { range: doc.spanRange(from, to), newText: intoEmptyValue(doc, from, to, text) + after };
 }
 
 /**
