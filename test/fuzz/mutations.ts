@@ -123,9 +123,8 @@ export function applyMutation(text: string, m: Mutation): string {
     case 'insert-line': {
       const at = lineAt(m.at);
       const indent = /^[ \t]*/.exec(lines[at] ?? '')![0];
-      const prefix = lines.slice(0, at).join('');
-      const glue = prefix && !lineBreakOf(prefix.slice(-2)) ? '\n' : '';
-      return prefix + glue + indent + m.text + '\n' + lines.slice(at).join('');
+      // Every line before `at` ends with a break: only the last line may lack one.
+      return lines.slice(0, at).join('') + indent + m.text + '\n' + lines.slice(at).join('');
     }
     case 'delete-span': {
       const at = offset(m.at);
