@@ -10,6 +10,8 @@ import { SETTINGS } from './fuzz/engine-properties';
 import { applyMutations } from './fuzz/mutations';
 import { hostFor, memPathOf, seedByLabel } from './fuzz/seeds';
 import { MemoryHost } from './helpers';
+import { assertSameAsFull } from './document-compare';
+import { parseStatsOf, reparseValuesDocument } from '../server/src/engine/document/incremental';
 
 /** The value scalar of a top-level key. */
 function valueOf(text: string, key: string) {
@@ -110,5 +112,22 @@ describe('bugs found by fuzzing', () => {
         assert.deepEqual(parseValuesDocument('/mem/r/values.yaml', out).problems, []);
       });
     }
+  });
+
+  describe('an incremental parse after the end of a file is deleted down to an indentation', () => {
+    // Counterexample (incremental): ["test/fixtures/charts/kubernaut-a0781038/values.yaml",
+    // [[[truncate 157216], false], …]]: the text cut right after the indentation of a nested key
+    // (`…\n  ` where `  resources:` was). The nested block before it was reused unchanged, but it
+    // had not been the last one: the document's range still ended where the old text ended.
+    it('equals a full parse', () => {
+      const seed = seedByLabel('test/fixtures/charts/kubernaut-a0781038/values.yaml');
+      const cut = applyMutations(seed.text, [{ kind: 'truncate', at: 157216 }]);
+      assert.ok(cut.endsWith('\n  ') && seed.text.startsWith(cut));
+      const first = reparseValuesDocument(undefined, '/mem/values.yaml', seed.text, 1);
+      const edited = reparseValuesDocument(first, '/mem/values.yaml', cut, 2);
+      assert.equal(parseStatsOf(edited)?.mode, 'blocks');
+      assertSameAsFull(edited, 'truncated');
+      assert.deepEqual(edited.yamlDoc?.range, [0, cut.length - 2, cut.length]);
+    });
   });
 });
