@@ -6,7 +6,7 @@ import { replaceScalarEdit, setScalarValueEdit } from '../server/src/engine/edit
 import { applyEdits } from '../server/src/engine/fixes';
 import { LanguageService } from '../server/src/engine/service';
 import { commentsOf } from './fuzz/checks';
-import { SETTINGS } from './fuzz/engine-properties';
+import { LINT_BUDGET_MS, SETTINGS } from './fuzz/engine-properties';
 import { applyMutations } from './fuzz/mutations';
 import { hostFor, memPathOf, seedByLabel } from './fuzz/seeds';
 import { MemoryHost } from './helpers';
@@ -128,6 +128,40 @@ describe('bugs found by fuzzing', () => {
       assert.equal(parseStatsOf(edited)?.mode, 'blocks');
       assertSameAsFull(edited, 'truncated');
       assert.deepEqual(edited.yamlDoc?.range, [0, cut.length - 2, cut.length]);
+    });
+  });
+
+  describe('a long flow sequence gone wrong', () => {
+    // Counterexample (lint budget): ["test/fixtures/cli/walk/chart/ci/prod-values.yml", [indent 0 1 +1,
+    // huge-scalar flow 36263, duplicate-lines, insert-line "𜉻"], settings 2]: linting took over a
+    // second, most of it in yaml creating thousands of errors, each capturing a stack trace.
+    const seed = seedByLabel('test/fixtures/cli/walk/chart/ci/prod-values.yml');
+    const text = applyMutations(seed.text, [
+      { kind: 'indent', at: 0, count: 1, delta: 1 },
+      { kind: 'huge-scalar', at: 51226, shape: 'flow', size: 36263 },
+      { kind: 'duplicate-lines', at: 65188, count: 2 },
+      { kind: 'insert-line', at: 15248, text: '\u{1C27B}' },
+    ]);
+
+    it('parses without capturing a stack per yaml error, and restores the stack trace limit', () => {
+      const limit = Error.stackTraceLimit;
+      const doc = parseValuesDocument('/mem/values.yaml', text);
+      assert.equal(Error.stackTraceLimit, limit);
+      const errors = doc.yamlDoc?.errors ?? [];
+      assert.ok(errors.length > 100, `${errors.length} yaml errors`);
+      assert.ok(errors.every((e) => !/\n\s+at /.test(e.stack ?? '')), 'no stack frames');
+      assert.ok(doc.problems.some((p) => p.kind === 'syntax'));
+    });
+
+    it('lints within the budget', () => {
+      const host = hostFor(seed, seed.text);
+      const service = new LanguageService(host, { settings: SETTINGS[2] });
+      service.lint(memPathOf(seed));
+      host.set(memPathOf(seed), text);
+      const cpu = process.cpuUsage();
+      service.lint(memPathOf(seed));
+      const used = process.cpuUsage(cpu);
+      assert.ok((used.user + used.system) / 1000 < LINT_BUDGET_MS, `${(used.user + used.system) / 1000} ms of CPU`);
     });
   });
 });

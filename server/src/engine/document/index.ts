@@ -271,7 +271,15 @@ export function parseYamlSafely(text: string): { docs: Document.Parsed[] } | { t
   const tokens = [];
   for (const lexeme of lexemes) for (const token of parser.next(lexeme)) tokens.push(token);
   for (const token of parser.end()) tokens.push(token);
-  return { docs: Array.from(new Composer(YAML_PARSE_OPTIONS).compose(tokens)) as Document.Parsed[] };
+  // A broken text can make yaml create thousands of errors (a long flow sequence gone wrong), and
+  // each Error captures a stack trace, which then costs most of the parse. Nothing reads them.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return { docs: Array.from(new Composer(YAML_PARSE_OPTIONS).compose(tokens)) as Document.Parsed[] };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 }
 
 // Lexemes that stand for no source text (see yaml's cst.ts): document mode, end of a broken flow
