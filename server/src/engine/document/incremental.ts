@@ -314,7 +314,9 @@ function cutRegion(
       const same = oldByStart.get(parseStart);
       const moved = oldByStart.get(parseStart - change.delta);
       if (end <= change.prefix) {
-        if (sameKind(same) && same.end === end) block = same;
+        // The region's last block gives the ends of its map and document: one that was not last
+        // before (the text after it was deleted) holds ends from another context.
+        if (sameKind(same) && same.end === end && (end < regionEnd || same === oldBlocks[oldBlocks.length - 1])) block = same;
       } else if (parseStart >= change.text.length - change.suffix) {
         if (sameKind(moved) && moved.end === end - change.delta) block = change.delta === 0 ? moved : shiftBlock(moved, change.delta);
       }

@@ -271,7 +271,15 @@ export function parseYamlSafely(text: string): { docs: Document.Parsed[] } | { t
   const tokens = [];
   for (const lexeme of lexemes) for (const token of parser.next(lexeme)) tokens.push(token);
   for (const token of parser.end()) tokens.push(token);
-  return { docs: Array.from(new Composer(YAML_PARSE_OPTIONS).compose(tokens)) as Document.Parsed[] };
+  // A broken text can make yaml create thousands of errors (a long flow sequence gone wrong), and
+  // each Error captures a stack trace, which then costs most of the parse. Nothing reads them.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return { docs: Array.from(new Composer(YAML_PARSE_OPTIONS).compose(tokens)) as Document.Parsed[] };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 }
 
 // Lexemes that stand for no source text (see yaml's cst.ts): document mode, end of a broken flow
@@ -614,7 +622,7 @@ function convertValues(root: YamlNode | null, aliasTarget: (a: Alias) => YamlNod
       }
       for (const pair of node.items) {
         if (hasMerge && isMergeKey(pair.key)) continue;
-        const k = isScalar(pair.key) ? keyText(pair.key) : stringifyComplexKey(pair.key);
+        const k = isScalar(pair.key) ? keyText(pair.key) : stringifyComplexKey(pair.key, () => convert(pair.key as YamlNode, depth + 1));
         if (k === undefined) continue;
         obj[k] = convert(pair.value as YamlNode, depth + 1);
       }
@@ -635,9 +643,15 @@ function convertValues(root: YamlNode | null, aliasTarget: (a: Alias) => YamlNod
   return { value: convert(root, 0), problem };
 }
 
-function stringifyComplexKey(key: unknown): string | undefined {
+function stringifyComplexKey(key: unknown, converted: () => JsonValue): string | undefined {
   if (key === null || key === undefined) return 'null';
-  return String((key as { toString(): string }).toString());
+  try {
+    return String((key as { toString(): string }).toString());
+  } catch {
+    // yaml's own conversion throws on what a broken file may hold inside a key (a scalar merge
+    // source, too many aliases): the key is then named by our bounded conversion.
+    return JSON.stringify(converted());
+  }
 }
 
 function scalarValue(node: Scalar): JsonValue {

@@ -203,10 +203,35 @@ export function setScalarValueEdit(doc: ValuesDocument, node: ScalarNode, next: 
   }
   const style = node.type === 'PLAIN' && (current === undefined || current === '') ? undefined : node.type;
   if (!node.range) return { range: doc.spanRange(0, 0), newText: formatValue(next, style, inFlow) };
-  const [from, to] = node.range;
-  // `key:` with no value: the new scalar needs a space after the colon.
-  const glue = from === to && from > 0 && !/\s/.test(doc.text[from - 1]) ? ' ' : '';
-  return { range: doc.spanRange(from, to), newText: glue + formatValue(next, style, inFlow) };
+  const { from, to, after } = rewrittenSpan(doc, node.range, node.type);
+  return { range: doc.spanRange(from, to), newText: intoEmptyValue(doc, from, to, formatValue(next, style, inFlow)) + after };
+}
+
+/**
+ * The source span that a rewritten scalar replaces, and text to write after the new one. A
+ * block scalar's range runs over its last line break: written as a flow scalar, that break
+ * must stay (else the next key joins the value's line), and a comment on its header line
+ * (`key: > # note`) is kept after the new value.
+ */
+function rewrittenSpan(doc: ValuesDocument, range: [number, number, number], type: string | undefined): { from: number; to: number; after: string } {
+  const [from, to] = range;
+  if (type !== 'BLOCK_FOLDED' && type !== 'BLOCK_LITERAL') return { from, to, after: '' };
+  const source = doc.text.slice(from, to);
+  const header = /^[^\r\n]*/.exec(source)![0];
+  const comment = /[ \t]+#.*$/.exec(header)?.[0] ?? '';
+  return { from, to: from + source.replace(/\s+$/, '').length, after: comment };
+}
+
+/**
+ * `text` as it must be written where a scalar spans [from, to). An empty one (`key:` with no
+ * value) needs a space after the colon, and one before a comment that followed it: `key: # c`
+ * must not become `key: value# c`, a plain scalar that swallows the comment.
+ */
+function intoEmptyValue(doc: ValuesDocument, from: number, to: number, text: string): string {
+  if (from !== to) return text;
+  const before = from > 0 && !/\s/.test(doc.text[from - 1]) ? ' ' : '';
+  const after = doc.text[to] === '#' ? ' ' : '';
+  return before + text + after;
 }
 
 /** The source text for `value` in the quoting style of an existing scalar (plain only when it reads back the same). */
@@ -216,7 +241,10 @@ export function formatLike(node: ScalarNode | undefined, value: string): string 
 
 /** Replaces a scalar's whole text with `value`, keeping its quoting style. */
 export function replaceScalarEdit(doc: ValuesDocument, node: ScalarNode, value: string): TextEdit {
-  return { range: doc.rangeOf(node), newText: formatLike(node, value) };
+  const text = formatLike(node, value);
+  if (!node.range) return { range: doc.rangeOf(node), newText: text };
+  const { from, to, after } = rewrittenSpan(doc, node.range, node.type);
+  return { range: doc.spanRange(from, to), newText: intoEmptyValue(doc, from, to, text) + after };
 }
 
 /**
