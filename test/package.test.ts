@@ -80,7 +80,7 @@ describe('VSIX package', function () {
     assert.ok(buf.length < MAX_VSIX_BYTES, `VSIX is ${buf.length} bytes, limit ${MAX_VSIX_BYTES}`);
   });
 
-  it('holds the three bundles, the config schema and any bundled chart schemas, the readme and the licence', () => {
+  it('holds the bundles (client, server and its lint worker, CLI), the config schema and any bundled chart schemas, the readme and the licence', () => {
     const bundled = fs.existsSync(path.join(ROOT, 'schemas', 'charts'))
       ? fs.readdirSync(path.join(ROOT, 'schemas', 'charts')).filter((f) => f.endsWith('.json'))
       : [];
@@ -88,6 +88,7 @@ describe('VSIX package', function () {
     for (const required of [
       'extension/package.json',
       'extension/dist/server.js',
+      'extension/dist/lint-worker.js',
       'extension/dist/client.js',
       'extension/dist/cli.js',
       'extension/schemas/airgap-lint.schema.json',
@@ -103,7 +104,7 @@ describe('VSIX package', function () {
       (n) => /(^|\/)node_modules\//.test(n) || /\.(ts|map|vsix|tgz)$/.test(n) || /^extension\/(test|server|client|scripts|bench|examples)\//.test(n),
     );
     assert.deepEqual(offending, []);
-    const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(client|server|cli)\.js|schemas\/.+\.json|syntaxes\/.+\.json))$/;
+    const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(client|server|lint-worker|cli)\.js|schemas\/.+\.json|syntaxes\/.+\.json))$/;
     assert.deepEqual(names.filter((n) => !allowed.test(n)), []);
   });
 
