@@ -75,6 +75,12 @@ describe('large files', function () {
       assert.equal(linter.workerAlive, true);
       linter.release();
       assert.equal(linter.workerAlive, false, 'release() ends an idle worker');
+      // Released while a lint runs (its document was just closed): the worker ends after it.
+      const running = linter.lint('k', file, {}, [], () => true);
+      linter.release();
+      assert.equal(linter.workerAlive, true);
+      assert.equal((await running).kind, 'done');
+      assert.equal(linter.workerAlive, false, 'ended once the lint was done');
     } finally {
       linter.stop();
     }

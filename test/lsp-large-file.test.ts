@@ -1,7 +1,7 @@
 // The language server with a 10 MB values file open (issue 14): the large file is linted in the
 // worker thread, so a small file opened meanwhile gets its diagnostics, hover and completion at
 // once; of two quick edits to the large file only the latest version's diagnostics are
-// published; and the server's memory goes back down when the large file is closed.
+// published; fix-all on it works; and the server's memory goes back down when the large file is closed.
 //
 // Prints the figures (time to the small file's diagnostics, RSS before / during / after).
 import * as assert from 'node:assert/strict';
@@ -134,6 +134,10 @@ describe('language server with a 10 MB values file', function () {
     assert.deepEqual(versions, [3], 'version 2 was never published');
     const backgroundLints = lsp.logs.filter((m) => m.includes('in the background took'));
     assert.equal(backgroundLints.length, 3, `versions 1, 2 and 3 were linted: ${backgroundLints.join(' | ')}`);
+
+    // Fix-all on the large file is computed in the worker too.
+    const safeFixes = (await lsp.codeActions(big, [], ['source.fixAll.airgapLint']))[0]?.edit?.changes?.[big] ?? [];
+    assert.ok(safeFixes.length > 1000, `fix-all edits: ${safeFixes.length}`);
 
     // Close: the worker ends and the server holds nothing of the large file.
     const peak = memoryOf(pid).peak;

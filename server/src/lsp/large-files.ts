@@ -101,6 +101,8 @@ export type LargeLintOutcome = JobOutcome<LintResponse>;
 /** Runs the lints of large files in the worker (one at a time, the latest per document). */
 export class LargeFileLinter {
   private readonly lane: WorkerLane<LintRequest, LintResponse>;
+  /** release() was called while a lint ran: end the worker once it has nothing left to do. */
+  private releaseWhenIdle = false;
 
   constructor(script: string, data: LintWorkerData, limits: { timeLimitMs?: number; idleMs?: number } = {}) {
     this.lane = new WorkerLane({
@@ -113,8 +115,11 @@ export class LargeFileLinter {
   }
 
   /** Lints `path` in the worker; `isCurrent` is asked when its turn comes (the document may have changed). */
-  lint(key: string, path: string, settings: ConfigInput, buffers: BufferSnapshot[], isCurrent: () => boolean): Promise<LargeLintOutcome> {
-    return this.lane.run(key, { path: nodePath.resolve(path), settings, buffers }, isCurrent);
+  async lint(key: string, path: string, settings: ConfigInput, buffers: BufferSnapshot[], isCurrent: () => boolean): Promise<LargeLintOutcome> {
+    this.releaseWhenIdle = false; // still in use
+    const outcome = await this.lane.run(key, { path: nodePath.resolve(path), settings, buffers }, isCurrent);
+    if (this.releaseWhenIdle) this.release();
+    return outcome;
   }
 
   /** The reason to show on the file when the worker gave no findings, or undefined when there is nothing to show. */
@@ -131,9 +136,13 @@ export class LargeFileLinter {
     }
   }
 
-  /** Terminates the worker (nothing large is open any more): frees everything it parsed. */
+  /**
+   * Nothing large is open any more: terminates the worker, which frees everything it parsed;
+   * a lint still running or queued (its document was just closed, say) finishes first.
+   */
   release(): void {
-    if (this.lane.pending === 0) this.lane.stop();
+    this.releaseWhenIdle = this.lane.pending > 0;
+    if (!this.releaseWhenIdle) this.lane.stop();
   }
 
   stop(): void {
