@@ -25,7 +25,7 @@ const MB = 1024 * 1024;
  */
 const SETTLED_GROWTH = 120 * MB;
 /** How long to wait for V8 to give the garbage back after the close. */
-const SETTLE_TIMEOUT_MS = 90_000;
+const SETTLE_TIMEOUT_MS = 120_000;
 
 /** VmRSS (now) and VmHWM (peak so far) of a process in bytes, and its thread count (Linux /proc). */
 function memoryOf(pid: number): { rss: number; peak: number; threads: number } {
