@@ -82,7 +82,7 @@ describe('VSIX package', function () {
     assert.ok(buf.length < MAX_VSIX_BYTES, `VSIX is ${buf.length} bytes, limit ${MAX_VSIX_BYTES}`);
   });
 
-  it('holds the three bundles, the config schema and any bundled chart schemas, the readme, the rule pages and the licence', () => {
+  it('holds the bundles (client, server and its lint worker, CLI), the config schema and any bundled chart schemas, the readme, the rule pages and the licence', () => {
     const bundled = fs.existsSync(path.join(ROOT, 'schemas', 'charts'))
       ? fs.readdirSync(path.join(ROOT, 'schemas', 'charts')).filter((f) => f.endsWith('.json'))
       : [];
@@ -90,6 +90,7 @@ describe('VSIX package', function () {
     for (const required of [
       'extension/package.json',
       'extension/dist/server.js',
+      'extension/dist/lint-worker.js',
       'extension/dist/client.js',
       'extension/dist/cli.js',
       'extension/schemas/airgap-lint.schema.json',
@@ -108,7 +109,7 @@ describe('VSIX package', function () {
       (n) => /(^|\/)node_modules\//.test(n) || /\.(ts|map|vsix|tgz)$/.test(n) || /^extension\/(test|server|client|scripts|bench|examples)\//.test(n),
     );
     assert.deepEqual(offending, []);
-    const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(client|server|cli)\.js|dist\/docs\/rules\/[a-z0-9-]+\.md|schemas\/.+\.json|syntaxes\/.+\.json))$/;
+    const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(package\.json|readme\.md|LICENSE\.txt|dist\/(client|server|lint-worker|cli)\.js|dist\/docs\/rules\/[a-z0-9-]+\.md|schemas\/.+\.json|syntaxes\/.+\.json))$/;
     assert.deepEqual(names.filter((n) => !allowed.test(n)), []);
   });
 

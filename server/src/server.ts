@@ -4,7 +4,9 @@
 // Flow: the client's buffers become overlays of one DiskHost; an edit schedules a debounced
 // lint of that document and of the open documents that depend on it (same folder, same layer
 // stack); results computed for an outdated version are dropped; closing a document clears its
-// diagnostics and drops what the engines cached for it.
+// diagnostics and drops what the engines cached for it. Large files (and the files layered on
+// them) are linted in a worker thread (lsp/large-files.ts), so that one 10 MB file never keeps
+// the server from answering about the others.
 import * as nodePath from 'node:path';
 import {
   CodeActionKind,
@@ -25,10 +27,11 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { version as serverVersion } from '../../package.json';
-import { clearSchemaCache, configureSchemaCodeCache, DiskHost, isConfigFile, isValuesFile, parseValuesDocument, resolveConfig, type Engine, type Finding, type ValuesDocument } from './engine';
+import { clearSchemaCache, configureSchemaCodeCache, DiskHost, isConfigFile, isValuesFile, parseValuesDocument, resolveConfig, schemaCodeCacheDir, type Engine, type Finding, type ValuesDocument } from './engine';
 import { fixAllAction, fixAllQuickFix, FIX_ALL_KIND, quickFixes, ruleActions, wantsKind } from './lsp/code-actions';
 import { DIAGNOSTIC_SOURCE, toDiagnostic, type DiagnosticSupport } from './lsp/diagnostics';
-import { Folders } from './lsp/folders';
+import { Folders, type FolderState } from './lsp/folders';
+import { buffersFor, LARGE_FILE_BYTES, LargeFileLinter, lintFailedFinding, needsWorker, type OpenBuffer } from './lsp/large-files';
 import { describeError } from './lsp/log';
 import { DebounceScheduler, editDelay } from './lsp/scheduler';
 import { DEFAULT_DEBOUNCE_MS } from './lsp/settings';
@@ -97,6 +100,23 @@ const folders = new Folders(
   logError,
 );
 let workspaceFolderList: Array<{ uri: string }> = [];
+
+/** The worker that lints large files; created on first use, after initialize set the schema cache. */
+let largeFileLinter: LargeFileLinter | undefined;
+function largeFiles(): LargeFileLinter {
+  largeFileLinter ??= new LargeFileLinter(nodePath.join(__dirname, 'lint-worker.js'), { schemaCodeCacheDir: schemaCodeCacheDir() });
+  return largeFileLinter;
+}
+
+/** The open documents by path, as the engine sees them (the same strings: nothing is copied). */
+function openBuffers(): Map<string, OpenBuffer> {
+  const open = new Map<string, OpenBuffer>();
+  for (const doc of documents.all()) {
+    const path = uriToPath(doc.uri);
+    if (path) open.set(path, { path, text: doc.getText(), version: doc.version });
+  }
+  return open;
+}
 
 function logError(message: string, err: unknown): void {
   try {
@@ -258,21 +278,46 @@ async function validate(uri: string): Promise<void> {
       clearDiagnostics(uri);
       return;
     }
+    const open = openBuffers();
+    if (needsWorker(path, state.engine, open)) {
+      await validateInWorker(uri, path, version, state, open);
+      return;
+    }
     const started = performance.now();
     const result = state.engine.lint(path);
     const elapsed = performance.now() - started;
     lintDurations.set(uri, elapsed);
     if (elapsed > SLOW_LINT_MS) connection.console.log(`airgap-lint: linting ${path} took ${Math.round(elapsed)} ms.`);
-    // Drop results for a version the client no longer shows.
-    if (documents.get(uri)?.version !== version) return;
-    const diagnostics = result.findings
-      .filter((f) => f.path === path) // findings in other files are published with those files
-      .map((f) => toDiagnostic(f, version, support.diagnostics, (p) => uris.uriFor(p)));
-    if (diagnostics.length) published.add(uri);
-    else published.delete(uri);
-    lastFindings.set(uri, { version, findings: result.findings });
-    void connection.sendDiagnostics({ uri, version: support.diagnosticVersion ? version : undefined, diagnostics });
+    publish(uri, path, version, result.findings);
   });
+}
+
+/** Lints a large file (or one layered on a large file) in the worker; the server's thread stays free. */
+async function validateInWorker(uri: string, path: string, version: number, state: FolderState, open: Map<string, OpenBuffer>): Promise<void> {
+  // The server's engine must not hold (or later re-parse) what the worker parses.
+  state.engine.forget(path);
+  const isCurrent = () => documents.get(uri)?.version === version;
+  const outcome = await largeFiles().lint(uri, path, state.settings.config, buffersFor(path, state.engine, open), isCurrent);
+  if (outcome.kind === 'superseded' || outcome.kind === 'stopped') return; // a newer run is scheduled, or the server stops
+  lintDurations.set(uri, outcome.elapsedMs);
+  if (outcome.elapsedMs > SLOW_LINT_MS) connection.console.log(`airgap-lint: linting ${path} in the background took ${Math.round(outcome.elapsedMs)} ms.`);
+  const failure = LargeFileLinter.failureReason(outcome);
+  if (failure) connection.console.error(`airgap-lint: could not lint ${path}: ${failure}`);
+  if (!isCurrent()) return;
+  publish(uri, path, version, outcome.kind === 'done' ? outcome.result.findings : [lintFailedFinding(path, failure ?? 'unknown error.')]);
+}
+
+/** Publishes the findings of `path` at `version`, unless the client shows another version by now. */
+function publish(uri: string, path: string, version: number, findings: Finding[]): void {
+  // Drop results for a version the client no longer shows.
+  if (documents.get(uri)?.version !== version) return;
+  const diagnostics = findings
+    .filter((f) => f.path === path) // findings in other files are published with those files
+    .map((f) => toDiagnostic(f, version, support.diagnostics, (p) => uris.uriFor(p)));
+  if (diagnostics.length) published.add(uri);
+  else published.delete(uri);
+  lastFindings.set(uri, { version, findings });
+  void connection.sendDiagnostics({ uri, version: support.diagnosticVersion ? version : undefined, diagnostics });
 }
 
 // ---------------------------------------------------------------------------- documents
@@ -345,6 +390,9 @@ function releaseDocument(path: string): void {
   if (state && !folderInUse) folders.resetEngine(state);
   // Nothing open at all: compiled schemas (a process-wide cache) are not needed either.
   if (documents.all().length === 0) clearSchemaCache();
+  // No large buffer left: end the worker now rather than after its idle time; it holds the
+  // parsed large document (hundreds of MB). A lint still running finishes first.
+  if (!documents.all().some((d) => d.getText().length > LARGE_FILE_BYTES)) largeFileLinter?.release();
 }
 
 // ---------------------------------------------------------------------------- settings and files
@@ -401,7 +449,9 @@ connection.onCodeAction((params: CodeActionParams) =>
       const state = await folders.stateFor(path);
       const current = documents.get(uri);
       if (current?.version === version && shouldLint(state.engine, path)) {
-        const fixAll = fixAllAction(state.engine.lint(path).findings, path, uri, current.getText());
+        const findings = await findingsForFixAll(uri, path, version, state);
+        const text = documents.get(uri)?.version === version ? documents.get(uri)?.getText() : undefined;
+        const fixAll = findings && text !== undefined ? fixAllAction(findings, path, uri, text) : undefined;
         if (fixAll) actions.push(fixAll);
       }
     }
@@ -416,19 +466,30 @@ connection.onCodeAction((params: CodeActionParams) =>
 async function menuActions(uri: string, path: string, doc: TextDocument, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
   const actions: CodeAction[] = [];
   const text = doc.getText();
+  // A large file is parsed in the worker only: the menu offers no fix-all or suppression that
+  // would parse it again on the server's thread (source.fixAll still works, in the worker).
+  const large = text.length > LARGE_FILE_BYTES;
   const last = lastFindings.get(uri);
-  if (last?.version === doc.version) {
+  if (last?.version === doc.version && !large) {
     // Checking that the fixed text still parses costs two parses: once per version, not per cursor move.
     if (last.fixAll === undefined) last.fixAll = fixAllQuickFix(last.findings, path, uri, text) ?? null;
     if (last.fixAll) actions.push(last.fixAll);
   }
   // The config file is linted as a config, not as values: suppression comments mean nothing there.
   let values: ValuesDocument | undefined;
-  if (!isConfigFile(path)) {
+  if (!isConfigFile(path) && !large) {
     const cached = (await folders.stateFor(path)).engine.getDocument(path);
     values = cached?.text === text ? cached : parseValuesDocument(path, text);
   }
   return [...actions, ...ruleActions(diagnostics, values, uri)];
+}
+
+/** The findings fix-all applies: a lint of the current text, in the worker for a large file. */
+async function findingsForFixAll(uri: string, path: string, version: number, state: FolderState): Promise<Finding[] | undefined> {
+  const open = openBuffers();
+  if (!needsWorker(path, state.engine, open)) return state.engine.lint(path).findings;
+  const outcome = await largeFiles().lint(`fix-all ${uri}`, path, state.settings.config, buffersFor(path, state.engine, open), () => documents.get(uri)?.version === version);
+  return outcome.kind === 'done' ? outcome.result.findings : undefined;
 }
 
 // ---------------------------------------------------------------------------- client commands
@@ -437,7 +498,8 @@ async function menuActions(uri: string, path: string, doc: TextDocument, diagnos
 registerProfileRequests(connection, folders, host, guardAsync);
 
 // NO_PROXY hover and completion.
-registerLanguageFeatures(connection, documents, folders, guardAsync);
+// Not on large files: their parsed document lives in the worker (see lsp/large-files.ts).
+registerLanguageFeatures(connection, documents, folders, guardAsync, (path, engine) => needsWorker(path, engine, openBuffers()));
 
 // workspace/executeCommand: the egress allowlist and the image list (text the client opens).
 registerGenerateCommands(connection, folders, host, guardAsync);
@@ -466,6 +528,7 @@ process.on('unhandledRejection', (err) => logError('airgap-lint: unhandled rejec
 
 connection.onShutdown(() => {
   scheduler.cancelAll();
+  largeFileLinter?.stop();
 });
 
 documents.listen(connection);

@@ -10,7 +10,7 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { isConfigFile } from '../engine';
+import { isConfigFile, type Engine } from '../engine';
 import type { Folders } from './folders';
 import { uriToPath } from './uri';
 
@@ -24,6 +24,8 @@ export function registerLanguageFeatures(
   documents: TextDocuments<TextDocument>,
   folders: Folders,
   guard: Guard,
+  /** Files not served here: large ones, whose parse would block the server for seconds. */
+  skip: (path: string, engine: Engine) => boolean = () => false,
 ): void {
   /** The engine's document and config for an open values file at its current version. */
   async function contextFor(uri: string) {
@@ -31,6 +33,7 @@ export function registerLanguageFeatures(
     const path = uriToPath(uri);
     if (!open || !path || isConfigFile(path)) return undefined;
     const { engine } = await folders.stateFor(path);
+    if (skip(path, engine)) return undefined;
     const doc = engine.getDocument(path);
     if (!doc || doc.text !== open.getText()) return undefined; // buffer and engine disagree: skip
     return { doc, path, engine, config: engine.configFor(path) };
