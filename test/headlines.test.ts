@@ -165,7 +165,7 @@ describe('headlines of every rule', function () {
     const findings = new Engine(host, { settings: { cluster: { distribution: 'k3s', cloud: 'none', extraNoProxy: ['.corp.example'] } } }).lint('/mem/np/values.yaml').findings;
     const missing = findings.find((f) => f.code === 'proxy/no-proxy-missing');
     assert.ok(missing, 'no proxy/no-proxy-missing finding');
-    assert.equal(missing.message, 'NO_PROXY misses 4 required destinations: append .cluster.local, 10.42.0.0/16, 10.43.0.0/16, .corp.example');
+    assert.equal(missing.message, 'NO_PROXY misses 4 destinations: append .cluster.local, 10.42.0.0/16, 10.43.0.0/16, .corp.example');
     // Anchored on the name (line 4, `NO_PROXY`), not the value, so the entries' hovers come first.
     assert.deepEqual([missing.range.start.line, missing.range.start.character, missing.range.end.character], [4, 12, 20]);
     assert.match(missing.detail ?? '', /requests to them go to the proxy/);

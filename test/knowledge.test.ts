@@ -329,7 +329,7 @@ describe('chart knowledge', () => {
       host.set('cloudzero-agent/values-proxy.yaml', text.replace(',10.0.0.0/14', ''));
       const findings = lint(host, 'cloudzero-agent/values-proxy.yaml', GKE_EXAMPLE_CLUSTER);
       assert.deepEqual(codes(findings), ['proxy/no-proxy-missing']);
-      assert.equal(findings[0].message, 'NO_PROXY misses 1 required destination: append 10.0.0.0/14');
+      assert.equal(findings[0].message, 'NO_PROXY misses 1 destination: append 10.0.0.0/14');
       assert.match(findings[0].detail!, /pod CIDR 10\.0\.0\.0\/14/i);
       assert.doesNotMatch(findingText(findings[0]), /curl|Python/);
       applyFix(host, 'cloudzero-agent/values-proxy.yaml', findings[0]);

@@ -113,13 +113,13 @@ describe('language server over stdio', function () {
     const prod = lsp.open(fixture('configured', 'values-prod.yaml'));
     await lsp.nextDiagnostics(base);
     await lsp.nextDiagnostics(prod);
-    assert.deepEqual(await stats(), { openDocuments: 2, cachedDocuments: 2, pendingValidations: 0, publishedDocuments: 1, engines: 1 });
+    assert.deepEqual(await stats(), { openDocuments: 2, cachedDocuments: 2, pendingValidations: 0, publishedDocuments: 1, engines: 1, lintWorkerAlive: false });
     lsp.close(base);
     assert.deepEqual((await lsp.nextDiagnostics(base)).diagnostics, []);
-    assert.deepEqual(await stats(), { openDocuments: 1, cachedDocuments: 1, pendingValidations: 0, publishedDocuments: 0, engines: 1 });
+    assert.deepEqual(await stats(), { openDocuments: 1, cachedDocuments: 1, pendingValidations: 0, publishedDocuments: 0, engines: 1, lintWorkerAlive: false });
     lsp.close(prod);
     await lsp.nextDiagnostics(prod);
-    assert.deepEqual(await stats(), { openDocuments: 0, cachedDocuments: 0, pendingValidations: 0, publishedDocuments: 0, engines: 1 });
+    assert.deepEqual(await stats(), { openDocuments: 0, cachedDocuments: 0, pendingValidations: 0, publishedDocuments: 0, engines: 1, lintWorkerAlive: false });
 
     // An overlay of a chart reads the chart's values.yaml too; closing it drops that as well,
     // even while a document elsewhere in the workspace stays open.

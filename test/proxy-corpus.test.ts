@@ -32,7 +32,7 @@ describe('proxy rules on the corpus', () => {
     // On the variables' names: `HTTP_PROXY` (L2) and `NO_PROXY` (L4).
     assert.deepEqual(summary(findings), ['1:10-1:20 warning proxy/env-case', '1:10-1:20 info proxy/profile-unknown', '3:10-3:18 warning proxy/no-proxy-missing']);
     const missing = one(findings, 'proxy/no-proxy-missing');
-    assert.equal(missing.message, 'NO_PROXY misses 2 required destinations: append .cluster.local, 169.254.169.254');
+    assert.equal(missing.message, 'NO_PROXY misses 2 destinations: append .cluster.local, 169.254.169.254');
     assert.match(missing.detail!, /^NO_PROXY in extraEnv: requests to them go to the proxy\. /);
     assert.match(missing.detail!, /cluster domain cluster\.local \(kubernetes\.default\.svc\.cluster\.local\): Services are reached by names under it/i);
     assert.match(missing.detail!, /instance metadata 169\.254\.169\.254/i);
@@ -116,7 +116,7 @@ describe('proxy rules on the corpus', () => {
     // cert-manager: `no_proxy: 127.0.0.1,localhost` is its documented example.
     const cm = lintProxy(fixture('cert-manager-proxy-values.yaml'), { settings: rke2 });
     assert.deepEqual(summary(cm), ['4:0-4:8 warning proxy/no-proxy-missing']); // the key no_proxy
-    assert.equal(cm[0].message, 'no_proxy misses 5 required destinations: append .cluster.local, 10.43.0.0/16, 10.42.0.0/16, 169.254.169.254');
+    assert.equal(cm[0].message, 'no_proxy misses 5 destinations: append .cluster.local, 10.43.0.0/16, 10.42.0.0/16, 169.254.169.254');
     assert.match(cm[0].detail!, /^no_proxy in the top-level keys: /);
     assert.deepEqual(cm[0].related!.map((r) => at(r.range)), Array(5).fill('4:10-4:29'));
     assert.deepEqual(summary(lintProxy(applyFix(fixture('cert-manager-proxy-values.yaml'), cm[0]), { settings: rke2 })), []);
@@ -170,7 +170,7 @@ describe('CloudZero proxy guide worked examples', () => {
   it('EKS: only the Pod Identity agent 169.254.170.23, which rules.md requires on AWS and the guide leaves out', () => {
     const f = one(lintProxy(eks, { settings: { cluster: own.eks, runtimes: ['go'] } }), 'proxy/no-proxy-missing');
     assert.equal(at(f.range), '6:12-6:20'); // `- name: NO_PROXY`
-    assert.equal(f.message, 'NO_PROXY misses 1 required destination: append 169.254.170.23');
+    assert.equal(f.message, 'NO_PROXY misses 1 destination: append 169.254.170.23');
     assert.equal(f.detail, 'NO_PROXY in defaults.env: requests to it go to the proxy. EKS Pod Identity agent 169.254.170.23: AWS credentials of pods using EKS Pod Identity. Append 169.254.170.23.');
     assert.deepEqual(f.related!.map((r) => [at(r.range), r.message]), [['7:13-7:89', 'missing: EKS Pod Identity agent 169.254.170.23: AWS credentials of pods using EKS Pod Identity']]);
     assert.deepEqual(missingOf(eks, own.eks), ['Append 169.254.170.23 to NO_PROXY']);
@@ -200,7 +200,7 @@ describe('hostile NO_PROXY values', () => {
     const ms = performance.now() - t;
     assert.ok(ms < 5000, `${ms} ms`);
     const missing = one(findings, 'proxy/no-proxy-missing');
-    assert.equal(missing.message, 'NO_PROXY misses 1 required destination: append 169.254.169.254');
+    assert.equal(missing.message, 'NO_PROXY misses 1 destination: append 169.254.169.254');
     assert.deepEqual(only(findings, 'proxy/no-proxy-redundant').map((f) => [f.message, f.detail, f.related?.map((r) => r.message)]), [
       [
         'NO_PROXY entry 10.43.0.1 is already covered by 10.43.0.0/16: remove it',

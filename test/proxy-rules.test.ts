@@ -92,7 +92,7 @@ describe('proxy/no-proxy-missing', () => {
     const text = ['env:', '  - name: HTTPS_PROXY', '    value: "http://proxy.corp:3128"', '  - name: NO_PROXY', '    value: "localhost,127.0.0.1"', ''].join('\n');
     const f = one(lintProxy(text, { settings: K3S }), 'proxy/no-proxy-missing');
     assert.equal(at(f.range), '3:10-3:18'); // `- name: NO_PROXY`
-    assert.equal(f.message, 'NO_PROXY misses 5 required destinations: append .cluster.local, 10.43.0.0/16, 10.42.0.0/16, 169.254.169.254');
+    assert.equal(f.message, 'NO_PROXY misses 5 destinations: append .cluster.local, 10.43.0.0/16, 10.42.0.0/16, 169.254.169.254');
     assert.match(f.detail!, /^NO_PROXY in env: requests to them go to the proxy\. /);
     const parts = [
       'cluster domain cluster.local (kubernetes.default.svc.cluster.local): Services are reached by names under it',
@@ -135,7 +135,7 @@ describe('proxy/no-proxy-missing', () => {
     assert.deepEqual(summary(lintProxy(text, { settings: K3S })), []);
     const node = { ...K3S, runtimes: ['go', 'node'] as Array<'go' | 'node'> };
     const f = one(lintProxy(text, { settings: node }), 'proxy/no-proxy-missing');
-    assert.equal(f.message, 'NO_PROXY misses 1 required destination: append 10.43.0.1');
+    assert.equal(f.message, 'NO_PROXY misses 1 destination: append 10.43.0.1');
     assert.match(f.detail!, /^NO_PROXY in env: requests to it go to the proxy\. apiserver ClusterIP 10\.43\.0\.1 under Node\.js undici/i);
     // The entry that looks as if it covered it carries why it does not.
     assert.deepEqual(f.related!.map((rel) => at(rel.range)), ['4:46-4:58']);
@@ -159,7 +159,7 @@ describe('proxy/no-proxy-missing', () => {
     const findings = lintProxy(differ, { settings: K3S });
     const missing = one(findings, 'proxy/no-proxy-missing');
     assert.equal(at(missing.range), '5:10-5:18'); // `- name: no_proxy`
-    assert.match(missing.message, /^no_proxy misses 6 required destinations: /);
+    assert.match(missing.message, /^no_proxy misses 6 destinations: /);
     assert.match(missing.detail!, /^no_proxy \(read by Python requests and curl\) in env: /);
     assert.equal(only(findings, 'proxy/env-case').length, 1);
   });
@@ -181,7 +181,7 @@ describe('proxy/no-proxy-missing', () => {
     assert.ok(includesText(f.detail!, 'in-cluster host prometheus-server.monitoring.svc:9090 (config.prometheusUrl): the values send requests there'), f.detail);
     assert.ok(includesText(f.detail!, 'in-cluster host redis:6379 (config.redisAddress)'), f.detail);
     assert.ok(!findingText(f).includes('redis:7'), findingText(f));
-    assert.equal(f.message, 'NO_PROXY misses 2 required destinations: append .svc, redis');
+    assert.equal(f.message, 'NO_PROXY misses 2 destinations: append .svc, redis');
     const fixed = applyFix(text, f);
     assert.deepEqual(summary(lintProxy(fixed, { settings: K3S })), []);
   });
@@ -190,7 +190,7 @@ describe('proxy/no-proxy-missing', () => {
     const settings = { cluster: { distribution: 'k3s' as const, extraNoProxy: ['.corp.example', 'registry.corp:5000', '192.168.10.0/24'] } };
     const text = `env:\n  - name: HTTPS_PROXY\n    value: http://p:3128\n  - name: NO_PROXY\n    value: ${K3S_ENTRIES}\n`;
     const f = one(lintProxy(text, { settings }), 'proxy/no-proxy-missing');
-    assert.equal(f.message, 'NO_PROXY misses 3 required destinations: append registry.corp, 192.168.10.0/24, .corp.example');
+    assert.equal(f.message, 'NO_PROXY misses 3 destinations: append registry.corp, 192.168.10.0/24, .corp.example');
     assert.ok(includesText(f.detail!, 'names under corp.example (extraNoProxy)'), f.detail);
     // Destinations are named as configured (a host name keeps its case).
     assert.ok(f.detail!.includes('registry.corp:5000 (extraNoProxy)'), f.detail);
@@ -210,7 +210,7 @@ describe('proxy/no-proxy-missing', () => {
     assert.deepEqual(only(findings, 'proxy/no-proxy-absent'), []);
     const f = one(findings, 'proxy/no-proxy-missing');
     assert.equal(at(f.range), '1:2-1:11');
-    assert.equal(f.message, 'noProxy (from values.yaml) misses 4 required destinations: append 10.43.0.0/16, 10.42.0.0/16, 169.254.169.254');
+    assert.equal(f.message, 'noProxy (from values.yaml) misses 4 destinations: append 10.43.0.0/16, 10.42.0.0/16, 169.254.169.254');
     assert.match(f.detail!, /^noProxy \("127\.0\.0\.1,localhost,\.local,\.internal", from values\.yaml line 4\): requests to them go to the proxy\. /);
     // The layer the value comes from, then a row per missed destination, all on that value.
     assert.deepEqual(f.related![0], { path: '/w/harbor/values.yaml', range: f.related![0].range, message: 'noProxy comes from this layer' });

@@ -517,6 +517,7 @@ connection.onRequest('airgapLint/serverStats', () =>
     pendingValidations: scheduler.pendingCount,
     publishedDocuments: published.size,
     engines: folders.all.length,
+    lintWorkerAlive: largeFileLinter?.workerAlive ?? false,
   })),
 );
 

@@ -241,22 +241,6 @@ export async function runUiChecks(options: { url: string; workspace: string; scr
       await shot('problems-panel');
     });
 
-    await check('Problems panel shows the NO_PROXY headline with the entries to append, its why one row below', async () => {
-      // The k3s profile set above: the base file's NO_PROXY misses the pod and service CIDRs.
-      await openFile(page, 'charts/shop/values.yaml');
-      await palette(page, 'View: Focus Problems');
-      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'NO_PROXY misses 2 required destinations: append 10.42.0.0/16, 10.43.0.0/16' }).first();
-      await row.waitFor({ timeout: 30_000 });
-      // The whole headline is on screen: the element that holds it is not cut off (no overflow).
-      const clipped = await row.evaluate((el) => {
-        const holders = [...el.querySelectorAll('*')].filter((e) => e.textContent?.includes('10.43.0.0/16') && ![...e.children].some((c) => c.textContent?.includes('10.43.0.0/16')));
-        return holders.some((e) => e.scrollWidth > e.clientWidth + 1);
-      });
-      if (clipped) throw new Error('the NO_PROXY headline is cut off in the Problems panel');
-      await page.locator('.markers-panel .monaco-list-row', { hasText: 'requests to them go to the proxy' }).first().waitFor({ timeout: 15_000 });
-      await shot('problems-panel-no-proxy');
-    });
-
     await check('light bulb quick fix replaces the placeholder', async () => {
       // Cursor onto the placeholder (line 3, column 14) with Go to Line/Column; the light bulb shows up.
       await page.locator('.tabs-container .tab.active[aria-label*="values-airgap.yaml"]').first().click();
@@ -334,6 +318,32 @@ export async function runUiChecks(options: { url: string; workspace: string; scr
     await check('quick-fix menu: Show documentation opens the bundled rule page with the network blocked', () =>
       checkRuleDocumentationOffline(page, shot, note),
     );
+
+    await check('Problems panel shows the NO_PROXY headline with the entries to append, its why one row below', async () => {
+      // The k3s profile set above: the base file's NO_PROXY misses the pod and service CIDRs.
+      await openFile(page, 'charts/shop/values.yaml');
+      await palette(page, 'View: Focus Problems');
+      // Maximised, as a user does to read the panel: the headline must then show whole.
+      await palette(page, 'View: Toggle Maximized Panel');
+      try {
+        const row = page.locator('.markers-panel .monaco-list-row', { hasText: /NO_PROXY misses \d+ destinations: append / }).first();
+        await row.waitFor({ timeout: 30_000 });
+        const text = await row.innerText();
+        for (const entry of ['10.42.0.0/16', '10.43.0.0/16']) if (!text.includes(entry)) throw new Error(`the row does not show ${entry}: ${text}`);
+        // The element that holds the headline is not cut off (no overflow, no ellipsis).
+        // Every element of the row that holds the headline, ancestors included: an ellipsis
+        // (text-overflow) on any of them hides the end of the list.
+        const clipped = await row.evaluate((el) => [el, ...el.querySelectorAll('*')].some((e) => e.textContent?.includes('10.43.0.0/16') && e.scrollWidth > e.clientWidth + 1));
+        if (clipped) throw new Error(`the NO_PROXY headline is cut off in the maximised Problems panel: ${text}`);
+        // Its why is the first related row below it.
+        await page.locator('.markers-panel .monaco-list-row', { hasText: 'requests to them go to the proxy' }).first().waitFor({ timeout: 15_000 });
+        await shot('problems-panel-no-proxy');
+      } finally {
+        await palette(page, 'View: Toggle Maximized Panel');
+        // Back to one editor group with nothing open: the base file's findings leave the panel.
+        await palette(page, 'View: Close All Editor Groups');
+      }
+    });
   } catch (err) {
     result.failed.push('workbench');
     note(`FAIL workbench: ${(err as Error).message.split('\n')[0]}`);

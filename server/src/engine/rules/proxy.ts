@@ -315,7 +315,7 @@ function missingFinding(
   entryAt?: (miss: MissingItem['nearMisses'][number]) => Range | undefined,
 ): { message: string; detail: string; related: RelatedLocation[] } {
   const n = items.length;
-  const lead = `${name} misses ${plural(n, 'required destination')}`;
+  const lead = `${name} misses ${plural(n, 'destination')}`;
   const message = entries.length ? fitList(`${lead}: append `, entries.map(code), HEADLINE_MAX) : clip(`${lead}, and no entry can cover ${n === 1 ? 'it' : 'them'}`);
   // One sentence per destination: what it is, why it must bypass the proxy, and why an entry
   // that looks as if it covered it does not.
