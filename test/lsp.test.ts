@@ -320,7 +320,15 @@ describe('language server over stdio', function () {
     assert.equal(result.capabilities.hoverProvider, true);
     assert.deepEqual(result.capabilities.completionProvider.triggerCharacters, [',']);
     const uri = lsp.open(fixture('proxied', 'values.yaml'));
-    await lsp.nextDiagnostics(uri);
+    const published = await lsp.nextDiagnostics(uri);
+    // The value-wide finding sits on the variable's name (line 4), not over the entries: VS Code
+    // shows a diagnostic's message above the hover, and the entry table must come first.
+    const missing = published.diagnostics.find((d) => d.code === 'proxy/no-proxy-missing');
+    assert.ok(missing, 'a proxy/no-proxy-missing finding');
+    assert.deepEqual(span(missing), [4, 12, 4, 20]);
+    assert.ok(String(missing.message).length <= 120, String(missing.message));
+    const covering = published.diagnostics.filter((d) => d.range.start.line <= 5 && d.range.end.line >= 5 && d.range.start.character <= 40 && d.range.end.character >= 40);
+    assert.deepEqual(covering.map((d) => d.code), [], 'no diagnostic covers the entry');
     // line 5: `      value: "localhost,127.0.0.1,10.43.0.0/16,"`; the CIDR spans characters 34-46
     const hover = await lsp.conn.sendRequest<{ contents: { kind: string; value: string }; range: Diagnostic['range'] } | null>(
       'textDocument/hover',
@@ -330,6 +338,8 @@ describe('language server over stdio', function () {
     assert.equal(hover.contents.kind, 'markdown');
     assert.deepEqual(span(hover), [5, 34, 5, 46]);
     assert.match(hover.contents.value, /65,536 addresses/);
+    // The hover starts with the entry itself and its table, not with a finding's text.
+    assert.match(hover.contents.value, /^\*\*NO_PROXY entry `10\.43\.0\.0\/16`\*\* [^\n]*\n\n\| runtime \| matches \|/);
     assert.match(hover.contents.value, /service CIDR/i);
     const items = await lsp.conn.sendRequest<Array<{ label: string; sortText: string; textEdit: { newText: string } }>>(
       'textDocument/completion',

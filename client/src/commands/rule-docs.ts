@@ -20,7 +20,8 @@ async function exists(uri: Uri): Promise<boolean> {
 /** Without a rule (the palette): the catalog in a quick pick. */
 async function pickRule(): Promise<string | undefined> {
   const items: Array<QuickPickItem & { id: string }> = allRules().map((r) => ({ label: r.id, description: r.severity, detail: r.summary, id: r.id }));
-  const picked = await window.showQuickPick(items, { title: 'Show Rule Documentation', placeHolder: 'Rule', matchOnDetail: true });
+  // A preview opening beside the editor takes the focus; the pick must not vanish with it.
+  const picked = await window.showQuickPick(items, { title: 'Show Rule Documentation', placeHolder: 'Rule', matchOnDetail: true, ignoreFocusOut: true });
   return picked?.id;
 }
 

@@ -216,6 +216,10 @@ describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
     assert.match(fs.readFileSync(page, 'utf8'), /^# `image\/not-mirrored` — warning/);
     const previews = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
     await waitFor('the Markdown preview tab', () => previews().some((t) => t.label.includes('image-not-mirrored.md')));
+    // The preview takes the focus when its webview loads: let it settle, then give the focus back
+    // to the values file, as a user would before opening the palette.
+    await sleep(1500);
+    await open(base);
     // From the palette, without a rule: a quick pick of the catalog (its first item: yaml/syntax).
     const asking = vscode.commands.executeCommand<{ uri: string } | undefined>('airgapLint.showRuleDocumentation');
     // Accepting before the pick has its active item would cancel it.
@@ -230,8 +234,11 @@ describe('Air-Gap Lint in code-server (installed from the VSIX)', () => {
 
   it('the status bar says whose it is, "no profile" while none is set, the mode and the mirror', async () => {
     await open(base);
-    // The base sets HTTPS_PROXY; .airgap-lint.yaml names the mirror.
-    assert.equal(await api.clusterProfileStatus(), 'Air-Gap Lint: no profile · proxy · harbor.corp.example.com:5000');
+    // The base sets HTTPS_PROXY; .airgap-lint.yaml names the mirror. The item follows the active
+    // editor, which has just changed: wait for it rather than read it once.
+    const expected = 'Air-Gap Lint: no profile · proxy · harbor.corp.example.com:5000';
+    await waitFor(`the status bar to read "${expected}"`, async () => (await api.clusterProfileStatus()) === expected, 15_000).catch(() => undefined);
+    assert.equal(await api.clusterProfileStatus(), expected);
   });
 
   it('the status bar tooltip counts the errors and warnings of the whole layer stack', async () => {
