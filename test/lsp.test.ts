@@ -626,11 +626,27 @@ describe('language server: workspace/executeCommand generators (same text as the
     fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  it('advertises both generators in executeCommandProvider', async () => {
+  it('advertises both generators in executeCommandProvider, and Show documentation to a client that does not run it itself', async () => {
     const { capabilities } = await lsp.initialize(ws);
-    assert.deepEqual(capabilities.executeCommandProvider, { commands: ['airgapLint.generateAllowlist', 'airgapLint.generateImageList'] });
+    assert.deepEqual(capabilities.executeCommandProvider, { commands: ['airgapLint.generateAllowlist', 'airgapLint.generateImageList', 'airgapLint.showRuleDocumentation'] });
     assert.equal(Commands.generateAllowlist, 'airgapLint.generateAllowlist');
     assert.equal(Commands.generateImageList, 'airgapLint.generateImageList');
+  });
+
+  it('Show documentation for a client such as Neovim: the server asks it to open the bundled page (window/showDocument)', async () => {
+    await lsp.initialize(ws);
+    const asked: string[] = [];
+    lsp.conn.onRequest('window/showDocument', (p: { uri: string }) => {
+      asked.push(p.uri);
+      return { success: true };
+    });
+    const shown = await lsp.conn.sendRequest<{ uri: string }>('workspace/executeCommand', { command: 'airgapLint.showRuleDocumentation', arguments: ['image/not-mirrored'] });
+    assert.equal(shown.uri, pathToFileURL(path.join(ROOT, 'dist/docs/rules/image-not-mirrored.md')).href);
+    assert.deepEqual(asked, [shown.uri]);
+    assert.match(fs.readFileSync(fileURLToPath(shown.uri), 'utf8'), /^# `image\/not-mirrored`/);
+    // An unknown rule gets the index of every rule.
+    const index = await lsp.conn.sendRequest<{ uri: string }>('workspace/executeCommand', { command: 'airgapLint.showRuleDocumentation', arguments: ['nope/rule'] });
+    assert.equal(path.basename(fileURLToPath(index.uri)), 'index.md');
   });
 
   it('gives the CLI text byte for byte: allowlist text and json, images list and overlay, for a file stack', async () => {

@@ -12,6 +12,7 @@ import {
 } from 'vscode-languageclient/node';
 import { registerCommands } from './commands';
 import { registerShowRuleDocumentation } from './commands/rule-docs';
+import { Commands } from '../../server/src/protocol';
 import type { CommandContext } from './commands/context';
 import { documentPatterns, serverDocumentPatterns } from './selector';
 import { ProfileStatus } from './status-bar';
@@ -54,6 +55,9 @@ function createClient(context: ExtensionContext, outputChannel: LogOutputChannel
       cacheDir: context.globalStorageUri.fsPath,
       // Red Hat's YAML extension validates modeline schemas too: the server defers those to it.
       yamlExtensionActive: extensions.getExtension('redhat.vscode-yaml') !== undefined,
+      // The client opens rule pages itself; the server would otherwise offer the same command
+      // (for editors such as Neovim) and VS Code would register it twice.
+      clientCommands: [Commands.showRuleDocumentation],
     },
     outputChannel,
     traceOutputChannel,

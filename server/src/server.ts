@@ -37,6 +37,8 @@ import { DebounceScheduler, editDelay } from './lsp/scheduler';
 import { DEFAULT_DEBOUNCE_MS } from './lsp/settings';
 import { registerProfileRequests } from './lsp/profile-requests';
 import { GENERATE_COMMANDS, registerGenerateCommands } from './lsp/generate-commands';
+import { clientShowsRuleDocs } from './lsp/rule-docs';
+import { Commands } from './protocol';
 import { COMPLETION_TRIGGERS, registerLanguageFeatures } from './lsp/language-features';
 import { findConfigFiles, startupLine, type FolderStartup } from './lsp/startup';
 import { UriMap, uriToPath } from './lsp/uri';
@@ -176,7 +178,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false },
       hoverProvider: true,
       completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: false },
-      executeCommandProvider: { commands: GENERATE_COMMANDS },
+      // Show documentation runs in the server only for clients that do not run it themselves.
+      executeCommandProvider: { commands: clientShowsRuleDocs(init) ? GENERATE_COMMANDS : [...GENERATE_COMMANDS, Commands.showRuleDocumentation] },
       workspace: support.workspaceFolders ? { workspaceFolders: { supported: true, changeNotifications: true } } : undefined,
     },
     serverInfo: { name: 'airgap-lint', version: serverVersion },

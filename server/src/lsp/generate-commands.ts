@@ -19,6 +19,7 @@ import { refuseInvalidConfigs } from '../cli/check';
 import { collectFiles } from '../cli/walk';
 import { Commands, type Failure, type GenerateParams, type GenerateResult } from '../protocol';
 import type { Folders } from './folders';
+import { showRuleDocumentation } from './rule-docs';
 import { uriToPath } from './uri';
 
 /** The commands the server advertises in `executeCommandProvider`. */
@@ -32,8 +33,12 @@ const MAX_NOTES = 200;
 type Guard = <T>(what: string, fallback: T, run: () => Promise<T>) => Promise<T>;
 
 export function registerGenerateCommands(connection: Connection, folders: Folders, host: DiskHost, guard: Guard): void {
+  // The rule pages the build writes beside the bundled server (dist/docs/rules).
+  const docsDir = nodePath.join(__dirname, 'docs', 'rules');
   connection.onExecuteCommand((params: ExecuteCommandParams) =>
-    guard<GenerateResult | Failure>(`running ${String(params?.command)}`, INTERNAL_ERROR, () => executeGenerate(params, folders, host)),
+    params?.command === Commands.showRuleDocumentation
+      ? guard<{ uri: string } | Failure>('showing rule documentation', INTERNAL_ERROR, () => showRuleDocumentation(connection, docsDir, params.arguments))
+      : guard<GenerateResult | Failure>(`running ${String(params?.command)}`, INTERNAL_ERROR, () => executeGenerate(params, folders, host)),
   );
 }
 
