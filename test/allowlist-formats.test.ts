@@ -27,11 +27,11 @@ import {
   validateFormatOptions,
 } from '../server/src/engine/allowlist/formats';
 import { ALLOWLIST_FORMATS, type Allowlist, type AllowlistEntry, type AllowlistFormat, type AllowlistFormatOptions } from '../server/src/engine/allowlist/types';
+import { skipOrFail, which } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURE_DIR = path.join(ROOT, 'test', 'fixtures', 'allowlist');
 const SCHEMA_DIR = path.join(FIXTURE_DIR, 'schemas');
-const IN_CI = process.env.CI === 'true';
 
 function loadFixture(name: string): Allowlist {
   return JSON.parse(readFileSync(path.join(FIXTURE_DIR, `${name}.json`), 'utf8')) as Allowlist;
@@ -45,17 +45,6 @@ const FIXTURES: Record<string, Allowlist> = Object.fromEntries(FIXTURE_NAMES.map
 const EMPTY: Allowlist = { entries: [], skipped: [], files: [] };
 const OPTIONS: AllowlistFormatOptions = { namespace: 'monitoring', podSelector: { 'app.kubernetes.io/name': 'robusta-runner' } };
 
-/** Skip with the reason printed, except in CI (CI=true), where a missing tool fails the test. */
-function skipOrFail(ctx: Mocha.Context, reason: string): never {
-  if (IN_CI) throw new Error(`cannot run in CI: ${reason}`);
-  console.log(`      skipped: ${reason}`);
-  return ctx.skip();
-}
-
-function which(tool: string): string | undefined {
-  const r = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
 // This file's own host grammar and expectations

@@ -1,4 +1,5 @@
 // Test helpers: an in-memory FileHost and small range builders.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { FileHost, Range } from '../server/src/engine/types';
@@ -81,4 +82,17 @@ export function chartFixtureHost(chart: string, as = chart, host = new MemoryHos
 /** A finding's headline and its explanation, for assertions on what the finding says as a whole. */
 export function findingText(f: { message: string; detail?: string }): string {
   return `${f.message}\n${f.detail ?? ''}`;
+}
+
+/** Skip with the reason printed, except in CI (CI=true), where a missing tool fails the test. */
+export function skipOrFail(ctx: Mocha.Context, reason: string): never {
+  if (process.env.CI === 'true') throw new Error(`cannot run in CI: ${reason}`);
+  console.log(`      skipped: ${reason}`);
+  return ctx.skip();
+}
+
+/** The path of a program on PATH, or undefined. */
+export function which(tool: string): string | undefined {
+  const r = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() || undefined : undefined;
 }

@@ -21,9 +21,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { DEFAULT_FILE_PATTERNS, isValuesFile } from '../server/src/engine';
+import { skipOrFail, which } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..');
-const IN_CI = process.env.CI === 'true';
 
 interface HookManifestEntry {
   id: string;
@@ -57,17 +57,6 @@ function readmeConfig(): PreCommitConfig {
   return parse(block[1]) as PreCommitConfig;
 }
 
-/** Skip with the reason printed, except in CI (CI=true), where a missing tool fails the test. */
-function skipOrFail(ctx: Mocha.Context, reason: string): never {
-  if (IN_CI) throw new Error(`cannot run in CI: ${reason}`);
-  console.log(`      skipped: ${reason}`);
-  return ctx.skip();
-}
-
-function which(tool: string): string | undefined {
-  const r = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() || undefined : undefined;
-}
 
 function git(cwd: string, ...args: string[]): string {
   const r = spawnSync('git', ['-c', 'user.name=airgap-lint test', '-c', 'user.email=test@airgap-lint.invalid', '-c', 'commit.gpgsign=false', ...args], {

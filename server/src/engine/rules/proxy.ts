@@ -25,7 +25,7 @@ import { setScalarValueEdit, valuePartRange } from '../edits/scalar';
 import type { Fix, Range, RelatedLocation, TextEdit } from '../types';
 export { PROXY_RULE_INFO } from './catalog';
 import type { LintContext, RuleModule } from './types';
-import { HEADLINE_MAX, clip, fitList, plural, sentence } from '../wording';
+import { HEADLINE_MAX, clip, firstFitting, fitList, plural, sentence } from '../wording';
 
 
 /** The client command that writes the cluster profile (quick pick of a distribution, CIDR input box). */
@@ -555,9 +555,11 @@ function componentMissing(ctx: LintContext, analysis: ProxyAnalysis, knowledge: 
     const related: RelatedLocation[] = [{ path: doc.path, range: doc.rangeOf(source.set.keyNode ?? source.set.node), message: `${source.set.pathText} sets ${names}` }];
     ctx.report({
       code: 'proxy/component-missing',
-      message: [`${setLabel(set)} sets no proxy: copy ${names} from ${setLabel(source.set)}`, `${setLabel(set)} sets no proxy: copy the proxy variables from ${setLabel(source.set)}`]
-        .map((m) => clip(m))
-        .find((m) => !m.endsWith('…')) ?? clip(`${setLabel(set)} sets no proxy: copy the proxy variables into it`),
+      message: firstFitting(
+        `${setLabel(set)} sets no proxy: copy ${names} from ${setLabel(source.set)}`,
+        `${setLabel(set)} sets no proxy: copy the proxy variables from ${setLabel(source.set)}`,
+        `${setLabel(set)} sets no proxy: copy the proxy variables into it`,
+      ),
       detail: `${setLabel(source.set)} (line ${lineOf(doc, source.set.keyNode ?? source.set.node)}) sets ${names}. This component's requests to the outside go direct and fail behind the firewall.`,
       range: doc.rangeOf(set.keyNode ?? set.node),
       related,

@@ -149,10 +149,11 @@ type Described = ReturnType<typeof describeError>;
 function reportFromLowerLayer(ctx: LintContext, lower: ValuesDocument, err: RefinedError, described: Described): void {
   const here = rangeInDocument(ctx.doc, described.path, described.target);
   const there = rangeInDocument(lower, described.path, described.target);
+  const split = splitSentence(described.message);
   ctx.report({
     code: described.code,
-    ...splitSentence(described.message),
-    detail: [splitSentence(described.message).detail, `The value is set in ${nodePath.basename(lower.path)} line ${there.range.start.line + 1} and is invalid once this file is layered on it.`].filter(Boolean).join(' '),
+    message: split.message,
+    detail: [split.detail, `The value is set in ${nodePath.basename(lower.path)} line ${there.range.start.line + 1} and is invalid once this file is layered on it.`].filter(Boolean).join(' '),
     range: here.range,
     related: [{ path: lower.path, range: there.range, message: 'the value comes from here' }],
   });
